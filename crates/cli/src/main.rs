@@ -1,0 +1,5 @@
+//! `pilot`, the headless front end of Release Pilot.
+
+fn main() {
+    println!("pilot");
+}

@@ -1,0 +1,15 @@
+//! Plans: the model ([`Plan`], [`Phase`], [`Step`]), the catalogue of step kinds
+//! ([`kinds`]), loading and validating TOML with line and column for every problem
+//! ([`load`]), variable substitution ([`vars`]), the JSON Schema ([`schema`]) and the
+//! built-in templates ([`templates`]).
+
+pub mod kinds;
+mod load;
+mod model;
+pub mod schema;
+pub mod templates;
+pub mod vars;
+
+pub use kinds::StepAction;
+pub use load::{PlanError, Problem, load_plan, parse_plan};
+pub use model::{Phase, Plan, PlanHeader, Role, Stage, Step};

@@ -1,0 +1,138 @@
+//! The plan model: what to do, in order. A plan is a TOML file kept in the repository (so it is
+//! reviewed like code) or one of the built-in templates. See `docs/plan-format.md`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kinds::StepAction;
+
+/// A release plan: ordered phases, each with ordered steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// What the plan is, its variables and roles.
+    pub plan: PlanHeader,
+    /// Plan variables, usable in any string parameter as `{{name}}`.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// The phases, run in order.
+    #[serde(default, rename = "phase")]
+    pub phases: Vec<Phase>,
+}
+
+/// The `[plan]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanHeader {
+    /// Short machine name, e.g. "staging".
+    pub name: String,
+    /// Title shown in the app and the report, e.g. "Staging deployment".
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The default environment (`{{environment}}`), e.g. "staging".
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// Names of `[vars]` entries whose values are secret: never shown, logged or reported.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// The roles that sign off the release.
+    #[serde(default, rename = "role")]
+    pub roles: Vec<Role>,
+    /// Success criteria listed at the end of the report.
+    #[serde(default)]
+    pub success_criteria: Vec<String>,
+}
+
+/// A sign-off role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Identifier, e.g. "qa_lead".
+    pub id: String,
+    /// Shown name, e.g. "QA lead".
+    pub title: String,
+    /// How many approvals this role needs.
+    #[serde(default = "one")]
+    pub approvals: u32,
+    /// Whether the person who ran the deploy may approve for this role.
+    #[serde(default)]
+    pub operator_may_approve: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A phase: a titled group of steps, run in order (read-only checks within it concurrently).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// Unique identifier, e.g. "pre-checks".
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The wizard screen this phase belongs to.
+    #[serde(default)]
+    pub stage: Stage,
+    #[serde(default, rename = "step")]
+    pub steps: Vec<Step>,
+}
+
+/// The wizard screen a phase is shown on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    #[default]
+    Checks,
+    Backup,
+    Deploy,
+    Validation,
+    Signoff,
+    Rollback,
+}
+
+/// One check, action, manual item or gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Step {
+    /// Unique across the plan, e.g. "disk-free".
+    pub id: String,
+    /// What a person reads, e.g. "Sufficient disk space (≥ 5 GB free)".
+    pub title: String,
+    /// Longer instructions or context.
+    #[serde(default)]
+    pub description: String,
+    /// A failing blocking step stops the run unless waived; a failing non-blocking step is
+    /// recorded as "warned".
+    #[serde(default = "yes")]
+    pub blocking: bool,
+    /// The kind and its parameters (`kind = "..."` plus the kind's own keys).
+    #[serde(flatten)]
+    pub action: StepAction,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Step {
+    /// The kind's name as written in the plan, e.g. "git.clean".
+    pub fn kind(&self) -> &'static str {
+        self.action.kind_name()
+    }
+}
+
+impl Plan {
+    /// Every step with the phase it belongs to, in plan order.
+    pub fn steps(&self) -> impl Iterator<Item = (&Phase, &Step)> {
+        self.phases.iter().flat_map(|p| p.steps.iter().map(move |s| (p, s)))
+    }
+
+    /// The step with this id.
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps().map(|(_, s)| s).find(|s| s.id == id)
+    }
+}

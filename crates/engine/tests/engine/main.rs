@@ -1,0 +1,9 @@
+//! Integration tests of the engine, against real things: repositories made with the git
+//! command line, real SQLite files, real processes.
+
+mod common;
+mod plan;
+mod repo;
+mod report;
+mod run;
+mod store;
