@@ -2,8 +2,10 @@
 //! command line, real SQLite files, real processes.
 
 mod common;
+mod executors;
 mod plan;
 mod repo;
 mod report;
 mod run;
 mod store;
+mod templates;

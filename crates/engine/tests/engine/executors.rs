@@ -1,0 +1,1 @@
+//! Tests of `pilot_engine::executors`.
