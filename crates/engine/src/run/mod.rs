@@ -1,10 +1,27 @@
-//! Runs: executing a plan step by step, recording every result in the store before anything
-//! reports it, and resuming an interrupted run without re-running what completed.
+//! Runs: starting one ([`start_run`]), driving it step by step ([`drive_run`]) with every
+//! result written to the store before anything reports it, and resuming an interrupted run
+//! (the same call) without re-running what completed.
+//!
+//! Layout: `model.rs` (the run's data), `start.rs`, `drive.rs`, `answers.rs` (manual answers
+//! and waivers given in a file), `describe.rs` (what a step will do, in words),
+//! `progress.rs` (what front ends are told), `executors/` (one file per family of kinds).
 
+mod answers;
+mod describe;
+mod drive;
+mod error;
 pub mod executors;
 mod model;
+mod progress;
+mod start;
 
+pub use answers::{Answers, AnswersError, ManualAnswer, WaiverAnswer};
+pub use describe::{command_line, describe};
+pub use drive::{drive_run, verdict};
+pub use error::RunError;
 pub use model::{
     CommandEvidence, Event, Evidence, Fact, FileEvidence, Measurement, NewEvent, Outcome,
     PlanOrigin, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord, StepStatus, Waiver,
 };
+pub use progress::{NoProgress, Progress, ProgressSink};
+pub use start::{StartRequest, start_run};

@@ -1,2 +1,56 @@
-//! The run store: one SQLite file (WAL, versioned migrations). Every step result and event is
-//! committed before anything reports it, so a crash or a closed window loses nothing.
+//! The run store: one SQLite file (WAL, versioned migrations) holding every run, every step's
+//! status and evidence, and the append-only event log.
+//!
+//! Every step result and event is committed before anything reports it, so a crash, a
+//! `kill -9` or a closed window loses nothing, and an interrupted run resumes where it stopped.
+//! A damaged file is reported and never overwritten. Two processes may read the store at once;
+//! only one may drive a given run ([`RunLock`]).
+//!
+//! Layout: `open.rs` (opening, pragmas, damage detection), `migrations.rs` (schema versions),
+//! `runs.rs` (runs and steps), `events.rs` (the event log), `lock.rs` (the per-run driver lock),
+//! `codec.rs` (how values are written as SQLite text).
+
+mod codec;
+mod error;
+mod events;
+mod lock;
+mod migrations;
+mod open;
+mod runs;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use lock::RunLock;
+pub use migrations::SCHEMA_VERSION;
+
+/// A handle on the run store. Cheap to share between threads (`&RunStore` is `Sync`): the
+/// connection sits behind a mutex because SQLite serialises writers anyway and the runner's
+/// concurrent checks write only a few rows each.
+#[derive(Debug)]
+pub struct RunStore {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl RunStore {
+    /// Open (creating if missing) the store at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = open::open_connection(path)?;
+        Ok(Self { path: path.to_path_buf(), conn: Mutex::new(conn) })
+    }
+
+    /// The SQLite file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A poisoned mutex means a thread panicked while holding it; SQLite rolled back any
+        // open transaction, so the connection itself is still consistent.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,138 @@
+//! The command line, declared with clap. Help texts are the user documentation: keep them
+//! plain and concrete.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pilot",
+    version,
+    about = "Release Pilot: check, back up, deploy, validate and sign off a release, step by step, with a report at the end."
+)]
+pub struct Cli {
+    /// The data folder holding the run store (default: the per-user data folder).
+    #[arg(long, global = true, env = "RELEASE_PILOT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what Release Pilot reads from a repository: branch, HEAD, changes, tags, releases,
+    /// VERSION, CHANGELOG, upstream and the commits since the previous release.
+    Inspect {
+        #[command(flatten)]
+        repo: RepoArg,
+        /// Print JSON (a stable shape, documented in docs/cli.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the built-in plan templates.
+    Templates {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work with plan files.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Run a plan: checks, backup, deploy, validation and sign-off, in order.
+    Run(RunArgs),
+    /// Continue a run that was interrupted or is waiting for answers.
+    Resume {
+        /// The run id (see `pilot runs`).
+        run_id: String,
+        /// Answers for manual items and waivers (TOML; see `pilot plan answers`).
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List runs, newest first.
+    Runs {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a run's Markdown report.
+    Report {
+        run_id: String,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RepoArg {
+    /// The repository folder (default: the current folder).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Write a built-in template as a plan file, to keep in the repository and adapt.
+    Export {
+        /// The template name (see `pilot templates`).
+        name: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check a plan file and list every problem with its line and column.
+    Check {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the plan format's JSON Schema (for editor completion).
+    Schema {
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print an answers file to fill in: every manual item of a plan.
+    Answers {
+        #[command(flatten)]
+        plan: PlanChoice,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct PlanChoice {
+    /// A plan file.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// A built-in template (see `pilot templates`).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub repo: RepoArg,
+    #[command(flatten)]
+    pub plan: PlanChoice,
+    /// The version being released (default: the VERSION file).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The environment, e.g. staging or production (default: the plan's).
+    #[arg(long)]
+    pub environment: Option<String>,
+    /// Answers for manual items and waivers (TOML; see `pilot plan answers`).
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Who runs the release, "Name <email>" (default: git's user.name and user.email).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Perform only read-only checks and say what each action would do.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the result as one JSON object (progress goes to standard error).
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,41 @@
+//! One file per command; each is a few lines over the engine.
+
+mod inspect;
+mod plan;
+mod report;
+mod run;
+mod runs;
+mod templates;
+
+use pilot_engine::DataPaths;
+use pilot_engine::paths::DATA_DIR_ENV;
+use pilot_engine::store::RunStore;
+
+use crate::cli::{Cli, Command};
+use crate::failure::{ExitCode, Failure};
+
+/// Run the command the user asked for.
+pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
+    let data_dir = cli.data_dir;
+    let store = || open_store(data_dir.as_deref());
+    match cli.command {
+        Command::Inspect { repo, json } => inspect::inspect(&repo.repo, json),
+        Command::Templates { json } => templates::list(json),
+        Command::Plan(cmd) => plan::plan(cmd),
+        Command::Run(args) => run::run(&store()?, args),
+        Command::Resume { run_id, answers, json } => {
+            run::resume(&store()?, &run_id, answers.as_deref(), json)
+        }
+        Command::Runs { json } => runs::list(&store()?, json),
+        Command::Report { run_id, output } => report::report(&store()?, &run_id, output.as_deref()),
+    }
+}
+
+/// The run store in the data folder (the flag or environment variable wins; clap has already
+/// merged `RELEASE_PILOT_DATA_DIR` into the flag).
+fn open_store(explicit: Option<&std::path::Path>) -> Result<RunStore, Failure> {
+    let env = std::env::var(DATA_DIR_ENV).ok();
+    let paths =
+        DataPaths::resolve(explicit, env.as_deref(), "ReleasePilot").ok_or(Failure::NoDataDir)?;
+    Ok(RunStore::open(&paths.store_file())?)
+}

@@ -1,0 +1,103 @@
+//! `pilot run` and `pilot resume`.
+
+use std::path::Path;
+
+use pilot_engine::SystemClock;
+use pilot_engine::run::{
+    Answers, Outcome, Run, RunStatus, StartRequest, StepStatus, drive_run, start_run,
+};
+use pilot_engine::store::RunStore;
+
+use super::plan::choose;
+use crate::cli::RunArgs;
+use crate::failure::{ExitCode, Failure};
+use crate::progress::Terminal;
+
+pub fn run(store: &RunStore, args: RunArgs) -> Result<ExitCode, Failure> {
+    let (plan, plan_source, origin) = choose(&args.plan)?;
+    let answers = load_answers(args.answers.as_deref())?;
+    // Check the answers before the run exists, so a typo does not leave a run behind.
+    answers.check_against(&plan)?;
+    let clock = SystemClock;
+    let header = start_run(
+        store,
+        &clock,
+        StartRequest {
+            repo: &args.repo.repo,
+            plan,
+            plan_source,
+            origin,
+            version: args.version,
+            environment: args.environment,
+            operator: args.operator,
+            dry_run: args.dry_run,
+        },
+    )?;
+    let terminal = Terminal::new(args.json);
+    terminal.started(
+        &header.id,
+        &header.plan.plan.title,
+        &header.version,
+        &header.environment,
+        header.dry_run,
+    );
+    let run = drive_run(store, &clock, &terminal, &header.id, &answers)?;
+    finish(&terminal, &run, args.json)
+}
+
+pub fn resume(
+    store: &RunStore,
+    run_id: &str,
+    answers: Option<&Path>,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let answers = load_answers(answers)?;
+    let terminal = Terminal::new(json);
+    let run = drive_run(store, &SystemClock, &terminal, run_id, &answers)?;
+    finish(&terminal, &run, json)
+}
+
+fn load_answers(path: Option<&Path>) -> Result<Answers, Failure> {
+    Ok(path.map(Answers::load).transpose()?.unwrap_or_default())
+}
+
+/// Print the result and choose the exit code.
+fn finish(terminal: &Terminal, run: &Run, json: bool) -> Result<ExitCode, Failure> {
+    let code = match (run.status, run.outcome) {
+        (RunStatus::Completed, Outcome::Go) => ExitCode::Go,
+        (RunStatus::Waiting, _) => ExitCode::Waiting,
+        _ => ExitCode::NoGo,
+    };
+    let waiting_on: Vec<&str> = if run.status == RunStatus::Waiting {
+        run.steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Pending && s.kind == "manual")
+            .map(|s| s.step_id.as_str())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if json {
+        let value = serde_json::json!({
+            "run_id": run.header.id,
+            "status": run.status,
+            "outcome": run.outcome,
+            "exit_code": code as u8,
+            "plan": run.header.plan.plan.name,
+            "version": run.header.version,
+            "environment": run.header.environment,
+            "dry_run": run.header.dry_run,
+            "started_at": run.header.started_at,
+            "finished_at": run.finished_at,
+            "waiting_on": waiting_on,
+            "steps": run.steps.iter().map(|s| serde_json::json!({
+                "id": s.step_id, "phase": s.phase_id, "title": s.title, "kind": s.kind,
+                "status": s.status, "summary": s.summary,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    } else {
+        terminal.finished(run, &waiting_on);
+    }
+    Ok(code)
+}

@@ -1,0 +1,112 @@
+//! Live progress. In a terminal: a spinner per running step with its elapsed time and last
+//! output line, then one line per finished step. Otherwise (pipes, CI logs, `--json`): plain
+//! lines on standard error, so standard output stays machine-readable.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use pilot_engine::run::{Outcome, Progress, ProgressSink, Run, RunStatus, StepRecord, StepStatus};
+
+/// Where progress goes.
+#[derive(Debug)]
+pub struct Terminal {
+    /// Spinners, when standard error is a terminal.
+    live: Option<MultiProgress>,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Terminal {
+    pub fn new(json: bool) -> Self {
+        let live = (!json && std::io::stderr().is_terminal()).then(MultiProgress::new);
+        Self { live, bars: Mutex::new(HashMap::new()) }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.live {
+            Some(m) => {
+                let _ = m.println(text);
+            }
+            None => eprintln!("{text}"),
+        }
+    }
+
+    pub fn started(&self, id: &str, title: &str, version: &str, environment: &str, dry_run: bool) {
+        let kind = if dry_run { "Dry run" } else { "Run" };
+        self.line(&format!("{kind} {id}: {title} — {version} ({environment})"));
+    }
+
+    pub fn finished(&self, run: &Run, waiting_on: &[&str]) {
+        let verdict = match (run.status, run.outcome) {
+            (RunStatus::Waiting, _) => format!(
+                "Waiting for a person: answer {} in an answers file (`pilot plan answers`), then `pilot resume {} --answers FILE`.",
+                waiting_on.join(", "),
+                run.header.id
+            ),
+            (RunStatus::Completed, Outcome::Go) => "Verdict: GO".to_string(),
+            (RunStatus::Failed, _) => format!(
+                "Stopped: a blocking step failed. Fix it and `pilot resume {id}`, or waive it with a reason in an answers file ([waive.STEP-ID] reason = \"…\") and `pilot resume {id} --answers FILE`.",
+                id = run.header.id
+            ),
+            _ => "Verdict: NO-GO (see the report for why)".to_string(),
+        };
+        println!(
+            "{verdict}\nRun id: {}  (report: pilot report {} -o report.md)",
+            run.header.id, run.header.id
+        );
+    }
+
+    fn bars(&self) -> std::sync::MutexGuard<'_, HashMap<String, ProgressBar>> {
+        self.bars.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl ProgressSink for Terminal {
+    fn emit(&self, progress: Progress) {
+        match progress {
+            Progress::PhaseStarted { title, .. } => self.line(&format!("\n== {title}")),
+            Progress::StepStarted { step_id, title, .. } => {
+                if let Some(m) = &self.live {
+                    let bar = m.add(ProgressBar::new_spinner());
+                    bar.set_style(
+                        ProgressStyle::with_template("  {spinner} {prefix} ({elapsed}) {wide_msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    );
+                    bar.set_prefix(title);
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    self.bars().insert(step_id, bar);
+                }
+            }
+            Progress::StepOutput { step_id, line } => {
+                if let Some(bar) = self.bars().get(&step_id) {
+                    bar.set_message(line);
+                }
+            }
+            Progress::StepFinished { record } => {
+                if let Some(bar) = self.bars().remove(&record.step_id) {
+                    bar.finish_and_clear();
+                }
+                self.line(&step_line(&record));
+            }
+            Progress::RunWaiting { .. } | Progress::RunFinished { .. } => {}
+        }
+    }
+}
+
+/// `  ✔ passed   Title (0.3 s) — summary`
+fn step_line(r: &StepRecord) -> String {
+    let (mark, word) = match r.status {
+        StepStatus::Passed => ("✔", "passed"),
+        StepStatus::Failed => ("✘", "FAILED"),
+        StepStatus::Warned => ("!", "warned"),
+        StepStatus::Skipped => ("-", "skipped"),
+        StepStatus::Waived => ("~", "waived"),
+        StepStatus::Pending => (" ", "pending"),
+        StepStatus::Running => (" ", "running"),
+    };
+    let time =
+        r.duration_ms().map(|ms| format!(" ({:.1} s)", ms as f64 / 1000.0)).unwrap_or_default();
+    format!("  {mark} {word:<8}{}{time} — {}", r.title, r.summary)
+}

@@ -1,0 +1,124 @@
+//! Answers from people, given ahead of time in a TOML file (`--answers`), for pipelines and the
+//! CLI: manual items ticked (with a note), and failed steps waived with a written reason.
+//!
+//! ```toml
+//! by = "Ada Lovelace <ada@example.com>"   # who answers, unless an entry says otherwise
+//!
+//! [manual.staging-access]
+//! done = true
+//! note = "Checked over RDP"
+//!
+//! [waive.disk-free]
+//! reason = "4.6 GB is enough for this patch release; the volume is grown next week"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::{Plan, StepAction};
+
+/// Every answer in an answers file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// Who answers, unless an entry names someone else.
+    #[serde(default)]
+    pub by: Option<String>,
+    /// Manual items, by step id.
+    #[serde(default)]
+    pub manual: BTreeMap<String, ManualAnswer>,
+    /// Waivers of failed steps, by step id.
+    #[serde(default)]
+    pub waive: BTreeMap<String, WaiverAnswer>,
+}
+
+/// A person's answer to a manual item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualAnswer {
+    /// Done (ticked) or explicitly not done (fails the item).
+    pub done: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+/// A person's decision to accept a failed step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverAnswer {
+    pub reason: String,
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnswersError {
+    #[error("could not read the answers file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the answers file {path} is not valid: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("the answers do not fit the plan:\n{}", problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Mismatch { problems: Vec<String> },
+}
+
+impl Answers {
+    /// Read an answers file.
+    pub fn load(path: &Path) -> Result<Self, AnswersError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| AnswersError::Io { path: path.to_path_buf(), source })?;
+        toml::from_str(&text)
+            .map_err(|e| AnswersError::Syntax { path: path.to_path_buf(), message: e.to_string() })
+    }
+
+    /// Check every answer names a step of the right kind and every waiver has a reason.
+    pub fn check_against(&self, plan: &Plan) -> Result<(), AnswersError> {
+        let mut problems = Vec::new();
+        for id in self.manual.keys() {
+            match plan.step(id) {
+                None => problems.push(format!("[manual.{id}]: the plan has no step `{id}`")),
+                Some(step) if !matches!(step.action, StepAction::Manual(_)) => problems.push(format!(
+                    "[manual.{id}]: `{id}` is a {} step, not a manual item; only manual items take answers",
+                    step.kind()
+                )),
+                Some(_) => {}
+            }
+        }
+        for (id, waiver) in &self.waive {
+            if plan.step(id).is_none() {
+                problems.push(format!("[waive.{id}]: the plan has no step `{id}`"));
+            }
+            if waiver.reason.trim().is_empty() {
+                problems.push(format!("[waive.{id}]: a waiver needs a written reason"));
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(AnswersError::Mismatch { problems }) }
+    }
+
+    /// A commented answers file listing every manual item of the plan, for people to fill in.
+    pub fn skeleton(plan: &Plan) -> String {
+        let mut out = String::from(
+            "# Answers for the manual items of this plan. Set `done = true` once a person has\n\
+             # checked the item; add `note` for the report. To accept a failed step, add\n\
+             # [waive.STEP-ID] with a `reason`.\nby = \"Your Name <you@example.com>\"\n",
+        );
+        for (phase, step) in plan.steps() {
+            if matches!(step.action, StepAction::Manual(_)) {
+                out.push_str(&format!(
+                    "\n# {} / {}\n[manual.{}]\ndone = false\n",
+                    phase.title.replace('\n', " "),
+                    step.title.replace('\n', " "),
+                    step.id
+                ));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,555 @@
+//! Driving a run: phases in order; within a phase, consecutive read-only checks run
+//! concurrently and everything else (actions, manual items, gates) one at a time, in plan
+//! order. Each result is committed to the store before it is reported.
+//!
+//! Resuming is the same call: steps with a final status are never run again; a step found
+//! "running" was interrupted (crash, kill -9) and runs again; answers given since (ticked
+//! manual items, waivers) are applied first.
+
+use std::collections::HashMap;
+
+use super::answers::Answers;
+use super::describe::describe;
+use super::executors::{StepContext, execute};
+use super::progress::{Progress, ProgressSink};
+use super::{
+    Evidence, NewEvent, Outcome, Run, RunError, RunStatus, StepOutcome, StepRecord, StepStatus,
+    Waiver,
+};
+use crate::Clock;
+use crate::plan::{Step, StepAction};
+use crate::store::RunStore;
+
+/// Drive the run until it completes, fails, or waits for a person. Returns the run as stored.
+pub fn drive_run(
+    store: &RunStore,
+    clock: &dyn Clock,
+    sink: &dyn ProgressSink,
+    run_id: &str,
+    answers: &Answers,
+) -> Result<Run, RunError> {
+    let _lock = store.lock_run(run_id, clock.now())?;
+    let run = store.load_run(run_id)?;
+    answers.check_against(&run.header.plan)?;
+    if run.status == RunStatus::Completed {
+        return Ok(run);
+    }
+    let mut driver = Driver::new(store, clock, sink, &run, answers);
+    driver.prepare(&run)?;
+    driver.phases()?;
+    Ok(store.load_run(run_id)?)
+}
+
+struct Driver<'a> {
+    store: &'a RunStore,
+    clock: &'a dyn Clock,
+    sink: &'a dyn ProgressSink,
+    run: &'a Run,
+    answers: &'a Answers,
+    /// Current records, in plan order.
+    records: Vec<StepRecord>,
+    position: HashMap<&'a str, usize>,
+}
+
+/// How a phase ended.
+enum PhaseEnd {
+    Done,
+    Failed,
+    Waiting(Vec<String>),
+}
+
+impl<'a> Driver<'a> {
+    fn new(
+        store: &'a RunStore,
+        clock: &'a dyn Clock,
+        sink: &'a dyn ProgressSink,
+        run: &'a Run,
+        answers: &'a Answers,
+    ) -> Self {
+        let position = run.steps.iter().enumerate().map(|(i, s)| (s.step_id.as_str(), i)).collect();
+        Self { store, clock, sink, run, answers, records: run.steps.clone(), position }
+    }
+
+    fn run_id(&self) -> &str {
+        &self.run.header.id
+    }
+
+    fn event(&self, kind: &str, step_id: Option<&str>, message: String) -> NewEvent {
+        NewEvent {
+            at: self.clock.now(),
+            kind: kind.into(),
+            step_id: step_id.map(Into::into),
+            message,
+        }
+    }
+
+    /// Record the resume, re-open interrupted steps and apply waivers given since.
+    fn prepare(&mut self, run: &Run) -> Result<(), RunError> {
+        let resumed = run.events.iter().any(|e| e.kind != "run.started");
+        if resumed || run.status != RunStatus::Running {
+            let event = self.event(
+                "run.resumed",
+                None,
+                format!("Resumed (was {})", status_word(run.status)),
+            );
+            self.store.set_run_state(
+                self.run_id(),
+                RunStatus::Running,
+                Outcome::Pending,
+                None,
+                event,
+            )?;
+        }
+        for i in 0..self.records.len() {
+            let rec = &self.records[i];
+            if rec.status == StepStatus::Running {
+                let mut rec = rec.clone();
+                rec.status = StepStatus::Pending;
+                rec.started_at = None;
+                let event = self.event(
+                    "step.interrupted",
+                    Some(&rec.step_id),
+                    format!("\"{}\" was running when the run stopped; it runs again", rec.title),
+                );
+                self.commit(i, rec, event)?;
+            } else if let Some(rec) = self.waived(rec.clone()) {
+                // A waiver given since the run stopped turns a failed step into a waived one.
+                let event = self.waiver_event(&rec);
+                self.commit(i, rec, event)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn phases(&mut self) -> Result<(), RunError> {
+        let plan = &self.run.header.plan;
+        for phase in &plan.phases {
+            let all_done = phase.steps.iter().all(|s| self.record(&s.id).status.is_done());
+            let end = if all_done {
+                if phase.steps.iter().any(|s| self.blocks(&s.id)) {
+                    PhaseEnd::Failed
+                } else {
+                    PhaseEnd::Done
+                }
+            } else {
+                self.sink.emit(Progress::PhaseStarted {
+                    phase_id: phase.id.clone(),
+                    title: phase.title.clone(),
+                });
+                self.phase(&phase.steps)?
+            };
+            match end {
+                PhaseEnd::Done => {}
+                PhaseEnd::Failed => return self.finish(RunStatus::Failed),
+                PhaseEnd::Waiting(steps) => return self.wait(steps),
+            }
+        }
+        self.finish(RunStatus::Completed)
+    }
+
+    fn phase(&mut self, steps: &'a [Step]) -> Result<PhaseEnd, RunError> {
+        let mut waiting = Vec::new();
+        let mut i = 0;
+        while i < steps.len() {
+            if self.record(&steps[i].id).status.is_done() {
+                i += 1;
+                continue;
+            }
+            if self.concurrent(&steps[i]) {
+                let mut j = i;
+                while j < steps.len() && self.concurrent(&steps[j]) {
+                    j += 1;
+                }
+                let batch: Vec<&Step> =
+                    steps[i..j].iter().filter(|s| !self.record(&s.id).status.is_done()).collect();
+                self.batch(&batch)?;
+                if batch.iter().any(|s| self.blocks(&s.id)) {
+                    return Ok(PhaseEnd::Failed);
+                }
+                i = j;
+                continue;
+            }
+            let step = &steps[i];
+            i += 1;
+            match &step.action {
+                StepAction::Manual(_) => {
+                    if !self.manual(step)? {
+                        waiting.push(step.id.clone());
+                    }
+                }
+                // After an unanswered item, nothing that acts or decides may go ahead of it.
+                _ if !waiting.is_empty() => {}
+                StepAction::Gate(gate) => {
+                    if !self.gate(step, &gate.requires)? {
+                        waiting.push(step.id.clone());
+                    }
+                }
+                _ => self.single(step)?,
+            }
+            if self.blocks(&step.id) {
+                return Ok(PhaseEnd::Failed);
+            }
+        }
+        if waiting.is_empty() { Ok(PhaseEnd::Done) } else { Ok(PhaseEnd::Waiting(waiting)) }
+    }
+
+    /// Read-only automatic checks run side by side.
+    fn concurrent(&self, step: &Step) -> bool {
+        step.action.is_read_only()
+            && !matches!(
+                step.action,
+                StepAction::Manual(_) | StepAction::Gate(_) | StepAction::Signoff(_)
+            )
+    }
+
+    /// A blocking step that failed and was not waived stops the phase.
+    fn blocks(&self, step_id: &str) -> bool {
+        let rec = self.record(step_id);
+        rec.blocking && rec.status == StepStatus::Failed
+    }
+
+    fn record(&self, step_id: &str) -> &StepRecord {
+        // Every step of the plan got a record when the run was created.
+        &self.records[self.position[step_id]]
+    }
+
+    fn index(&self, step_id: &str) -> usize {
+        self.position[step_id]
+    }
+
+    fn batch(&mut self, steps: &[&'a Step]) -> Result<(), RunError> {
+        if steps.len() == 1 {
+            return self.single(steps[0]);
+        }
+        let this = &*self;
+        let results: Vec<Result<(usize, StepRecord), RunError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = steps
+                .iter()
+                .map(|step| {
+                    scope.spawn(move || this.execute(step).map(|r| (this.index(&step.id), r)))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(RunError::Panicked)))
+                .collect()
+        });
+        for result in results {
+            let (i, rec) = result?;
+            self.records[i] = rec;
+        }
+        Ok(())
+    }
+
+    fn single(&mut self, step: &'a Step) -> Result<(), RunError> {
+        let rec = self.execute(step)?;
+        let i = self.index(&step.id);
+        self.records[i] = rec;
+        Ok(())
+    }
+
+    /// Mark the step running, execute it (or, in a dry run, say what it would do), and store
+    /// its result. Safe to call from several threads: it only reads `self`.
+    fn execute(&self, step: &Step) -> Result<StepRecord, RunError> {
+        let mut rec = self.record(&step.id).clone();
+        let started_at = self.clock.now();
+        rec.status = StepStatus::Running;
+        rec.started_at = Some(started_at);
+        rec.finished_at = None;
+        let event = self.event(
+            "step.started",
+            Some(&step.id),
+            format!("Started \"{}\": {}", step.title, describe(step)),
+        );
+        self.store.update_step(self.run_id(), &rec, event)?;
+        self.sink.emit(Progress::StepStarted {
+            step_id: step.id.clone(),
+            title: step.title.clone(),
+            kind: step.kind().to_string(),
+        });
+
+        let outcome = if self.run.header.dry_run && !step.action.is_read_only() {
+            StepOutcome::skipped(format!("dry run: would {}", describe(step)))
+        } else if !step.action.is_supported() {
+            StepOutcome::skipped(format!(
+                "skipped: not supported yet ({} steps arrive in a later version of Release Pilot)",
+                step.kind()
+            ))
+        } else {
+            let output = |line: &str| {
+                self.sink
+                    .emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
+            };
+            let ctx = StepContext {
+                repo_path: std::path::Path::new(&self.run.header.repo_path),
+                facts: &self.run.header.facts,
+                version: &self.run.header.version,
+                clock: self.clock,
+                output: &output,
+            };
+            execute(step, &ctx)
+        };
+        self.finished(rec, outcome)
+    }
+
+    /// Store a finished step (turning failures of non-blocking steps into warnings, and
+    /// applying a waiver given ahead of time), then report it.
+    fn finished(&self, mut rec: StepRecord, outcome: StepOutcome) -> Result<StepRecord, RunError> {
+        rec.status = match outcome.status {
+            StepStatus::Failed if !rec.blocking => StepStatus::Warned,
+            other => other,
+        };
+        rec.summary = outcome.summary;
+        rec.evidence = outcome.evidence;
+        rec.finished_at = Some(self.clock.now());
+        let event = self.event(
+            "step.finished",
+            Some(&rec.step_id),
+            format!("{}: {}", status_word_step(rec.status), rec.summary),
+        );
+        let mut rec = rec;
+        let stored = self.store.update_step(self.run_id(), &rec, event);
+        stored?;
+        if let Some(waived) = self.waived(rec.clone()) {
+            let event = self.waiver_event(&waived);
+            self.store.update_step(self.run_id(), &waived, event)?;
+            rec = waived;
+        }
+        self.sink.emit(Progress::StepFinished { record: Box::new(rec.clone()) });
+        Ok(rec)
+    }
+
+    /// The record with its waiver applied, when it failed and the answers waive it.
+    fn waived(&self, mut rec: StepRecord) -> Option<StepRecord> {
+        if rec.status != StepStatus::Failed {
+            return None;
+        }
+        let answer = self.answers.waive.get(&rec.step_id)?;
+        rec.status = StepStatus::Waived;
+        rec.waiver = Some(Waiver {
+            reason: answer.reason.trim().to_string(),
+            by: self.person(answer.by.as_deref()),
+            at: self.clock.now(),
+        });
+        Some(rec)
+    }
+
+    fn waiver_event(&self, rec: &StepRecord) -> NewEvent {
+        let (by, reason) =
+            rec.waiver.as_ref().map(|w| (w.by.as_str(), w.reason.as_str())).unwrap_or_default();
+        self.event(
+            "step.waived",
+            Some(&rec.step_id),
+            format!("\"{}\" waived by {by}: {reason}", rec.title),
+        )
+    }
+
+    fn person(&self, given: Option<&str>) -> String {
+        given
+            .or(self.answers.by.as_deref())
+            .map(str::to_string)
+            .unwrap_or_else(|| self.run.header.operator.clone())
+    }
+
+    fn commit(&mut self, i: usize, rec: StepRecord, event: NewEvent) -> Result<(), RunError> {
+        self.store.update_step(self.run_id(), &rec, event)?;
+        self.records[i] = rec;
+        Ok(())
+    }
+
+    /// A manual item: answered (done or not), or waiting. Returns false while waiting.
+    fn manual(&mut self, step: &Step) -> Result<bool, RunError> {
+        let i = self.index(&step.id);
+        let mut rec = self.records[i].clone();
+        let now = self.clock.now();
+        if self.run.header.dry_run {
+            let outcome = StepOutcome::skipped(format!("dry run: would {}", describe(step)));
+            rec.started_at = Some(now);
+            self.records[i] = self.finished(rec, outcome)?;
+            return Ok(true);
+        }
+        let Some(answer) = self.answers.manual.get(&step.id) else { return Ok(false) };
+        let by = self.person(answer.by.as_deref());
+        rec.status = if answer.done {
+            StepStatus::Passed
+        } else if rec.blocking {
+            StepStatus::Failed
+        } else {
+            StepStatus::Warned
+        };
+        rec.summary = if answer.done {
+            format!("confirmed by {by}")
+        } else {
+            format!("marked not done by {by}: finish it, or waive it with a reason")
+        };
+        rec.note = answer.note.clone().filter(|n| !n.trim().is_empty());
+        rec.answered_by = Some(by.clone());
+        rec.evidence = Evidence::default();
+        rec.started_at = Some(now);
+        rec.finished_at = Some(now);
+        let note = rec.note.as_deref().map(|n| format!(" (note: {n})")).unwrap_or_default();
+        let verb = if answer.done { "ticked" } else { "marked not done" };
+        let event = self.event(
+            "manual.answered",
+            Some(&step.id),
+            format!("{by} {verb} \"{}\"{note}", step.title),
+        );
+        self.commit(i, rec.clone(), event)?;
+        if let Some(waived) = self.waived(rec.clone()) {
+            let event = self.waiver_event(&waived);
+            self.commit(i, waived, event)?;
+        }
+        self.sink.emit(Progress::StepFinished { record: Box::new(self.records[i].clone()) });
+        Ok(true)
+    }
+
+    /// A gate: open when every named step passed, warned or was waived. Returns false while a
+    /// named step still waits.
+    fn gate(&mut self, step: &Step, requires: &[String]) -> Result<bool, RunError> {
+        let dry_run = self.run.header.dry_run;
+        let mut failed = Vec::new();
+        let mut pending = Vec::new();
+        let mut not_performed = Vec::new();
+        for id in requires {
+            let Some(&i) = self.position.get(id.as_str()) else {
+                failed.push(format!("{id} (no such step)"));
+                continue;
+            };
+            let rec = &self.records[i];
+            match rec.status {
+                s if s.is_ok() => {}
+                StepStatus::Skipped => not_performed.push(rec.title.clone()),
+                StepStatus::Pending | StepStatus::Running => pending.push(rec.title.clone()),
+                _ => failed.push(rec.title.clone()),
+            }
+        }
+        if !pending.is_empty() && failed.is_empty() {
+            return Ok(false);
+        }
+        let outcome = if !failed.is_empty() {
+            StepOutcome::failed(
+                format!(
+                    "closed: {} did not pass — fix them or waive them with a reason",
+                    failed.join(", ")
+                ),
+                Evidence::default(),
+            )
+        } else if !not_performed.is_empty() && !dry_run {
+            // Steps the engine cannot perform yet do not stop the run, but the gate says so
+            // and the verdict counts them.
+            StepOutcome {
+                status: StepStatus::Warned,
+                summary: format!(
+                    "open, but {} required step(s) were not performed: {}",
+                    not_performed.len(),
+                    not_performed.join(", ")
+                ),
+                evidence: Evidence::default(),
+            }
+        } else {
+            StepOutcome::passed(
+                format!("open: all {} required step(s) passed or were waived", requires.len()),
+                Evidence::default(),
+            )
+        };
+        let i = self.index(&step.id);
+        let mut rec = self.records[i].clone();
+        rec.started_at = Some(self.clock.now());
+        self.records[i] = self.finished(rec, outcome)?;
+        Ok(true)
+    }
+
+    fn wait(&mut self, steps: Vec<String>) -> Result<(), RunError> {
+        let titles: Vec<String> =
+            steps.iter().map(|id| format!("\"{}\"", self.record(id).title)).collect();
+        let event = self.event(
+            "run.waiting",
+            None,
+            format!("Waiting for a person to answer: {}", titles.join(", ")),
+        );
+        self.store.set_run_state(
+            self.run_id(),
+            RunStatus::Waiting,
+            Outcome::Pending,
+            None,
+            event,
+        )?;
+        self.sink.emit(Progress::RunWaiting { steps });
+        Ok(())
+    }
+
+    fn finish(&mut self, status: RunStatus) -> Result<(), RunError> {
+        let (outcome, reasons) = verdict(self.run, &self.records, status);
+        let message = match (outcome, reasons.is_empty()) {
+            (Outcome::Go, _) => "Finished: GO".to_string(),
+            (_, true) => "Finished: NO-GO".to_string(),
+            (_, false) => format!("Finished: NO-GO — {}", reasons.join("; ")),
+        };
+        let kind = if status == RunStatus::Failed { "run.failed" } else { "run.finished" };
+        let event = self.event(kind, None, message);
+        self.store.set_run_state(self.run_id(), status, outcome, Some(self.clock.now()), event)?;
+        self.sink.emit(Progress::RunFinished { status, outcome });
+        Ok(())
+    }
+}
+
+/// Go or no-go, and why not: every blocking step must have passed, warned or been waived. In a
+/// dry run, actions that were only described do not count against it.
+pub fn verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> (Outcome, Vec<String>) {
+    let mut reasons = Vec::new();
+    let failed: Vec<&str> = records
+        .iter()
+        .filter(|r| r.blocking && r.status == StepStatus::Failed)
+        .map(|r| r.title.as_str())
+        .collect();
+    if !failed.is_empty() {
+        reasons.push(format!("{} blocking step(s) failed: {}", failed.len(), failed.join(", ")));
+    }
+    let not_performed: Vec<&str> = run
+        .header
+        .plan
+        .steps()
+        .filter_map(|(_, step)| {
+            let rec = records.iter().find(|r| r.step_id == step.id)?;
+            let described_only =
+                run.header.dry_run && !step.action.is_read_only() && step.action.is_supported();
+            let missing = rec.blocking
+                && match rec.status {
+                    StepStatus::Skipped => !described_only,
+                    StepStatus::Pending | StepStatus::Running => true,
+                    _ => false,
+                };
+            missing.then_some(rec.title.as_str())
+        })
+        .collect();
+    if !not_performed.is_empty() {
+        reasons.push(format!("{} blocking step(s) were not performed", not_performed.len()));
+    }
+    let outcome = if status == RunStatus::Completed && reasons.is_empty() {
+        Outcome::Go
+    } else {
+        Outcome::NoGo
+    };
+    (outcome, reasons)
+}
+
+fn status_word(status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Running => "interrupted",
+        RunStatus::Waiting => "waiting for a person",
+        RunStatus::Completed => "completed",
+        RunStatus::Failed => "stopped by a failed step",
+    }
+}
+
+fn status_word_step(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Pending => "Pending",
+        StepStatus::Running => "Running",
+        StepStatus::Passed => "Passed",
+        StepStatus::Failed => "Failed",
+        StepStatus::Warned => "Warned",
+        StepStatus::Skipped => "Skipped",
+        StepStatus::Waived => "Waived",
+    }
+}

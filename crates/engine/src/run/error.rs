@@ -1,0 +1,30 @@
+//! Errors that stop a run from starting or being driven. A failing step is not an error: it is
+//! a result, recorded like any other.
+
+use crate::plan::vars::UnknownVariable;
+use crate::repo::RepoError;
+use crate::store::StoreError;
+
+use super::answers::AnswersError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Answers(#[from] AnswersError),
+    #[error(
+        "no target version: {detail}. Write the version in the VERSION file or give it with --version"
+    )]
+    NoVersion { detail: String },
+    #[error(
+        "the target version {value:?} (from {origin}) is not a valid semantic version ({detail}): write it as MAJOR.MINOR.PATCH, e.g. 1.15.2"
+    )]
+    BadVersion { value: String, origin: String, detail: String },
+    #[error("the plan uses {0}, which is neither built in nor defined in [vars]")]
+    Variable(UnknownVariable),
+    #[error("a step's executor stopped unexpectedly; the run is unchanged and can be resumed")]
+    Panicked,
+}

@@ -1,0 +1,170 @@
+//! Starting a run: read the repository, settle the version and environment, substitute the
+//! plan's variables, and record the run with every step pending — before anything executes.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::{Evidence, NewEvent, PlanOrigin, RunError, RunHeader, StepRecord, StepStatus};
+use crate::Clock;
+use crate::plan::{Plan, vars};
+use crate::repo::{InspectOptions, RepoFacts, inspect};
+use crate::store::RunStore;
+
+/// What a new run needs.
+#[derive(Debug, Clone)]
+pub struct StartRequest<'a> {
+    /// The repository folder.
+    pub repo: &'a Path,
+    /// The plan as loaded (variables not yet substituted).
+    pub plan: Plan,
+    /// The plan's TOML exactly as read.
+    pub plan_source: String,
+    pub origin: PlanOrigin,
+    /// Overrides the VERSION file.
+    pub version: Option<String>,
+    /// Overrides the plan's environment.
+    pub environment: Option<String>,
+    /// Overrides the operator read from git's user.name / user.email.
+    pub operator: Option<String>,
+    /// Perform only read-only checks; say what each action would do.
+    pub dry_run: bool,
+}
+
+/// Create the run in the store (all steps pending) and return its header.
+pub fn start_run(
+    store: &RunStore,
+    clock: &dyn Clock,
+    request: StartRequest<'_>,
+) -> Result<RunHeader, RunError> {
+    let options = InspectOptions { target_version: request.version.clone(), ..Default::default() };
+    let facts = inspect(request.repo, &options)?;
+    let version = target_version(request.version.as_deref(), &facts)?;
+    let environment = request
+        .environment
+        .clone()
+        .or_else(|| request.plan.plan.environment.clone())
+        .unwrap_or_else(|| "unspecified".to_string());
+    let operator = request.operator.clone().unwrap_or_else(|| operator_from_git(request.repo));
+
+    let head = facts.head.as_ref();
+    let previous = facts.previous_release.as_ref();
+    let builtins = [
+        ("version", version.clone()),
+        ("previous_tag", previous.map(|p| p.tag.clone()).unwrap_or_default()),
+        ("previous_version", previous.map(|p| p.version.clone()).unwrap_or_default()),
+        ("commit", head.map(|h| h.id.clone()).unwrap_or_default()),
+        ("short_commit", head.map(|h| h.short_id.clone()).unwrap_or_default()),
+        ("branch", facts.branch.clone().unwrap_or_default()),
+        ("environment", environment.clone()),
+        ("repo", facts.path.clone()),
+    ];
+    let values = vars::run_variables(&request.plan, &builtins);
+    let plan = vars::resolve_plan(&request.plan, &values).map_err(RunError::Variable)?;
+
+    let started_at = clock.now();
+    let header = RunHeader {
+        id: new_run_id(started_at),
+        plan_origin: request.origin,
+        plan_hash: hex::encode(Sha256::digest(request.plan_source.as_bytes())),
+        plan_source: request.plan_source,
+        plan,
+        repo_path: facts.path.clone(),
+        facts,
+        version,
+        environment,
+        operator,
+        dry_run: request.dry_run,
+        started_at,
+    };
+    let steps: Vec<StepRecord> = header
+        .plan
+        .steps()
+        .map(|(phase, step)| StepRecord {
+            phase_id: phase.id.clone(),
+            step_id: step.id.clone(),
+            title: step.title.clone(),
+            kind: step.kind().to_string(),
+            blocking: step.blocking,
+            status: StepStatus::Pending,
+            summary: String::new(),
+            evidence: Evidence::default(),
+            started_at: None,
+            finished_at: None,
+            waiver: None,
+            note: None,
+            answered_by: None,
+        })
+        .collect();
+    let message = format!(
+        "{} of \"{}\" for {} ({}) started by {} on commit {}",
+        if header.dry_run { "Dry run" } else { "Run" },
+        header.plan.plan.title,
+        header.version,
+        header.environment,
+        header.operator,
+        header.facts.head.as_ref().map(|h| h.short_id.as_str()).unwrap_or("(none)"),
+    );
+    store.create_run(
+        &header,
+        &steps,
+        NewEvent { at: started_at, kind: "run.started".into(), step_id: None, message },
+    )?;
+    Ok(header)
+}
+
+/// The version being released: the one asked for, or the VERSION file's when it is valid.
+fn target_version(requested: Option<&str>, facts: &RepoFacts) -> Result<String, RunError> {
+    let (value, from_file) = match requested {
+        Some(v) => (v.trim().trim_start_matches(['v', 'V']).to_string(), false),
+        None => match &facts.version.value {
+            Some(v) => (v.clone(), true),
+            None => {
+                return Err(RunError::NoVersion {
+                    detail: facts
+                        .version
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| format!("{} has no version", facts.version.file)),
+                });
+            }
+        },
+    };
+    match semver::Version::parse(&value) {
+        Ok(_) => Ok(value),
+        Err(e) => Err(RunError::BadVersion {
+            value,
+            origin: if from_file { facts.version.file.clone() } else { "--version".into() },
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// "Name <email>" from git's configuration (the repository's, then the user's), or the
+/// account name when git has none.
+fn operator_from_git(repo: &Path) -> String {
+    let from_git = git2::Repository::discover(repo)
+        .ok()
+        .and_then(|r| r.config().ok())
+        .map(|c| (c.get_string("user.name").ok(), c.get_string("user.email").ok()));
+    match from_git {
+        Some((Some(name), Some(email))) => format!("{name} <{email}>"),
+        Some((Some(name), None)) => name,
+        Some((None, Some(email))) => email,
+        _ => std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown operator".to_string()),
+    }
+}
+
+/// A run id people can read and type: UTC start time plus four random hex digits, e.g.
+/// `20260107-140305-3fa9`. Sorting ids sorts runs by start.
+fn new_run_id(at: chrono::DateTime<chrono::Utc>) -> String {
+    let mut bytes = [0u8; 2];
+    // Without randomness two runs started in the same second could collide; the sub-second
+    // nanos are a weaker but acceptable fallback.
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes = (at.timestamp_subsec_nanos() as u16).to_be_bytes();
+    }
+    format!("{}-{}", at.format("%Y%m%d-%H%M%S"), hex::encode(bytes))
+}

@@ -1,0 +1,44 @@
+//! Errors from the run store. Each names the file or run and says what to do next.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the run store {path} is damaged ({detail}). It was left untouched: keep a copy, then \
+         move it aside to start a new store (your runs are in that file)"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "the run store {path} was written by a newer Release Pilot (schema {found}, this one \
+         knows up to {known}): update Release Pilot"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("could not create the data folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no run with id {id} in {path}: list runs with `pilot runs`")]
+    NoSuchRun { id: String, path: PathBuf },
+    #[error(
+        "run {id} is being driven by another Release Pilot ({holder}): wait for it to finish, \
+         or close it, then try again"
+    )]
+    Locked { id: String, holder: String },
+    #[error("could not use the lock file {path}: {source}")]
+    LockFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the run store {path} could not be used: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("run {id} holds a value this version cannot read ({detail})")]
+    Corrupt { id: String, detail: String },
+}

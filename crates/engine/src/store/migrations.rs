@@ -1,0 +1,98 @@
+//! Versioned schema migrations, tracked in SQLite's `user_version`. Each migration runs in its
+//! own transaction; a store written by a newer version is refused, never downgraded.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+use super::open::damaged_or;
+
+/// Migrations in order; `MIGRATIONS[i]` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: runs, their steps and their event log.
+    "CREATE TABLE runs (
+        id           TEXT PRIMARY KEY,
+        header_json  TEXT NOT NULL,
+        plan_title   TEXT NOT NULL,
+        plan_hash    TEXT NOT NULL,
+        repo_path    TEXT NOT NULL,
+        version      TEXT NOT NULL,
+        environment  TEXT NOT NULL,
+        operator     TEXT NOT NULL,
+        dry_run      INTEGER NOT NULL,
+        started_at   TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        outcome      TEXT NOT NULL,
+        finished_at  TEXT
+    ) STRICT;
+    CREATE TABLE steps (
+        run_id        TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        phase_id      TEXT NOT NULL,
+        step_id       TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        blocking      INTEGER NOT NULL,
+        status        TEXT NOT NULL,
+        summary       TEXT NOT NULL DEFAULT '',
+        evidence_json TEXT NOT NULL DEFAULT '{}',
+        started_at    TEXT,
+        finished_at   TEXT,
+        waiver_json   TEXT,
+        note          TEXT,
+        answered_by   TEXT,
+        PRIMARY KEY (run_id, step_id)
+    ) STRICT;
+    CREATE TABLE events (
+        run_id   TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq      INTEGER NOT NULL,
+        at       TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        step_id  TEXT,
+        message  TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    ) STRICT;
+    -- The event log is append-only: the store refuses to change or remove a line.
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE INDEX runs_started ON runs(started_at);",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let found = user_version(conn, path)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, known: SCHEMA_VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let to = index as i64 + 1;
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| damaged_or(path, e))?;
+        // Another process may have migrated while this one waited for the write lock: look
+        // again inside the transaction. `user_version` is set in the same transaction as the
+        // change, so a crash mid-migration leaves the previous version and it simply re-runs.
+        let result = match user_version(conn, path) {
+            Ok(now) if now >= to => Ok(()),
+            Ok(_) => conn
+                .execute_batch(&format!("{sql}; PRAGMA user_version = {to};"))
+                .map_err(|e| damaged_or(path, e)),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => conn.execute_batch("COMMIT").map_err(|e| damaged_or(path, e))?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn user_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| damaged_or(path, e))
+}
