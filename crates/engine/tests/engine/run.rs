@@ -1,1 +1,322 @@
-//! Tests of `pilot_engine::run`.
+//! Tests of `pilot_engine::run`: real repositories made with the git command line, a real
+//! SQLite store, real processes for command steps.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+
+use pilot_engine::SystemClock;
+use pilot_engine::plan::Plan;
+use pilot_engine::run::{
+    Answers, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus,
+    StartRequest, StepStatus, WaiverAnswer, drive_run, start_run,
+};
+use pilot_engine::store::{RunStore, StoreError};
+
+/// A git repository with one commit, a VERSION file and a changelog entry.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("VERSION"), "1.4.0\n").expect("write VERSION");
+    std::fs::write(dir.path().join("CHANGELOG.md"), "# Changelog\n\n## [1.4.0] - 2026-01-07\n- Things\n")
+        .expect("write CHANGELOG");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "Release 1.4.0"]);
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} succeeded");
+}
+
+fn plan(toml_text: &str) -> Plan {
+    toml::from_str(toml_text).expect("the test plan fits the model")
+}
+
+struct Fixture {
+    repo: tempfile::TempDir,
+    _data: tempfile::TempDir,
+    store: RunStore,
+}
+
+fn fixture() -> Fixture {
+    let data = tempfile::tempdir().expect("temp dir");
+    let store = RunStore::open(&data.path().join("runs.sqlite3")).expect("store opens");
+    Fixture { repo: repo(), _data: data, store }
+}
+
+impl Fixture {
+    fn start(&self, source: &str, dry_run: bool) -> String {
+        start_run(
+            &self.store,
+            &SystemClock,
+            StartRequest {
+                repo: self.repo.path(),
+                plan: plan(source),
+                plan_source: source.to_string(),
+                origin: PlanOrigin::File("plan.toml".into()),
+                version: None,
+                environment: None,
+                operator: Some("Ada <ada@example.com>".into()),
+                dry_run,
+            },
+        )
+        .expect("the run starts")
+        .id
+    }
+
+    fn drive(&self, id: &str, answers: &Answers) -> Run {
+        drive_run(&self.store, &SystemClock, &NoProgress, id, answers).expect("the run is driven")
+    }
+}
+
+fn status_of(run: &Run, id: &str) -> StepStatus {
+    run.step(id).map(|s| s.status).unwrap_or_else(|| panic!("step {id} has a record"))
+}
+
+fn started_count(run: &Run, id: &str) -> usize {
+    run.events.iter().filter(|e| e.kind == "step.started" && e.step_id.as_deref() == Some(id)).count()
+}
+
+const CHECKS_AND_MANUAL: &str = r#"
+[plan]
+name = "t"
+title = "Test plan"
+environment = "staging"
+
+[[phase]]
+id = "checks"
+title = "Checks"
+
+[[phase.step]]
+id = "clean"
+title = "Working tree is clean"
+kind = "git.clean"
+
+[[phase.step]]
+id = "version"
+title = "VERSION is valid"
+kind = "git.version"
+
+[[phase.step]]
+id = "ssh"
+title = "Server reachable"
+kind = "manual"
+
+[[phase.step]]
+id = "ready"
+title = "Ready"
+kind = "gate"
+requires = ["clean", "version", "ssh"]
+
+[[phase]]
+id = "deploy"
+title = "Deploy"
+stage = "deploy"
+
+[[phase.step]]
+id = "touch"
+title = "Write the marker"
+kind = "command"
+program = "git"
+args = ["config", "--file", "deployed.marker", "release.done", "yes"]
+"#;
+
+#[test]
+fn a_manual_item_makes_the_run_wait_and_an_answer_lets_it_finish() {
+    let fx = fixture();
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(run.status, RunStatus::Waiting, "an unanswered manual item makes the run wait");
+    assert_eq!(run.outcome, Outcome::Pending, "no verdict while waiting");
+    assert_eq!(status_of(&run, "clean"), StepStatus::Passed, "checks in the phase still ran");
+    assert_eq!(status_of(&run, "ssh"), StepStatus::Pending, "the manual item waits");
+    assert_eq!(status_of(&run, "ready"), StepStatus::Pending, "the gate after it waits too");
+    assert_eq!(status_of(&run, "touch"), StepStatus::Pending, "nothing in later phases ran");
+    assert!(!fx.repo.path().join("deployed.marker").exists(), "the action did not run");
+
+    let mut answers = Answers::default();
+    answers.manual.insert(
+        "ssh".into(),
+        ManualAnswer { done: true, note: Some("checked over RDP".into()), by: Some("Grace".into()) },
+    );
+    let run = fx.drive(&id, &answers);
+    assert_eq!(run.status, RunStatus::Completed, "answered, the run completes");
+    assert_eq!(run.outcome, Outcome::Go, "every blocking step passed: go");
+    let ssh = run.step("ssh").expect("record");
+    assert_eq!(ssh.note.as_deref(), Some("checked over RDP"), "the note is kept for the report");
+    assert_eq!(ssh.answered_by.as_deref(), Some("Grace"), "who answered is kept");
+    assert_eq!(started_count(&run, "clean"), 1, "a completed check is never run again on resume");
+    assert!(fx.repo.path().join("deployed.marker").exists(), "the action ran once the gate opened");
+    assert!(run.events.iter().any(|e| e.kind == "run.resumed"), "the resume is in the event log");
+}
+
+#[test]
+fn a_failed_blocking_check_stops_the_run_until_it_is_waived() {
+    let fx = fixture();
+    std::fs::write(fx.repo.path().join("VERSION"), "1.4.0-dirty\n").expect("dirty the tree");
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let mut answers = Answers::default();
+    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
+    let run = fx.drive(&id, &answers);
+    assert_eq!(run.status, RunStatus::Failed, "a blocking failure stops the run");
+    assert_eq!(run.outcome, Outcome::NoGo, "and the verdict is no-go");
+    assert_eq!(status_of(&run, "clean"), StepStatus::Failed, "the dirty tree fails the check");
+    assert_eq!(status_of(&run, "touch"), StepStatus::Pending, "the deploy never started");
+    let summary = &run.step("clean").expect("record").summary;
+    assert!(summary.contains("VERSION"), "the failure names the changed file: {summary}");
+
+    answers.waive.insert(
+        "clean".into(),
+        WaiverAnswer { reason: "VERSION bump only, committed after".into(), by: Some("Grace".into()) },
+    );
+    // The VERSION file no longer matches either; waive that too.
+    answers.waive.insert("version".into(), WaiverAnswer { reason: "pre-release build".into(), by: None });
+    let run = fx.drive(&id, &answers);
+    assert_eq!(status_of(&run, "clean"), StepStatus::Waived, "the waiver turns the failure into waived");
+    let waiver = run.step("clean").and_then(|s| s.waiver.clone()).expect("the waiver is recorded");
+    assert_eq!(waiver.by, "Grace", "who waived is recorded");
+    assert!(waiver.reason.contains("VERSION bump"), "the reason is recorded");
+    assert_eq!(run.status, RunStatus::Completed, "after the waiver the run completes");
+    assert_eq!(run.outcome, Outcome::Go, "waived steps do not stand in the way of go");
+    assert!(run.events.iter().any(|e| e.kind == "step.waived"), "the waiver is an event");
+}
+
+#[test]
+fn a_dry_run_only_looks() {
+    let fx = fixture();
+    let id = fx.start(CHECKS_AND_MANUAL, true);
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(run.status, RunStatus::Completed, "a dry run goes through every phase");
+    assert_eq!(status_of(&run, "clean"), StepStatus::Passed, "read-only checks really run");
+    let touch = run.step("touch").expect("record");
+    assert_eq!(touch.status, StepStatus::Skipped, "actions are not performed");
+    assert!(
+        touch.summary.starts_with("dry run: would run `git config --file deployed.marker"),
+        "the action says what it would do, with its resolved values: {}",
+        touch.summary
+    );
+    assert!(!fx.repo.path().join("deployed.marker").exists(), "nothing was changed");
+    assert!(run.header.dry_run, "the run is marked as a dry run");
+}
+
+#[test]
+fn unsupported_kinds_are_skipped_visibly_and_count_against_go() {
+    let fx = fixture();
+    let id = fx.start(
+        r#"
+[plan]
+name = "t"
+title = "T"
+
+[[phase]]
+id = "p"
+title = "P"
+
+[[phase.step]]
+id = "health"
+title = "Health endpoint answers"
+kind = "http.check"
+url = "http://127.0.0.1:9/health"
+
+[[phase.step]]
+id = "gate"
+title = "Gate"
+kind = "gate"
+requires = ["health"]
+"#,
+        false,
+    );
+    let run = fx.drive(&id, &Answers::default());
+    let health = run.step("health").expect("record");
+    assert_eq!(health.status, StepStatus::Skipped, "an http step has no executor yet");
+    assert!(health.summary.contains("not supported yet"), "the skip says why: {}", health.summary);
+    assert_eq!(status_of(&run, "gate"), StepStatus::Warned, "the gate opens with a warning");
+    assert_eq!(run.status, RunStatus::Completed, "the run still goes through");
+    assert_eq!(run.outcome, Outcome::NoGo, "but a blocking step that was not performed means no-go");
+    let last = run.events.last().expect("events");
+    assert!(last.message.contains("not performed"), "the verdict says why: {}", last.message);
+}
+
+#[cfg(unix)]
+#[test]
+fn consecutive_read_only_checks_run_side_by_side() {
+    let fx = fixture();
+    let step = |id: &str| {
+        format!(
+            "[[phase.step]]\nid = \"{id}\"\ntitle = \"{id}\"\nkind = \"command\"\nprogram = \"sleep\"\nargs = [\"0.4\"]\nread_only = true\n"
+        )
+    };
+    let source = format!("[plan]\nname = \"t\"\ntitle = \"T\"\n\n[[phase]]\nid = \"p\"\ntitle = \"P\"\n\n{}\n{}\n{}", step("a"), step("b"), step("c"));
+    let id = fx.start(&source, false);
+    let seen = Mutex::new(Vec::new());
+    let sink = |p: Progress| {
+        if let Progress::StepStarted { step_id, .. } | Progress::StepOutput { step_id, .. } = &p {
+            seen.lock().expect("lock").push(step_id.clone());
+        }
+    };
+    let run = drive_run(&fx.store, &SystemClock, &sink, &id, &Answers::default()).expect("drive");
+    assert_eq!(run.outcome, Outcome::Go, "all three checks pass");
+    let a = run.step("a").expect("a");
+    let c = run.step("c").expect("c");
+    // Side by side: the last check started before the first one finished.
+    assert!(c.started_at < a.finished_at, "checks overlap in time: a {:?}..{:?}, c started {:?}", a.started_at, a.finished_at, c.started_at);
+    assert_eq!(seen.lock().expect("lock").len(), 3, "each start was reported once");
+}
+
+#[test]
+fn an_interrupted_step_runs_again_and_the_log_says_so() {
+    let fx = fixture();
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    // What a crash in the middle of a step leaves behind: the step marked running.
+    let run = fx.store.load_run(&id).expect("load");
+    let mut clean = run.step("clean").expect("record").clone();
+    clean.status = StepStatus::Running;
+    clean.started_at = Some(chrono::Utc::now());
+    fx.store
+        .update_step(&id, &clean, pilot_engine::run::NewEvent { at: chrono::Utc::now(), kind: "step.started".into(), step_id: Some("clean".into()), message: "Started".into() })
+        .expect("mark running");
+
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(status_of(&run, "clean"), StepStatus::Passed, "the interrupted step ran again");
+    assert!(run.events.iter().any(|e| e.kind == "step.interrupted"), "the interruption is in the log");
+}
+
+#[test]
+fn a_second_driver_is_refused() {
+    let fx = fixture();
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let _held = fx.store.lock_run(&id, chrono::Utc::now()).expect("first driver");
+    let err = drive_run(&fx.store, &SystemClock, &NoProgress, &id, &Answers::default()).expect_err("refused");
+    assert!(
+        matches!(err, pilot_engine::run::RunError::Store(StoreError::Locked { .. })),
+        "a run being driven cannot be driven twice: {err}"
+    );
+}
+
+#[test]
+fn answers_that_do_not_fit_the_plan_are_refused_before_anything_runs() {
+    let fx = fixture();
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let mut answers = Answers::default();
+    answers.manual.insert("clean".into(), ManualAnswer { done: true, note: None, by: None });
+    answers.waive.insert("nope".into(), WaiverAnswer { reason: " ".into(), by: None });
+    let err = drive_run(&fx.store, &SystemClock, &NoProgress, &id, &answers).expect_err("refused");
+    let text = err.to_string();
+    assert!(text.contains("not a manual item"), "answering a check is refused: {text}");
+    assert!(text.contains("no step `nope`"), "an unknown step is named: {text}");
+    assert!(text.contains("written reason"), "an empty reason is refused: {text}");
+    let run = fx.store.load_run(&id).expect("load");
+    assert!(run.steps.iter().all(|s| s.status == StepStatus::Pending), "nothing ran");
+}
