@@ -15,6 +15,7 @@
 //! `run/executors/`, and route it in `run/executors/mod.rs`.
 
 pub mod clock;
+pub mod demo;
 pub mod paths;
 pub mod plan;
 pub mod repo;

@@ -261,6 +261,7 @@ impl StepAction {
                 | Self::FileAge(_)
                 | Self::FileEnvKey(_)
                 | Self::Command(_)
+                | Self::DeployCommand(_)
         )
     }
 }

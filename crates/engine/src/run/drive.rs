@@ -17,7 +17,7 @@ use super::{
     Waiver,
 };
 use crate::Clock;
-use crate::plan::{Step, StepAction};
+use crate::plan::{Stage, Step, StepAction};
 use crate::store::RunStore;
 
 /// Drive the run until it completes, fails, or waits for a person. Returns the run as stored.
@@ -123,7 +123,9 @@ impl<'a> Driver<'a> {
 
     fn phases(&mut self) -> Result<(), RunError> {
         let plan = &self.run.header.plan;
-        for phase in &plan.phases {
+        // Rollback phases are the way back, kept ready but not part of going forward: they run
+        // only when someone asks for a rollback.
+        for phase in plan.phases.iter().filter(|p| p.stage != Stage::Rollback) {
             let all_done = phase.steps.iter().all(|s| self.record(&s.id).status.is_done());
             let end = if all_done {
                 if phase.steps.iter().any(|s| self.blocks(&s.id)) {
@@ -494,7 +496,8 @@ impl<'a> Driver<'a> {
 }
 
 /// Go or no-go, and why not: every blocking step must have passed, warned or been waived. In a
-/// dry run, actions that were only described do not count against it.
+/// dry run, actions that were only described do not count against it; rollback phases, which
+/// run only when asked for, never do.
 pub fn verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> (Outcome, Vec<String>) {
     let mut reasons = Vec::new();
     let failed: Vec<&str> = records
@@ -509,6 +512,7 @@ pub fn verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> (Outcome
         .header
         .plan
         .steps()
+        .filter(|(phase, _)| phase.stage != Stage::Rollback)
         .filter_map(|(_, step)| {
             let rec = records.iter().find(|r| r.step_id == step.id)?;
             let described_only =
