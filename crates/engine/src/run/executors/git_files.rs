@@ -33,9 +33,9 @@ pub(super) fn version(p: &GitVersionParams, ctx: &StepContext<'_>) -> StepOutcom
         let v = &ctx.facts.version;
         let error = match (&v.value, v.valid) {
             (_, true) => None,
-            (None, false) => Some(v.error.clone().unwrap_or_else(|| "it does not exist".into())),
+            (None, false) => Some(v.error.clone().unwrap_or_else(|| format!("no {file} file"))),
             (Some(_), false) => {
-                Some(v.error.clone().unwrap_or_else(|| "it is not a semver version".into()))
+                Some(v.error.clone().unwrap_or_else(|| "not a semver version".into()))
             }
         };
         VersionValue { value: v.value.clone(), error }
@@ -52,14 +52,14 @@ pub(super) fn version(p: &GitVersionParams, ctx: &StepContext<'_>) -> StepOutcom
             format!(
                 "{file} could not be read ({}): create it holding the version (e.g. {expect}), \
                  commit it, then re-run the check.",
-                error.as_deref().unwrap_or("it does not exist")
+                error.as_deref().unwrap_or("no such file")
             ),
             evidence,
         ),
-        (Some(value), Some(error)) => StepOutcome::failed(
+        (Some(_), Some(error)) => StepOutcome::failed(
             format!(
-                "{file} holds \"{value}\", which is not a valid version ({error}): write a semver \
-                 version such as {expect}, commit it, then re-run the check."
+                "{file} does not hold a valid version ({error}): write a semver version such as \
+                 {expect}, commit it, then re-run the check."
             ),
             evidence,
         ),
@@ -79,6 +79,12 @@ pub(super) fn version(p: &GitVersionParams, ctx: &StepContext<'_>) -> StepOutcom
     }
 }
 
+/// The file name for messages (the plan's relative path is in the evidence).
+fn shown(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 fn strip_v(s: &str) -> &str {
     let s = s.trim();
     s.strip_prefix(['v', 'V']).unwrap_or(s)
@@ -90,18 +96,23 @@ fn read_version_file(path: &Path) -> VersionValue {
     let bytes = match fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return VersionValue { value: None, error: Some("it does not exist".into()) };
+            return VersionValue { value: None, error: Some(format!("no {} file", shown(path))) };
         }
         Err(e) => return VersionValue { value: None, error: Some(e.to_string()) },
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return VersionValue { value: None, error: Some("it is not UTF-8 text".into()) };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        let value = String::from_utf8_lossy(bytes).trim().to_owned();
+        let error = format!("{} is not valid UTF-8 text", shown(path));
+        return VersionValue { value: Some(value), error: Some(error) };
     };
-    let value = strip_v(text.trim_start_matches('\u{feff}')).to_owned();
+    let value = strip_v(text).to_owned();
     let error = if value.is_empty() {
-        Some("it is empty".to_owned())
+        Some("the version is empty".to_owned())
     } else {
-        semver::Version::parse(&value).err().map(|e| e.to_string())
+        semver::Version::parse(&value).err().map(|e| {
+            format!("\"{value}\" is not a semver version (MAJOR.MINOR.PATCH, e.g. 1.2.3): {e}")
+        })
     };
     VersionValue { value: Some(value), error }
 }
@@ -159,37 +170,52 @@ pub(super) fn changelog(p: &GitChangelogParams, ctx: &StepContext<'_>) -> StepOu
     }
 }
 
-/// The first Markdown heading that names `version`, as (1-based line, heading text).
+/// The first changelog heading that is the entry of `version`, as (1-based line, heading).
 ///
-/// Deliberately conservative: only `#` headings count, and the version must stand alone, so
-/// that "1.2.3" matches "## [1.2.3] - 2025-01-02" and "## v1.2.3" but not "## 1.2.30",
-/// "## 11.2.3" or "## 1.2.3-rc.1".
+/// The same rule as the repository facts use, so a plan naming another file gets the same
+/// answer: an entry is a Markdown heading of level 1 to 3 whose first word, after an optional
+/// `[`, is the version with an optional `v` ("## [1.2.3] - 2025-01-02", "## v1.2.3"). Headings
+/// that merely mention the version ("## Changes since 1.2.3"), longer numbers ("## 1.2.30") and
+/// anything inside a fenced code block do not count.
 pub(crate) fn changelog_entry(text: &str, version: &str) -> Option<(usize, String)> {
     let version = strip_v(version);
     if version.is_empty() {
         return None;
     }
-    text.lines().enumerate().find_map(|(i, line)| {
-        let heading = line.trim_start_matches('\u{feff}').trim();
-        (heading.starts_with('#') && names_version(heading, version))
-            .then(|| (i + 1, heading.to_owned()))
-    })
+    let mut in_fence: Option<&str> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_start_matches('\u{feff}').trim_end();
+        let body = line.trim_start();
+        // Headings and fences may be indented by at most three spaces.
+        if line.len() - body.len() > 3 {
+            continue;
+        }
+        if let Some(fence) = ["```", "~~~"].into_iter().find(|f| body.starts_with(f)) {
+            in_fence = match in_fence {
+                None => Some(fence),
+                Some(open) if open == fence => None,
+                other => other,
+            };
+            continue;
+        }
+        if in_fence.is_none() && heading_first_word(body).is_some_and(|w| strip_v(w) == version) {
+            return Some((i + 1, body.to_owned()));
+        }
+    }
+    None
 }
 
-fn names_version(heading: &str, version: &str) -> bool {
-    // Characters that would make the match part of a longer version or word.
-    let joins = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_');
-    heading.match_indices(version).any(|(at, _)| {
-        let before = heading[..at].chars().next_back();
-        let after = heading[at + version.len()..].chars().next();
-        let before_ok = match before {
-            None => true,
-            // "v1.2.3" is the version with its usual prefix, unless "v" ends a word.
-            Some('v' | 'V') => heading[..at - 1].chars().next_back().is_none_or(|c| !joins(c)),
-            Some(c) => !joins(c),
-        };
-        before_ok && after.is_none_or(|c| !joins(c))
-    })
+/// The first word of a level 1–3 ATX heading, without `[` and `]` around it.
+fn heading_first_word(body: &str) -> Option<&str> {
+    let level = body.len() - body.trim_start_matches('#').len();
+    let rest = &body[level..];
+    // "##1.2.3" is not a heading in Markdown: the hashes must be followed by white space.
+    if !(1..=3).contains(&level) || !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix('[').unwrap_or(rest);
+    rest.split([' ', '\t', ']']).next().filter(|w| !w.is_empty())
 }
 
 /// A release-notes file for the version exists at the work tree root or under docs/.
@@ -265,11 +291,11 @@ fn find_release_notes(repo: &Path, pattern: &str) -> std::io::Result<Vec<String>
     Ok(found)
 }
 
-/// `*` (any run of characters) and `?` (one character), ignoring ASCII case because release
-/// notes are named inconsistently and Windows and macOS file systems ignore case anyway.
+/// `*` (any run of characters) and `?` (one character), case-sensitive like the repository
+/// facts, so that a custom pattern and the default one find files by the same rule.
 pub(crate) fn glob_matches(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let n: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
     let (mut pi, mut ni) = (0, 0);
     // Where the last `*` was and which name position it currently swallows up to.
     let mut star: Option<(usize, usize)> = None;
@@ -303,7 +329,8 @@ mod tests {
     #[test]
     fn glob_matches_stars_and_question_marks() {
         assert!(glob_matches("RELEASE_NOTES*1.2.3*.md", "RELEASE_NOTES_1.2.3.md"), "star");
-        assert!(glob_matches("release_notes*1.2.3*.md", "RELEASE_NOTES-v1.2.3-final.md"), "case");
+        assert!(glob_matches("RELEASE_NOTES*1.2.3*.md", "RELEASE_NOTES-v1.2.3-rc.md"), "two");
+        assert!(!glob_matches("release_notes*.md", "RELEASE_NOTES.md"), "case matters");
         assert!(glob_matches("notes-?.md", "notes-1.md"), "question mark");
         assert!(!glob_matches("RELEASE_NOTES*1.2.3*.md", "RELEASE_NOTES_1.2.3.txt"), "suffix");
         assert!(!glob_matches("notes-?.md", "notes-12.md"), "one character only");
@@ -321,5 +348,8 @@ mod tests {
         assert_eq!(changelog_entry("## v1.2.3\n", "1.2.3").map(|e| e.0), Some(1), "v prefix");
         assert_eq!(changelog_entry("Fixed in 1.2.3\n", "1.2.3"), None, "not a heading");
         assert_eq!(changelog_entry("## dev1.2.3\n", "1.2.3"), None, "part of a word");
+        assert_eq!(changelog_entry("## Since 1.2.3\n", "1.2.3"), None, "only mentions it");
+        assert_eq!(changelog_entry("```\n## 1.2.3\n```\n", "1.2.3"), None, "inside a fence");
+        assert_eq!(changelog_entry("#### 1.2.3\n", "1.2.3"), None, "level 4 is too deep");
     }
 }
