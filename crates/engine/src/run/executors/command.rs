@@ -230,8 +230,11 @@ fn receive(
     expect_output: Option<&str>,
     output: &(dyn Fn(&str) + Sync),
 ) -> bool {
-    let mut wait = POLL;
+    let started = Instant::now();
     loop {
+        // Return at least every POLL even when lines keep coming (`yes`), so the clock and the
+        // program are still checked.
+        let Some(wait) = POLL.checked_sub(started.elapsed()) else { return true };
         match lines.recv_timeout(wait) {
             Ok((stream, line)) => {
                 output(&line);
@@ -242,9 +245,6 @@ fn receive(
                     Stream::Stdout => watched.stdout.push(&line),
                     Stream::Stderr => watched.stderr.push(&line),
                 }
-                // Keep handling lines that are already there, but return soon to check the
-                // program and the clock.
-                wait = Duration::ZERO;
             }
             Err(RecvTimeoutError::Timeout) => return true,
             Err(RecvTimeoutError::Disconnected) => return false,

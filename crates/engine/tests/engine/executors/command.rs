@@ -202,6 +202,17 @@ mod unix {
     }
 
     #[test]
+    fn endless_output_still_times_out() {
+        let started = Instant::now();
+        let (out, lines) =
+            run_collecting(CommandParams { timeout_secs: Some(1), ..command("yes", &[]) });
+        assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+        assert!(evidence(&out).timed_out, "the clock is checked while output streams");
+        assert!(!lines.is_empty(), "output was streamed");
+        assert!(evidence(&out).stdout_excerpt.len() <= 9 * 1024, "excerpt bounded");
+    }
+
+    #[test]
     fn a_background_process_left_running_does_not_hold_the_step() {
         let started = Instant::now();
         let out = run(sh("sleep 20 & echo done"));
