@@ -1,8 +1,26 @@
 //! Step executors: one file per family of kinds. Each takes the step's (resolved) parameters
 //! and a [`StepContext`] and returns a [`StepOutcome`] with evidence. Executors never write to
 //! the store; the runner does, before it reports anything.
+//!
+//! Layout: `git.rs` (checks answered from the [`RepoFacts`] read when the run started),
+//! `git_files.rs` (VERSION, changelog and release notes, which may name files the facts did not
+//! read), `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets
+//! in env files, never revealed), `command.rs` (programs run without a shell) and `excerpt.rs`
+//! (bounded output reading for commands).
+//!
+//! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
+//! whose summary says what went wrong and what to do next. To add a kind: write its executor in
+//! the file of its family (or a new one) and route it in [`execute`].
 
-use std::path::Path;
+mod command;
+mod env_file;
+mod excerpt;
+mod file;
+mod git;
+mod git_files;
+mod system;
+
+use std::path::{Path, PathBuf};
 
 use crate::Clock;
 use crate::plan::{Step, StepAction};
@@ -33,14 +51,44 @@ impl std::fmt::Debug for StepContext<'_> {
 
 /// Execute an automatic step. Manual items, gates and sign-offs are decided by the runner.
 pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
-    let _ = ctx;
     match &step.action {
-        a if !a.is_supported() => {
-            StepOutcome::skipped(format!("skipped: not supported yet ({} steps)", a.kind_name()))
+        StepAction::Manual(_) | StepAction::Gate(_) | StepAction::Signoff(_) => {
+            StepOutcome::skipped("decided by the runner")
         }
-        _ => StepOutcome::skipped("skipped: not supported yet"),
+
+        StepAction::GitClean(p) => git::clean(p, ctx),
+        StepAction::GitBranch(p) => git::branch(p, ctx),
+        StepAction::GitHead(p) => git::head(p, ctx),
+        StepAction::GitUpstream(p) => git::upstream(p, ctx),
+        StepAction::GitTag(p) => git::tag(p, ctx),
+        StepAction::GitPreviousRelease(p) => git::previous_release(p, ctx),
+        StepAction::GitVersion(p) => git_files::version(p, ctx),
+        StepAction::GitChangelog(p) => git_files::changelog(p, ctx),
+        StepAction::GitReleaseNotes(p) => git_files::release_notes(p, ctx),
+
+        StepAction::SystemDisk(p) => system::disk(p, ctx),
+        StepAction::SystemMemory(p) => system::memory(p),
+
+        StepAction::FileExists(p) => file::exists(p, ctx),
+        StepAction::FileAge(p) => file::age(p, ctx),
+        StepAction::FileEnvKey(p) => env_file::env_key(p, ctx),
+
+        StepAction::Command(p) => command::run(p, ctx),
+
+        other => StepOutcome::skipped(format!(
+            "skipped: not supported yet ({} steps arrive in a later version)",
+            other.kind_name()
+        )),
     }
 }
 
-#[allow(dead_code)]
-fn _unused(_: &StepAction) {}
+/// A path from a plan: relative to the repository unless absolute.
+fn resolve(repo_path: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() { p.to_path_buf() } else { repo_path.join(p) }
+}
+
+/// "1 change", "3 changes": summaries read as sentences.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
+}
