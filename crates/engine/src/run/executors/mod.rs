@@ -73,7 +73,7 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::FileAge(p) => file::age(p, ctx),
         StepAction::FileEnvKey(p) => env_file::env_key(p, ctx),
 
-        StepAction::Command(p) => command::run(p, ctx),
+        StepAction::Command(p) | StepAction::DeployCommand(p) => command::run(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "skipped: not supported yet ({} steps arrive in a later version)",
