@@ -55,6 +55,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The built-in demo project.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Write a run's Markdown report.
     Report {
         run_id: String,
@@ -135,4 +138,13 @@ pub struct RunArgs {
     /// Print the result as one JSON object (progress goes to standard error).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Create the demo project (a repository with a release history and a plan) in DIR.
+    Init {
+        /// A new or empty folder.
+        dir: PathBuf,
+    },
 }

@@ -37,6 +37,8 @@ pub enum Failure {
     Store(#[from] StoreError),
     #[error(transparent)]
     Answers(#[from] AnswersError),
+    #[error(transparent)]
+    Demo(#[from] pilot_engine::demo::DemoError),
     #[error("there is no built-in template named {name:?}; the templates are: {available}")]
     NoSuchTemplate { name: String, available: String },
     #[error(

@@ -1,5 +1,6 @@
 //! One file per command; each is a few lines over the engine.
 
+mod demo;
 mod inspect;
 mod plan;
 mod report;
@@ -26,6 +27,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Resume { run_id, answers, json } => {
             run::resume(&store()?, &run_id, answers.as_deref(), json)
         }
+        Command::Demo(cmd) => demo::demo(cmd),
         Command::Runs { json } => runs::list(&store()?, json),
         Command::Report { run_id, output } => report::report(&store()?, &run_id, output.as_deref()),
     }

@@ -1,1 +1,8 @@
-//! End-to-end tests of the `pilot` binary.
+//! End-to-end tests of the `pilot` binary: real processes, real repositories (the demo project,
+//! made with libgit2, cross-checked with the git command line), a real run store.
+
+mod common;
+mod inspect;
+mod plan;
+mod resume;
+mod run;

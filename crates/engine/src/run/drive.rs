@@ -12,6 +12,7 @@ use super::answers::Answers;
 use super::describe::describe;
 use super::executors::{StepContext, execute};
 use super::progress::{Progress, ProgressSink};
+use super::redact::Redactor;
 use super::{
     Evidence, NewEvent, Outcome, Run, RunError, RunStatus, StepOutcome, StepRecord, StepStatus,
     Waiver,
@@ -48,6 +49,8 @@ struct Driver<'a> {
     answers: &'a Answers,
     /// Current records, in plan order.
     records: Vec<StepRecord>,
+    /// Masks secret values before anything is stored or reported.
+    redactor: Redactor,
     position: HashMap<&'a str, usize>,
 }
 
@@ -67,7 +70,8 @@ impl<'a> Driver<'a> {
         answers: &'a Answers,
     ) -> Self {
         let position = run.steps.iter().enumerate().map(|(i, s)| (s.step_id.as_str(), i)).collect();
-        Self { store, clock, sink, run, answers, records: run.steps.clone(), position }
+        let redactor = Redactor::for_plan(&run.header.plan);
+        Self { store, clock, sink, run, answers, records: run.steps.clone(), position, redactor }
     }
 
     fn run_id(&self) -> &str {
@@ -204,10 +208,11 @@ impl<'a> Driver<'a> {
             )
     }
 
-    /// A blocking step that failed and was not waived stops the phase.
+    /// A blocking step that failed and was not waived stops the phase — except in a dry run,
+    /// whose job is to look at the whole plan and say what every action would do.
     fn blocks(&self, step_id: &str) -> bool {
         let rec = self.record(step_id);
-        rec.blocking && rec.status == StepStatus::Failed
+        rec.blocking && rec.status == StepStatus::Failed && !self.run.header.dry_run
     }
 
     fn record(&self, step_id: &str) -> &StepRecord {
@@ -297,6 +302,7 @@ impl<'a> Driver<'a> {
     /// Store a finished step (turning failures of non-blocking steps into warnings, and
     /// applying a waiver given ahead of time), then report it.
     fn finished(&self, mut rec: StepRecord, outcome: StepOutcome) -> Result<StepRecord, RunError> {
+        let outcome = self.redactor.outcome(outcome);
         rec.status = match outcome.status {
             StepStatus::Failed if !rec.blocking => StepStatus::Warned,
             other => other,

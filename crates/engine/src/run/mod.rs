@@ -13,6 +13,7 @@ mod error;
 pub mod executors;
 mod model;
 mod progress;
+mod redact;
 mod start;
 
 pub use answers::{Answers, AnswersError, ManualAnswer, WaiverAnswer};
@@ -24,4 +25,5 @@ pub use model::{
     PlanOrigin, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord, StepStatus, Waiver,
 };
 pub use progress::{NoProgress, Progress, ProgressSink};
+pub use redact::{MASK, Redactor};
 pub use start::{StartRequest, start_run};
