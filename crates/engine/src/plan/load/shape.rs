@@ -16,9 +16,6 @@ type Item<'i> = Spanned<DeValue<'i>>;
 /// Check the whole document.
 pub(super) fn check(root: &DeTable<'_>, problems: &mut Problems<'_>) {
     let schema = schema::plan_schema_ref();
-    if root.get("plan").is_none() {
-        problems.at(0, "missing the [plan] table (it needs at least `name` and `title`)");
-    }
     Shape { problems }.table(root, 0, schema, "the plan file");
 }
 
@@ -87,12 +84,18 @@ impl Shape<'_, '_> {
 
     /// Check a table's keys: required ones present, every one known, each value's type.
     fn table(&mut self, table: &DeTable<'_>, at: usize, schema: &'static Value, label: &str) {
+        let properties = schema.get("properties").and_then(Value::as_object);
         for name in required(schema) {
             if table.get(name).is_none() {
-                self.problems.at(at, format!("{label} is missing `{name}`"));
+                let property = properties.and_then(|p| p.get(name)).map(resolve);
+                let message = if property.and_then(primary_type) == Some("object") {
+                    format!("{label} is missing the [{name}] table")
+                } else {
+                    format!("{label} is missing `{name}`")
+                };
+                self.problems.at(at, message);
             }
         }
-        let properties = schema.get("properties").and_then(Value::as_object);
         let extra = schema.get("additionalProperties").filter(|a| a.is_object());
         for (key, item) in table.iter() {
             let name: &str = key.get_ref();

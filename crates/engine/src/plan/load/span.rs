@@ -59,7 +59,9 @@ impl<'s> Problems<'s> {
     }
 }
 
-/// Names close to `wanted` (a typo, or the part after the dot), best first, at most three.
+/// Names close to `wanted` (a typo, the part after the dot, or a shared
+/// beginning), best first, at most
+/// three.
 pub(super) fn near<'n>(wanted: &str, names: impl IntoIterator<Item = &'n str>) -> Vec<&'n str> {
     let mut scored: Vec<(usize, &str)> = names
         .into_iter()
@@ -69,7 +71,10 @@ pub(super) fn near<'n>(wanted: &str, names: impl IntoIterator<Item = &'n str>) -
             let limit = (wanted.chars().count() / 3).max(2);
             if distance <= limit {
                 Some((distance, name))
-            } else if tail == wanted || edit_distance(wanted, tail) <= 1 {
+            } else if tail == wanted
+                || edit_distance(wanted, tail) <= 1
+                || common_prefix(wanted.rsplit('.').next().unwrap_or(wanted), tail) >= 4
+            {
                 Some((limit + 1, name))
             } else {
                 None
@@ -87,6 +92,11 @@ pub(super) fn did_you_mean(candidates: &[&str]) -> String {
         [one] => format!("; did you mean {one}?"),
         many => format!("; did you mean {}?", many.join(" or ")),
     }
+}
+
+/// How many leading characters two names share ("retry" and "retries": 4).
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 /// Levenshtein distance in characters.
