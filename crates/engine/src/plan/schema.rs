@@ -177,7 +177,7 @@ fn text(value: Option<&Value>) -> String {
 }
 
 /// The kind reference of `docs/plan-format.md`, rendered from the schema: a summary table, then
-/// one section per kind listing every parameter.
+/// one section per kind listing every parameter, required ones first.
 pub fn kinds_reference_markdown() -> String {
     let kinds = kinds();
     let mut out = String::new();
@@ -201,7 +201,10 @@ pub fn kinds_reference_markdown() -> String {
             continue;
         }
         out.push_str("| Parameter | Type | Required / default | Meaning |\n|---|---|---|---|\n");
-        for p in &k.params {
+        // Required parameters first: they are what a plan author must write.
+        let (required, optional): (Vec<&ParamSchema>, Vec<&ParamSchema>) =
+            k.params.iter().partition(|p| p.required);
+        for p in required.into_iter().chain(optional) {
             let need = match (&p.required, &p.default) {
                 (true, _) => "required".to_string(),
                 (false, Some(d)) => format!("default `{}`", toml_literal(d)),
