@@ -4,7 +4,8 @@
 //! The flow: the run builds its built-in values (from the repository facts and the chosen
 //! environment), [`run_variables`] merges the plan's `[vars]` into them, and [`resolve_plan`]
 //! returns the plan with every `{{name}}` replaced. [`secret_values`] lists what must be redacted
-//! from evidence and reports. The loader uses [`variables_in`] to point at unknown names.
+//! from evidence and reports. [`variables_in`] lists the names a text uses (the loader uses the
+//! same tokenizer to point at unknown names and unclosed `{{`).
 //!
 //! Syntax: `{{name}}` or `{{ name }}` (spaces inside the braces are ignored). There is no
 //! escape; a `{{` with no `}}` after it is left as written (the loader rejects it).
