@@ -429,6 +429,7 @@ pub struct FileEnvKeyParams {
 pub struct CommandParams {
     /// The program, found on PATH or given as a path; never a shell line.
     pub program: String,
+    /// Arguments passed to the program as they are (no shell quoting or globbing).
     #[serde(default)]
     pub args: Vec<String>,
     /// Working directory, relative to the repository unless absolute (default: the repository).
@@ -471,12 +472,14 @@ pub struct DockerImageParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockerVolumeParams {
+    /// The volume name.
     pub volume: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DockerContainerParams {
+    /// The container name or id.
     pub container: String,
     /// The container's health check must report healthy (default true).
     #[serde(default = "yes")]
@@ -515,13 +518,17 @@ pub struct BackupSqliteParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackupCommandParams {
+    /// The backup program, found on PATH or given as a path; never a shell line.
     pub program: String,
+    /// Arguments passed to the program as they are.
     #[serde(default)]
     pub args: Vec<String>,
     /// The file the program writes; it is checked (exists, size, SHA-256).
     pub output: String,
+    /// Minimum size of a good backup file in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_size_bytes: Option<u64>,
+    /// Kill the program after this many seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u64>,
 }
@@ -532,6 +539,7 @@ pub struct BackupRecentParams {
     /// The backups folder (default: the data folder's backups/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
+    /// The newest verified backup must be at most this many hours old.
     pub max_age_hours: f64,
 }
 
@@ -540,6 +548,7 @@ pub struct BackupRecentParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployRecreateParams {
+    /// The container to recreate (name or id).
     pub container: String,
     /// The new image, e.g. "sms:{{version}}".
     pub image: String,
@@ -551,11 +560,14 @@ pub struct DeployRecreateParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployExecParams {
+    /// The container to run the command in.
     pub container: String,
     /// The command and its arguments, e.g. ["/service", "migrate"].
     pub command: Vec<String>,
+    /// Stop waiting for the command after this many seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u64>,
+    /// The exit code that means success.
     #[serde(default)]
     pub expect_exit: i32,
 }
@@ -563,9 +575,11 @@ pub struct DeployExecParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeployWaitLogParams {
+    /// The container whose log is followed.
     pub container: String,
     /// Regular expression, e.g. "Application startup complete".
     pub pattern: String,
+    /// Fail when the line has not appeared after this many seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u64>,
 }
@@ -592,16 +606,21 @@ pub struct RollbackParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpCheckParams {
+    /// The URL to request, e.g. "http://127.0.0.1:8080/health".
     pub url: String,
+    /// The HTTP method, e.g. "GET" or "HEAD".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// Request headers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
     /// Expected status (default 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_status: Option<u16>,
+    /// Texts the response body must contain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body_contains: Vec<String>,
+    /// Texts the response body must not contain.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body_not_contains: Vec<String>,
     /// A JSON pointer into the body, e.g. "/version"...
@@ -610,8 +629,10 @@ pub struct HttpCheckParams {
     /// ...and the value it must equal, e.g. "{{version}}".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_equals: Option<String>,
+    /// Give up on a request after this many milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
+    /// How many times to retry a failed request before failing the step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
     /// A CA certificate file to trust (internal certificates).
@@ -622,6 +643,7 @@ pub struct HttpCheckParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpLatencyParams {
+    /// The URL to request.
     pub url: String,
     /// Number of requests (default 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,12 +654,16 @@ pub struct HttpLatencyParams {
     /// Or: keep going for this many seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<u64>,
+    /// Highest acceptable median latency in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p50_ms: Option<f64>,
+    /// Highest acceptable 95th-percentile latency in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p95_ms: Option<f64>,
+    /// Highest acceptable 99th-percentile latency in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99_ms: Option<f64>,
+    /// Highest acceptable latency of any request in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ms: Option<f64>,
     /// Highest acceptable error rate in percent, e.g. 0.1.
@@ -648,6 +674,7 @@ pub struct HttpLatencyParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpRateLimitParams {
+    /// The URL to request.
     pub url: String,
     /// The limit: a rejection is expected after this many requests...
     pub requests: u32,
@@ -699,7 +726,9 @@ pub struct TestReportParams {
 pub struct SoakParams {
     /// Step ids of the checks to repeat.
     pub checks: Vec<String>,
+    /// Seconds between two rounds of checks.
     pub interval_secs: u64,
+    /// How long the soak lasts, in seconds.
     pub duration_secs: u64,
 }
 

@@ -1,8 +1,27 @@
 //! Loading a plan from TOML, with every problem reported at once with file, line and column.
+//!
+//! The source is parsed into a spanned TOML tree (`toml::de::DeTable`), so every key and value
+//! keeps its byte range. Then, in order:
+//! 1. syntax: every error the parser finds (recovering where it can); if there is any, stop;
+//! 2. [`shape`]: tables, keys, required keys and value types against the JSON Schema derived
+//!    from the model types ([`crate::plan::schema`]), step parameters per kind;
+//! 3. [`references`]: unique ids, gates, sign-off roles, secrets and other references;
+//! 4. [`variables`]: every `{{name}}` is known and every `{{` closed.
+//!
+//! Only when all of those pass is the text deserialized into a [`Plan`]; an error there (which
+//! the checks above should have caught) still becomes a positioned [`Problem`].
+
+mod references;
+mod shape;
+mod span;
+mod variables;
 
 use std::path::{Path, PathBuf};
 
+use toml::de::DeTable;
+
 use super::Plan;
+use span::Problems;
 
 /// One problem in a plan file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -35,14 +54,30 @@ pub enum PlanError {
 
 /// Parse and validate plan TOML. `file` names the source in problems.
 pub fn parse_plan(source: &str, file: &str) -> Result<Plan, PlanError> {
-    let _ = source;
-    Err(PlanError::Invalid {
-        problems: vec![Problem {
-            file: file.into(),
-            line: 1,
-            column: 1,
-            message: "not implemented".into(),
-        }],
+    // Windows editors may save a byte-order mark; it is invisible, so columns ignore it too.
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut problems = Problems::new(file, text);
+
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        for error in syntax {
+            let at = error.span().map_or(0, |s| s.start);
+            problems.at(at, format!("TOML syntax error: {}", error.message().trim()));
+        }
+        return Err(PlanError::Invalid { problems: problems.into_sorted() });
+    }
+    let root = root.into_inner();
+    shape::check(&root, &mut problems);
+    references::check(&root, &mut problems);
+    variables::check(&root, text, &mut problems);
+    if !problems.is_empty() {
+        return Err(PlanError::Invalid { problems: problems.into_sorted() });
+    }
+
+    toml::from_str::<Plan>(text).map_err(|error| {
+        let at = error.span().map_or(0, |s| s.start);
+        problems.at(at, error.message().trim().to_string());
+        PlanError::Invalid { problems: problems.into_sorted() }
     })
 }
 
