@@ -227,30 +227,3 @@ mod tests {
     }
 }
 
-/// Merge the built-in values with the plan's `[vars]` (which may use built-ins).
-pub fn run_variables(
-    plan: &crate::plan::Plan,
-    builtins: &[(&str, String)],
-) -> BTreeMap<String, String> {
-    let mut values: BTreeMap<String, String> =
-        builtins.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-    for (k, v) in &plan.vars {
-        let resolved = substitute(v, &values).unwrap_or_else(|_| v.clone());
-        values.insert(k.clone(), resolved);
-    }
-    values
-}
-
-/// The plan with every `{{name}}` substituted.
-pub fn resolve_plan(
-    plan: &crate::plan::Plan,
-    values: &BTreeMap<String, String>,
-) -> Result<crate::plan::Plan, UnknownVariable> {
-    let _ = values;
-    Ok(plan.clone())
-}
-
-/// The values of the plan's secret variables, for redaction.
-pub fn secret_values(plan: &crate::plan::Plan) -> Vec<String> {
-    plan.plan.secrets.iter().filter_map(|k| plan.vars.get(k).cloned()).collect()
-}

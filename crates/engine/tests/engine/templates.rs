@@ -673,7 +673,7 @@ fn readiness_covers_every_runbook_item() {
 }
 
 #[test]
-#[ignore = "enable when plan::parse_plan lands"]
+
 fn every_template_passes_the_plan_loader() {
     for t in templates() {
         if let Err(e) = pilot_engine::plan::parse_plan(t.source, t.name) {
