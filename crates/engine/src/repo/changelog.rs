@@ -45,25 +45,23 @@ fn entry_heading(text: &str, version: &str) -> Option<(usize, String)> {
         let line = raw_line.trim_end_matches('\r');
         let indented = line.len() - line.trim_start_matches(' ').len();
         let body = line.trim_start_matches(' ');
-        if indented <= 3 {
-            if let Some(marker) = fence_marker(body) {
-                match fence {
-                    None => {
-                        fence = Some(marker);
-                        continue;
-                    }
-                    // A closing fence uses the same character, at least as many times, and
-                    // nothing else on the line.
-                    Some((ch, len))
-                        if marker.0 == ch
-                            && marker.1 >= len
-                            && body.trim_start_matches(ch).trim().is_empty() =>
-                    {
-                        fence = None;
-                        continue;
-                    }
-                    Some(_) => continue,
+        if let Some(marker) = fence_marker(body).filter(|_| indented <= 3) {
+            match fence {
+                None => {
+                    fence = Some(marker);
+                    continue;
                 }
+                // A closing fence uses the same character, at least as many times, and nothing
+                // else on the line.
+                Some((ch, len))
+                    if marker.0 == ch
+                        && marker.1 >= len
+                        && body.trim_start_matches(ch).trim().is_empty() =>
+                {
+                    fence = None;
+                    continue;
+                }
+                Some(_) => continue,
             }
         }
         if fence.is_some() || indented > 3 {
