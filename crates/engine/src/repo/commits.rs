@@ -3,6 +3,7 @@
 use git2::{Oid, Repository, Sort};
 
 use super::CommitInfo;
+use super::abbrev::Abbreviation;
 use super::head::commit_info;
 
 /// Commits reachable from `head` but not from `previous` (all of history when `None`), newest
@@ -14,6 +15,7 @@ pub(crate) fn commits_since(
     repo: &Repository,
     head: Oid,
     previous: Option<Oid>,
+    abbreviation: &Abbreviation<'_>,
 ) -> Result<Vec<CommitInfo>, git2::Error> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
@@ -24,7 +26,7 @@ pub(crate) fn commits_since(
     let mut commits = Vec::new();
     for id in walk {
         let commit = repo.find_commit(id?)?;
-        commits.push(commit_info(&commit));
+        commits.push(commit_info(&commit, abbreviation));
     }
     Ok(commits)
 }

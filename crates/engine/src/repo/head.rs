@@ -4,23 +4,12 @@ use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use git2::{Commit, Repository};
 
 use super::CommitInfo;
+use super::abbrev::Abbreviation;
 
-/// Describe one commit: full id, unique short id, summary, author and author time.
-///
-/// The short id is libgit2's unique abbreviation starting at `core.abbrev` (7 by default), which
-/// is what `git rev-parse --short` prints for repositories small enough that git's automatic
-/// abbreviation length stays at 7; for very large repositories git may print more digits, and
-/// either form stays unique.
-pub(crate) fn commit_info(commit: &Commit<'_>) -> CommitInfo {
+/// Describe one commit: full id, short id as git prints it, summary, author and author time.
+pub(crate) fn commit_info(commit: &Commit<'_>, abbreviation: &Abbreviation<'_>) -> CommitInfo {
     let id = commit.id().to_string();
-    let short_id = commit
-        .as_object()
-        .short_id()
-        .ok()
-        .and_then(|buf| buf.as_str().ok().map(str::to_owned))
-        // A short id that cannot be computed (a corrupt object database) still needs a value:
-        // the full id is always unique.
-        .unwrap_or_else(|| id.clone());
+    let short_id = abbreviation.short(commit.id());
     let summary = commit
         .summary_bytes()
         .map(|bytes| String::from_utf8_lossy(bytes).into_owned())

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use git2::Repository;
 
+use super::abbrev::Abbreviation;
 use super::branch::read_branch;
 use super::changelog::find_entry;
 use super::commits::commits_since;
@@ -86,6 +87,7 @@ fn read_facts(
     root: &str,
 ) -> Result<RepoFacts, RepoError> {
     let mut warnings = Vec::new();
+    let abbreviation = Abbreviation::new(repo);
     let branch = read_branch(repo);
     let head = head_commit(repo);
     let head_id = head.as_ref().map(git2::Commit::id);
@@ -124,7 +126,8 @@ fn read_facts(
     };
     let commits_since_previous_release = match head_id {
         Some(head_id) => {
-            match commits_since(repo, head_id, previous_release.as_ref().map(|r| r.commit)) {
+            let previous = previous_release.as_ref().map(|release| release.commit);
+            match commits_since(repo, head_id, previous, &abbreviation) {
                 Ok(commits) => commits,
                 Err(error) => {
                     warnings.push(format!("could not list the commits: {}", error.message()));
@@ -152,7 +155,7 @@ fn read_facts(
         detached: branch.detached,
         bare: repo.is_bare(),
         shallow: repo.is_shallow(),
-        head: head.as_ref().map(commit_info),
+        head: head.as_ref().map(|commit| commit_info(commit, &abbreviation)),
         worktree: Worktree { clean: true, changes: Vec::new() },
         tags: tags.into_iter().map(|tag| tag.info).collect(),
         head_tags,

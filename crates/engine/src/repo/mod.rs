@@ -11,6 +11,7 @@
 //! together. To add a fact: add a field to [`RepoFacts`] (additive only: its JSON is a
 //! contract), read it in its own file, and fill it in `inspect`.
 
+mod abbrev;
 mod branch;
 mod changelog;
 mod commits;

@@ -548,3 +548,40 @@ fn commits_since_follow_git_order_through_merges() {
     let count = git_in(&repo.path, &["rev-list", "--count", "v1.0.0..HEAD"]);
     assert_eq!(facts.commits_since_previous_release.len().to_string(), count, "count");
 }
+
+#[test]
+fn short_ids_follow_core_abbrev() {
+    let repo = GitRepo::init();
+    repo.commit_file("a.txt", "1\n", "One");
+    repo.git(&["config", "core.abbrev", "12"]);
+    let facts = read(&repo.path);
+    let short = facts.head.map(|h| h.short_id).unwrap_or_default();
+    assert_eq!(short, git_in(&repo.path, &["rev-parse", "--short", "HEAD"]), "as git prints");
+    assert_eq!(short.len(), 12, "core.abbrev = 12");
+}
+
+#[test]
+fn short_ids_grow_with_the_packed_object_count_like_git() {
+    use std::io::Write;
+    let repo = GitRepo::init();
+    // 16,400 blobs in the pack fast-import writes: past 2^14 packed objects git abbreviates to
+    // 8 digits, not 7 (git counts packed objects even when nothing reaches them).
+    let mut stream = Vec::new();
+    for n in 0..16_400 {
+        write!(stream, "blob\ndata <<EOM\nblob {n}\nEOM\n").unwrap_or_default();
+    }
+    let mut import = crate::common::git_command(&repo.path)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start git fast-import: {error}"));
+    if let Some(mut stdin) = import.stdin.take() {
+        stdin.write_all(&stream).unwrap_or_else(|error| panic!("fast-import input: {error}"));
+    }
+    assert!(import.wait().is_ok_and(|status| status.success()), "fast-import succeeds");
+    repo.commit_file("a.txt", "1\n", "One");
+    let facts = read(&repo.path);
+    let short = facts.head.map(|h| h.short_id).unwrap_or_default();
+    assert_eq!(short, git_in(&repo.path, &["rev-parse", "--short", "HEAD"]), "as git prints");
+    assert_eq!(short.len(), 8, "git's automatic length for 2^14+ objects");
+}
