@@ -4,10 +4,29 @@
 //! Entry point: [`inspect`]. Every oddity (empty, bare, shallow, detached, submodules, odd file
 //! names, not a repository) gives a defined answer or a [`RepoError`] naming the path; nothing
 //! here panics.
+//!
+//! Layout: one file per fact (`branch`, `head`, `status`, `tags`, `releases`, `version`,
+//! `changelog`, `release_notes`, `upstream`, `commits`), `open` finds the repository, `files`
+//! reads project files from the work tree (or HEAD's tree when bare), and `inspect` puts them
+//! together. To add a fact: add a field to [`RepoFacts`] (additive only: its JSON is a
+//! contract), read it in its own file, and fill it in `inspect`.
 
+mod abbrev;
+mod branch;
+mod changelog;
+mod commits;
 mod error;
 mod facts;
+mod files;
+mod head;
 mod inspect;
+mod open;
+mod release_notes;
+mod releases;
+mod status;
+mod tags;
+mod upstream;
+mod version;
 
 pub use error::RepoError;
 pub use facts::{
