@@ -3,9 +3,7 @@
 use std::path::Path;
 
 use pilot_engine::SystemClock;
-use pilot_engine::run::{
-    Answers, Outcome, Run, RunStatus, StartRequest, StepStatus, drive_run, start_run,
-};
+use pilot_engine::run::{Answers, Outcome, Run, RunStatus, StartRequest, drive_run, start_run};
 use pilot_engine::store::RunStore;
 
 use super::plan::choose;
@@ -68,15 +66,7 @@ fn finish(terminal: &Terminal, run: &Run, json: bool) -> Result<ExitCode, Failur
         (RunStatus::Waiting, _) => ExitCode::Waiting,
         _ => ExitCode::NoGo,
     };
-    let waiting_on: Vec<&str> = if run.status == RunStatus::Waiting {
-        run.steps
-            .iter()
-            .filter(|s| s.status == StepStatus::Pending && s.kind == "manual")
-            .map(|s| s.step_id.as_str())
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let waiting_on: Vec<&str> = run.waiting_on().into_iter().map(|s| s.step_id.as_str()).collect();
     if json {
         let value = serde_json::json!({
             "run_id": run.header.id,

@@ -20,9 +20,21 @@ fn inspect_json_agrees_with_git() {
     let facts = json(&out);
 
     assert_eq!(facts["head"]["id"], git(&repo, &["rev-parse", "HEAD"]).trim(), "HEAD id");
-    assert_eq!(facts["head"]["short_id"], git(&repo, &["rev-parse", "--short", "HEAD"]).trim(), "short id");
-    assert_eq!(facts["head"]["summary"], git(&repo, &["log", "-1", "--format=%s"]).trim(), "summary");
-    assert_eq!(facts["head"]["author"], git(&repo, &["log", "-1", "--format=%an <%ae>"]).trim(), "author");
+    assert_eq!(
+        facts["head"]["short_id"],
+        git(&repo, &["rev-parse", "--short", "HEAD"]).trim(),
+        "short id"
+    );
+    assert_eq!(
+        facts["head"]["summary"],
+        git(&repo, &["log", "-1", "--format=%s"]).trim(),
+        "summary"
+    );
+    assert_eq!(
+        facts["head"]["author"],
+        git(&repo, &["log", "-1", "--format=%an <%ae>"]).trim(),
+        "author"
+    );
     assert_eq!(facts["branch"], git(&repo, &["symbolic-ref", "--short", "HEAD"]).trim(), "branch");
     assert_eq!(facts["detached"], false, "not detached");
 
@@ -35,7 +47,11 @@ fn inspect_json_agrees_with_git() {
             continue;
         }
         if x != " " {
-            from_git.insert((path.clone(), if x == "A" { "added" } else { "modified" }.to_string(), true));
+            from_git.insert((
+                path.clone(),
+                if x == "A" { "added" } else { "modified" }.to_string(),
+                true,
+            ));
         }
         if y != " " {
             from_git.insert((path, "modified".to_string(), false));
@@ -58,7 +74,16 @@ fn inspect_json_agrees_with_git() {
 
     // Tags: names, annotated or not, and the commit each points at.
     let mut tags_git = BTreeSet::new();
-    for line in git(&repo, &["for-each-ref", "refs/tags", "--format=%(refname:short) %(objecttype) %(objectname) %(*objectname)"]).lines() {
+    for line in git(
+        &repo,
+        &[
+            "for-each-ref",
+            "refs/tags",
+            "--format=%(refname:short) %(objecttype) %(objectname) %(*objectname)",
+        ],
+    )
+    .lines()
+    {
         let parts: Vec<&str> = line.split(' ').collect();
         let annotated = parts[1] == "tag";
         let target = if annotated { parts[3] } else { parts[2] };
@@ -68,16 +93,27 @@ fn inspect_json_agrees_with_git() {
         .as_array()
         .expect("tags")
         .iter()
-        .map(|t| (t["name"].as_str().expect("name").into(), t["annotated"].as_bool().expect("annotated"), t["target"].as_str().expect("target").into()))
+        .map(|t| {
+            (
+                t["name"].as_str().expect("name").into(),
+                t["annotated"].as_bool().expect("annotated"),
+                t["target"].as_str().expect("target").into(),
+            )
+        })
         .collect();
     assert_eq!(tags_pilot, tags_git, "tags match git for-each-ref");
     assert!(tags_pilot.iter().any(|t| t.0 == "deploy-staging"), "the non-semver tag is listed");
-    let head_tags: Vec<String> = git(&repo, &["tag", "--points-at", "HEAD"]).lines().map(str::to_string).collect();
+    let head_tags: Vec<String> =
+        git(&repo, &["tag", "--points-at", "HEAD"]).lines().map(str::to_string).collect();
     assert_eq!(facts["head_tags"], serde_json::json!(head_tags), "tags at HEAD");
 
     // Releases: the non-semver tag is never a release.
-    assert_eq!(facts["previous_release"]["tag"], "v1.15.1", "the previous release is the newest lower semver tag");
-    let since: Vec<String> = git(&repo, &["rev-list", "v1.15.1..HEAD"]).lines().map(str::to_string).collect();
+    assert_eq!(
+        facts["previous_release"]["tag"], "v1.15.1",
+        "the previous release is the newest lower semver tag"
+    );
+    let since: Vec<String> =
+        git(&repo, &["rev-list", "v1.15.1..HEAD"]).lines().map(str::to_string).collect();
     let since_pilot: Vec<String> = facts["commits_since_previous_release"]
         .as_array()
         .expect("commits")
@@ -103,6 +139,9 @@ fn inspect_names_a_folder_that_is_not_a_repository() {
     let out = sandbox.pilot(&["inspect", "--repo", sandbox.root.path().to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2), "not a repository is bad input");
     let err = text(&out.stderr);
-    assert!(err.contains(sandbox.root.path().to_str().expect("utf-8")), "the error names the path: {err}");
+    assert!(
+        err.contains(sandbox.root.path().to_str().expect("utf-8")),
+        "the error names the path: {err}"
+    );
     assert!(err.contains("not a git repository"), "the error says what is wrong: {err}");
 }

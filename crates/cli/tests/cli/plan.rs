@@ -46,10 +46,10 @@ fn plan_check_lists_every_problem_with_line_and_column() {
     let name = file.to_str().expect("utf-8");
     // Every problem, each with file, line and column.
     let expected: [(&[usize], &str); 5] = [
-        (&[14], "colour"),          // unknown parameter
-        (&[17], "duplicate"),       // duplicate step id
-        (&[19], "system.dsk"),      // unknown kind
-        (&[25], "main_branch"),     // unknown variable
+        (&[14], "colour"),             // unknown parameter
+        (&[17], "duplicate"),          // duplicate step id
+        (&[19], "system.dsk"),         // unknown kind
+        (&[25], "main_branch"),        // unknown variable
         (&[27, 31], "names no steps"), // a gate that names no steps (its table or its key)
     ];
     for (lines, needle) in expected {
@@ -64,7 +64,10 @@ fn plan_check_lists_every_problem_with_line_and_column() {
     assert_eq!(out.status.code(), Some(2), "--json keeps the exit code");
     let value = json(&out);
     assert_eq!(value["ok"], false, "not ok");
-    assert!(value["problems"].as_array().expect("problems").len() >= expected.len(), "problems listed as JSON");
+    assert!(
+        value["problems"].as_array().expect("problems").len() >= expected.len(),
+        "problems listed as JSON"
+    );
 }
 
 #[test]
@@ -72,17 +75,29 @@ fn templates_export_and_check_cleanly() {
     let sandbox = Sandbox::new();
     let out = sandbox.pilot(&["templates", "--json"]);
     assert_eq!(out.status.code(), Some(0), "templates lists");
-    let names: Vec<String> =
-        json(&out).as_array().expect("list").iter().map(|t| t["name"].as_str().expect("name").to_string()).collect();
+    let names: Vec<String> = json(&out)
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name").to_string())
+        .collect();
     for expected in ["staging", "production", "readiness"] {
-        assert!(names.contains(&expected.to_string()), "{expected} is a built-in template: {names:?}");
+        assert!(
+            names.contains(&expected.to_string()),
+            "{expected} is a built-in template: {names:?}"
+        );
     }
     for name in names {
         let file = sandbox.root.path().join(format!("{name}.toml"));
         let out = sandbox.pilot(&["plan", "export", &name, "-o", file.to_str().expect("utf-8")]);
         assert_eq!(out.status.code(), Some(0), "export {name}: {}", text(&out.stderr));
         let out = sandbox.pilot(&["plan", "check", file.to_str().expect("utf-8")]);
-        assert_eq!(out.status.code(), Some(0), "the exported {name} plan is valid: {}", text(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "the exported {name} plan is valid: {}",
+            text(&out.stdout)
+        );
     }
     let out = sandbox.pilot(&["plan", "export", "nope"]);
     assert_eq!(out.status.code(), Some(2), "an unknown template is bad input");
@@ -94,8 +109,13 @@ fn plan_answers_lists_every_manual_item() {
     let sandbox = Sandbox::new();
     let out = sandbox.pilot(&["plan", "answers", "--template", "staging"]);
     assert_eq!(out.status.code(), Some(0), "answers skeleton printed");
-    let skeleton: toml::Table = toml::from_str(&text(&out.stdout)).expect("the skeleton is valid TOML");
+    let skeleton: toml::Table =
+        toml::from_str(&text(&out.stdout)).expect("the skeleton is valid TOML");
     let manual = skeleton["manual"].as_table().expect("a [manual] table");
-    assert!(manual.len() > 10, "every manual item of the staging plan is listed ({})", manual.len());
+    assert!(
+        manual.len() > 10,
+        "every manual item of the staging plan is listed ({})",
+        manual.len()
+    );
     assert!(manual.values().all(|v| v["done"].as_bool() == Some(false)), "nothing is pre-ticked");
 }

@@ -16,7 +16,11 @@ fn shims(dir: &Path, programs: &[String]) {
     std::fs::create_dir_all(dir).expect("shim dir");
     for program in programs {
         let path = dir.join(program);
-        std::fs::write(&path, "#!/bin/sh\necho \"Metrics saved\"\necho \"created 100 students\"\nsleep 0.4\nexit 0\n").expect("shim");
+        std::fs::write(
+            &path,
+            "#!/bin/sh\necho \"Metrics saved\"\necho \"created 100 students\"\nsleep 0.4\nexit 0\n",
+        )
+        .expect("shim");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 }
@@ -28,7 +32,8 @@ fn staging_programs() -> Vec<String> {
     let mut programs: Vec<String> = plan
         .steps()
         .filter_map(|(_, s)| match &s.action {
-            pilot_engine::plan::StepAction::Command(p) | pilot_engine::plan::StepAction::DeployCommand(p) => Some(p.program.clone()),
+            pilot_engine::plan::StepAction::Command(p)
+            | pilot_engine::plan::StepAction::DeployCommand(p) => Some(p.program.clone()),
             _ => None,
         })
         .map(|p| match p.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) {
@@ -44,7 +49,9 @@ fn staging_programs() -> Vec<String> {
 
 /// Step ids in the given state, straight from the store file (as a reader would see it).
 fn steps_in(store: &Path, status: &str) -> Vec<(String, String)> {
-    let Ok(conn) = rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
         return Vec::new();
     };
     let Ok(mut stmt) = conn.prepare("SELECT run_id, step_id FROM steps WHERE status = ?1") else {
@@ -104,17 +111,25 @@ impl Staging {
         sandbox.path_prefix.push(bin);
         let answers = sandbox.root.path().join("answers.toml");
         let skeleton = sandbox.pilot(&["plan", "answers", "--template", "staging"]);
-        std::fs::write(&answers, text(&skeleton.stdout).replace("done = false", "done = true")).expect("answers");
+        std::fs::write(&answers, text(&skeleton.stdout).replace("done = false", "done = true"))
+            .expect("answers");
         Self { sandbox, repo, answers }
     }
 
     fn run_command(&self) -> std::process::Command {
         let mut cmd = self.sandbox.command();
-        cmd.args(["run", "--template", "staging", "--json", "--operator", "Ada Lovelace <ada@example.com>"])
-            .arg("--repo")
-            .arg(&self.repo)
-            .arg("--answers")
-            .arg(&self.answers);
+        cmd.args([
+            "run",
+            "--template",
+            "staging",
+            "--json",
+            "--operator",
+            "Ada Lovelace <ada@example.com>",
+        ])
+        .arg("--repo")
+        .arg(&self.repo)
+        .arg("--answers")
+        .arg(&self.answers);
         cmd
     }
 
@@ -136,11 +151,19 @@ impl Staging {
                 .collect();
             let mut text = std::fs::read_to_string(&self.answers).expect("answers");
             for id in failed {
-                text.push_str(&format!("\n[waive.{id}]\nreason = \"Not available on the test machine\"\n"));
+                text.push_str(&format!(
+                    "\n[waive.{id}]\nreason = \"Not available on the test machine\"\n"
+                ));
             }
             std::fs::write(&self.answers, text).expect("answers");
             let id = value["run_id"].as_str().expect("id").to_string();
-            let out = self.sandbox.command().args(["resume", &id, "--json", "--answers"]).arg(&self.answers).output().expect("resume");
+            let out = self
+                .sandbox
+                .command()
+                .args(["resume", &id, "--json", "--answers"])
+                .arg(&self.answers)
+                .output()
+                .expect("resume");
             value = json(&out);
         }
         assert_eq!(value["status"], "completed", "with waivers the staging run goes through");
@@ -155,10 +178,12 @@ impl Staging {
 
 fn kill_when_running(child: &mut Child, store: &Path, nth_command: usize) -> String {
     let (run_id, step) = wait_for("a command step to be running", || {
-        steps_in(store, "running").into_iter().find(|(_, step)| step.contains(match nth_command {
-            0 => "compose",
-            _ => "smoke-suite",
-        }))
+        steps_in(store, "running").into_iter().find(|(_, step)| {
+            step.contains(match nth_command {
+                0 => "compose",
+                _ => "smoke-suite",
+            })
+        })
     });
     child.kill().expect("SIGKILL");
     let _ = child.wait();
@@ -184,22 +209,49 @@ fn a_run_killed_in_the_middle_resumes_to_the_same_report() {
 
     // The same run, killed twice with SIGKILL while a command step is running.
     let store = staging.sandbox.store_file();
-    let mut child = staging.run_command().stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
+    let mut child =
+        staging.run_command().stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
     let run_id = kill_when_running(&mut child, &store, 0);
-    let mut child = staging.sandbox.command().args(["resume", &run_id, "--answers"]).arg(&staging.answers).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("resume");
+    let mut child = staging
+        .sandbox
+        .command()
+        .args(["resume", &run_id, "--answers"])
+        .arg(&staging.answers)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("resume");
     kill_when_running(&mut child, &store, 1);
-    let out = staging.sandbox.command().args(["resume", &run_id, "--json", "--answers"]).arg(&staging.answers).output().expect("resume");
+    let out = staging
+        .sandbox
+        .command()
+        .args(["resume", &run_id, "--json", "--answers"])
+        .arg(&staging.answers)
+        .output()
+        .expect("resume");
     let resumed = json(&out);
     assert_eq!(resumed["status"], whole["status"], "the resumed run ends the same way");
     assert_eq!(resumed["outcome"], whole["outcome"], "with the same verdict");
     let statuses = |v: &serde_json::Value| -> Vec<(String, String)> {
-        v["steps"].as_array().expect("steps").iter().map(|s| (s["id"].to_string(), s["status"].to_string())).collect()
+        v["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| (s["id"].to_string(), s["status"].to_string()))
+            .collect()
     };
     assert_eq!(statuses(&resumed), statuses(&whole), "every step ends in the same state");
 
     let events = staging.report(&run_id);
-    assert!(events.contains("interrupted") || events.contains("resumed"), "the report's event log records the interruption");
-    assert_eq!(normalise(&staging.report(&run_id)), normalise(&staging.report(&whole_id)), "the reports are the same, times aside");
+    assert!(
+        events.contains("interrupted") || events.contains("resumed"),
+        "the report's event log records the interruption"
+    );
+    assert_eq!(
+        normalise(&staging.report(&run_id)),
+        normalise(&staging.report(&whole_id)),
+        "the reports are the same, times aside"
+    );
 }
 
 #[test]
@@ -222,7 +274,9 @@ fn a_second_process_cannot_drive_a_run_being_driven() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let (run_id, _) = wait_for("the step to run", || steps_in(&sandbox.store_file(), "running").into_iter().next());
+    let (run_id, _) = wait_for("the step to run", || {
+        steps_in(&sandbox.store_file(), "running").into_iter().next()
+    });
     let out = sandbox.pilot(&["resume", &run_id]);
     assert_eq!(out.status.code(), Some(2), "the second driver is refused");
     let err = text(&out.stderr);

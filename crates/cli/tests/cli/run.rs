@@ -22,13 +22,35 @@ fn steps_with(value: &serde_json::Value, status: &str) -> Vec<String> {
 fn a_dry_run_checks_everything_and_changes_nothing() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
-    let out = sandbox.pilot(&["run", "--repo", repo.to_str().expect("utf-8"), "--plan", &plan_of(&repo), "--dry-run", "--json"]);
+    let out = sandbox.pilot(&[
+        "run",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        &plan_of(&repo),
+        "--dry-run",
+        "--json",
+    ]);
     let value = json(&out);
-    assert_eq!(value["status"], "completed", "a dry run goes through every phase: {}", text(&out.stderr));
+    assert_eq!(
+        value["status"],
+        "completed",
+        "a dry run goes through every phase: {}",
+        text(&out.stderr)
+    );
     assert_eq!(value["outcome"], "no-go", "the unpushed commit makes it no-go");
     assert_eq!(out.status.code(), Some(1), "no-go exits 1");
-    assert_eq!(steps_with(&value, "failed"), ["pushed"], "only the unpushed-commit check fails");
-    let tag = value["steps"].as_array().expect("steps").iter().find(|s| s["id"] == "tag-release").expect("tag step");
+    assert_eq!(
+        steps_with(&value, "failed"),
+        ["pushed", "ready"],
+        "only the unpushed-commit check fails, and the gate that needs it"
+    );
+    let tag = value["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["id"] == "tag-release")
+        .expect("tag step");
     assert_eq!(tag["status"], "skipped", "actions are not performed in a dry run");
     assert!(
         tag["summary"].as_str().expect("summary").contains("would run `git tag --annotate v1.15.2"),
@@ -46,14 +68,28 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
     std::fs::write(&answers, "by = \"Grace Hopper <grace@example.com>\"\n[waive.pushed]\nreason = \"The last commit only edits release notes\"\n").expect("answers");
 
     let out = sandbox.pilot(&[
-        "run", "--repo", repo.to_str().expect("utf-8"), "--plan", &plan_of(&repo),
-        "--answers", answers.to_str().expect("utf-8"), "--json",
+        "run",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        &plan_of(&repo),
+        "--answers",
+        answers.to_str().expect("utf-8"),
+        "--json",
     ]);
     let value = json(&out);
     assert_eq!(out.status.code(), Some(3), "waiting on a person exits 3: {}", text(&out.stderr));
     assert_eq!(value["status"], "waiting", "the run waits");
-    assert_eq!(value["waiting_on"], serde_json::json!(["team-notified", "staging-access"]), "it names the items to answer");
-    assert_eq!(steps_with(&value, "waived"), ["pushed"], "the failed check was waived from the answers file");
+    assert_eq!(
+        value["waiting_on"],
+        serde_json::json!(["team-notified", "staging-access"]),
+        "it names the items to answer"
+    );
+    assert_eq!(
+        steps_with(&value, "waived"),
+        ["pushed"],
+        "the failed check was waived from the answers file"
+    );
     let run_id = value["run_id"].as_str().expect("run id").to_string();
 
     std::fs::write(
@@ -63,14 +99,24 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
          [manual.backup-documented]\ndone = true\n[manual.login-page]\ndone = true\n[manual.announced]\ndone = true\n",
     )
     .expect("answers");
-    let out = sandbox.pilot(&["resume", &run_id, "--answers", answers.to_str().expect("utf-8"), "--json"]);
+    let out = sandbox.pilot(&[
+        "resume",
+        &run_id,
+        "--answers",
+        answers.to_str().expect("utf-8"),
+        "--json",
+    ]);
     let value = json(&out);
     assert_eq!(value["status"], "completed", "answered, the run completes: {}", text(&out.stderr));
     // Backup and sign-off steps have no executor yet: the verdict says no-go rather than
     // pretending they happened.
     assert_eq!(value["outcome"], "no-go", "steps that were not performed keep it from go");
     assert_eq!(out.status.code(), Some(1), "no-go exits 1");
-    assert_eq!(git(&repo, &["tag", "-l", "v1.15.2"]).trim(), "v1.15.2", "the deploy phase tagged the release");
+    assert_eq!(
+        git(&repo, &["tag", "-l", "v1.15.2"]).trim(),
+        "v1.15.2",
+        "the deploy phase tagged the release"
+    );
     assert!(repo.join("build/student-management-1.15.2.zip").is_file(), "the package was built");
     assert_eq!(steps_with(&value, "failed"), Vec::<String>::new(), "nothing failed");
 
@@ -82,35 +128,72 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
     let out = sandbox.pilot(&["report", &run_id, "-o", report.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "the report is written: {}", text(&out.stderr));
     let markdown = std::fs::read_to_string(&report).expect("report written");
-    for needle in ["1.15.2", "Posted in #releases", "The last commit only edits release notes", "v1.15.1", "Grace Hopper"] {
+    for needle in [
+        "1.15.2",
+        "Posted in #releases",
+        "The last commit only edits release notes",
+        "v1.15.1",
+        "Grace Hopper",
+    ] {
         assert!(markdown.contains(needle), "the report mentions {needle:?}");
     }
-    assert!(!markdown.contains("3f9c2b7e8a1d4c6f"), "the env file's secret never reaches the report");
+    assert!(
+        !markdown.contains("3f9c2b7e8a1d4c6f"),
+        "the env file's secret never reaches the report"
+    );
 }
 
 #[test]
 fn a_report_that_cannot_be_written_leaves_nothing_behind() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
-    let out = sandbox.pilot(&["run", "--repo", repo.to_str().expect("utf-8"), "--plan", &plan_of(&repo), "--dry-run", "--json"]);
+    let out = sandbox.pilot(&[
+        "run",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        &plan_of(&repo),
+        "--dry-run",
+        "--json",
+    ]);
     let run_id = json(&out)["run_id"].as_str().expect("id").to_string();
     let target = sandbox.root.path().join("missing-folder").join("report.md");
     let out = sandbox.pilot(&["report", &run_id, "-o", target.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2), "an unwritable target is bad input");
-    assert!(text(&out.stderr).contains("missing-folder"), "the error names the path: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("missing-folder"),
+        "the error names the path: {}",
+        text(&out.stderr)
+    );
     assert!(!target.exists(), "no report file");
     let out = sandbox.pilot(&["report", "20990101-000000-0000"]);
     assert_eq!(out.status.code(), Some(2), "an unknown run is bad input");
-    assert!(text(&out.stderr).contains("pilot runs"), "the error says how to find runs: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("pilot runs"),
+        "the error says how to find runs: {}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn a_bad_version_is_refused_before_a_run_exists() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
-    let out = sandbox.pilot(&["run", "--repo", repo.to_str().expect("utf-8"), "--plan", &plan_of(&repo), "--version", "1.2"]);
+    let out = sandbox.pilot(&[
+        "run",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        &plan_of(&repo),
+        "--version",
+        "1.2",
+    ]);
     assert_eq!(out.status.code(), Some(2), "an invalid version is bad input");
-    assert!(text(&out.stderr).contains("1.2"), "the error names the version: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("1.2"),
+        "the error names the version: {}",
+        text(&out.stderr)
+    );
     let runs = json(&sandbox.pilot(&["runs", "--json"]));
     assert_eq!(runs, serde_json::json!([]), "no run was recorded");
 }

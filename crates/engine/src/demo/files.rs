@@ -13,8 +13,11 @@ pub(super) fn write(dir: &Path, relative: &str, text: &str) -> Result<(), DemoEr
     std::fs::write(&path, text).map_err(io)
 }
 
-/// Files a real checkout has but git ignores: the env file with the app's secret.
+/// Files a real checkout has but git ignores: the env file with the app's secret, and the
+/// (empty) folder release packages are built into.
 pub(super) fn write_untracked(dir: &Path) -> Result<(), DemoError> {
+    let build = dir.join("build");
+    std::fs::create_dir_all(&build).map_err(|source| DemoError::Io { path: build, source })?;
     write(
         dir,
         ".env",
@@ -61,7 +64,9 @@ pub(super) fn models_py() -> String {
 }
 
 pub(super) fn students_py(step: u8) -> String {
-    let mut s = String::from("def list_students(db):\n    return db.execute(\"SELECT id, name, email FROM students\").fetchall()\n");
+    let mut s = String::from(
+        "def list_students(db):\n    return db.execute(\"SELECT id, name, email FROM students\").fetchall()\n",
+    );
     if step >= 2 {
         s = "def list_students(db, page=1, size=50):\n    offset = (page - 1) * size\n    return db.execute(\n        \"SELECT id, name, email FROM students ORDER BY id LIMIT ? OFFSET ?\", (size, offset)\n    ).fetchall()\n".into();
     }
@@ -94,7 +99,9 @@ pub(super) fn changelog(releases: usize) -> String {
         "## [1.15.1] - 2025-10-03\n\n### Fixed\n- Login redirect loop after session expiry\n",
         "## [1.15.2] - 2025-11-18\n\n### Added\n- E2E monitoring scripts\n- Request ID in API responses\n\n### Changed\n- Faster student list (index on email, paging)\n",
     ];
-    let mut s = String::from("# Changelog\n\nAll notable changes to this project are documented in this file.\nThe format is based on Keep a Changelog.\n\n");
+    let mut s = String::from(
+        "# Changelog\n\nAll notable changes to this project are documented in this file.\nThe format is based on Keep a Changelog.\n\n",
+    );
     for entry in entries.iter().take(releases).rev() {
         s.push_str(entry);
         s.push('\n');

@@ -28,27 +28,115 @@ type Step = (i64, (&'static str, &'static str), &'static str, Vec<(&'static str,
 fn steps() -> Vec<Step> {
     use files::*;
     vec![
-        (95 * 24, ADA, "Initial project layout", vec![
-            ("README.md", readme()), (".gitignore", gitignore()), ("requirements.txt", requirements(1)),
-            ("src/app.py", app_py(1)), ("src/models.py", models_py()),
-        ], Tag::None),
-        (90 * 24, GRACE, "Add student CRUD endpoints", vec![("src/students.py", students_py(1))], Tag::None),
+        (
+            95 * 24,
+            ADA,
+            "Initial project layout",
+            vec![
+                ("README.md", readme()),
+                (".gitignore", gitignore()),
+                ("requirements.txt", requirements(1)),
+                ("src/app.py", app_py(1)),
+                ("src/models.py", models_py()),
+            ],
+            Tag::None,
+        ),
+        (
+            90 * 24,
+            GRACE,
+            "Add student CRUD endpoints",
+            vec![("src/students.py", students_py(1))],
+            Tag::None,
+        ),
         (84 * 24, ALAN, "Add course enrollment", vec![("src/courses.py", courses_py())], Tag::None),
-        (80 * 24, ADA, "Release 1.14.0", vec![("VERSION", "1.14.0\n".into()), ("CHANGELOG.md", changelog(1))], Tag::Annotated("v1.14.0")),
-        (70 * 24, GRACE, "Add audit log for grade changes", vec![("src/audit.py", audit_py())], Tag::None),
-        (60 * 24, ALAN, "Fix grade rounding for weighted courses", vec![("src/courses.py", courses_py() + GRADE_FIX)], Tag::None),
-        (55 * 24, ADA, "Release 1.15.0", vec![("VERSION", "1.15.0\n".into()), ("CHANGELOG.md", changelog(2))], Tag::AnnotatedAndMarker("v1.15.0", "deploy-staging")),
-        (40 * 24, GRACE, "Fix login redirect loop after session expiry", vec![("src/app.py", app_py(2))], Tag::None),
-        (35 * 24, ADA, "Release 1.15.1", vec![("VERSION", "1.15.1\n".into()), ("CHANGELOG.md", changelog(3))], Tag::Lightweight("v1.15.1")),
-        (20 * 24, ADA, "Add E2E monitoring scripts", vec![("scripts/e2e_metrics_collector.py", metrics_collector())], Tag::None),
-        (14 * 24, ALAN, "Speed up the student list (index on email, paging)", vec![("src/students.py", students_py(2)), ("requirements.txt", requirements(2))], Tag::None),
-        (9 * 24, GRACE, "Add request ID to API responses", vec![("src/app.py", app_py(3))], Tag::None),
-        (5 * 24, ADA, "Add the release plan for Release Pilot", vec![(super::DEMO_PLAN_PATH, demo_plan()), ("docs/DEPLOYMENT.md", deployment_doc())], Tag::None),
-        (2 * 24, ADA, "Prepare release 1.15.2", vec![
-            ("VERSION", format!("{}\n", super::DEMO_VERSION)), ("CHANGELOG.md", changelog(4)),
-            ("RELEASE_NOTES_v1.15.2.md", release_notes(false)),
-        ], Tag::None),
-        (3, GRACE, "Release notes: list the known E2E failures", vec![("RELEASE_NOTES_v1.15.2.md", release_notes(true))], Tag::None),
+        (
+            80 * 24,
+            ADA,
+            "Release 1.14.0",
+            vec![("VERSION", "1.14.0\n".into()), ("CHANGELOG.md", changelog(1))],
+            Tag::Annotated("v1.14.0"),
+        ),
+        (
+            70 * 24,
+            GRACE,
+            "Add audit log for grade changes",
+            vec![("src/audit.py", audit_py())],
+            Tag::None,
+        ),
+        (
+            60 * 24,
+            ALAN,
+            "Fix grade rounding for weighted courses",
+            vec![("src/courses.py", courses_py() + GRADE_FIX)],
+            Tag::None,
+        ),
+        (
+            55 * 24,
+            ADA,
+            "Release 1.15.0",
+            vec![("VERSION", "1.15.0\n".into()), ("CHANGELOG.md", changelog(2))],
+            Tag::AnnotatedAndMarker("v1.15.0", "deploy-staging"),
+        ),
+        (
+            40 * 24,
+            GRACE,
+            "Fix login redirect loop after session expiry",
+            vec![("src/app.py", app_py(2))],
+            Tag::None,
+        ),
+        (
+            35 * 24,
+            ADA,
+            "Release 1.15.1",
+            vec![("VERSION", "1.15.1\n".into()), ("CHANGELOG.md", changelog(3))],
+            Tag::Lightweight("v1.15.1"),
+        ),
+        (
+            20 * 24,
+            ADA,
+            "Add E2E monitoring scripts",
+            vec![("scripts/e2e_metrics_collector.py", metrics_collector())],
+            Tag::None,
+        ),
+        (
+            14 * 24,
+            ALAN,
+            "Speed up the student list (index on email, paging)",
+            vec![("src/students.py", students_py(2)), ("requirements.txt", requirements(2))],
+            Tag::None,
+        ),
+        (
+            9 * 24,
+            GRACE,
+            "Add request ID to API responses",
+            vec![("src/app.py", app_py(3))],
+            Tag::None,
+        ),
+        (
+            5 * 24,
+            ADA,
+            "Add the release plan for Release Pilot",
+            vec![(super::DEMO_PLAN_PATH, demo_plan()), ("docs/DEPLOYMENT.md", deployment_doc())],
+            Tag::None,
+        ),
+        (
+            2 * 24,
+            ADA,
+            "Prepare release 1.15.2",
+            vec![
+                ("VERSION", format!("{}\n", super::DEMO_VERSION)),
+                ("CHANGELOG.md", changelog(4)),
+                ("RELEASE_NOTES_v1.15.2.md", release_notes(false)),
+            ],
+            Tag::None,
+        ),
+        (
+            3,
+            GRACE,
+            "Release notes: list the known E2E failures",
+            vec![("RELEASE_NOTES_v1.15.2.md", release_notes(true))],
+            Tag::None,
+        ),
     ]
 }
 
@@ -73,13 +161,15 @@ pub(super) fn write_history(dir: &Path, now: DateTime<Utc>) -> Result<(), DemoEr
         match tag {
             Tag::None => {}
             Tag::Annotated(name) => {
-                repo.tag(name, &target, &sig, &format!("Release {}", &name[1..]), false).map_err(git)?;
+                repo.tag(name, &target, &sig, &format!("Release {}", &name[1..]), false)
+                    .map_err(git)?;
             }
             Tag::Lightweight(name) => {
                 repo.tag_lightweight(name, &target, false).map_err(git)?;
             }
             Tag::AnnotatedAndMarker(name, marker) => {
-                repo.tag(name, &target, &sig, &format!("Release {}", &name[1..]), false).map_err(git)?;
+                repo.tag(name, &target, &sig, &format!("Release {}", &name[1..]), false)
+                    .map_err(git)?;
                 repo.tag_lightweight(marker, &target, false).map_err(git)?;
             }
         }
@@ -91,7 +181,9 @@ pub(super) fn write_history(dir: &Path, now: DateTime<Utc>) -> Result<(), DemoEr
     }
     let mut config = repo.config().map_err(git)?;
     // A remote that exists only by name: the demo never fetches or pushes.
-    config.set_str("remote.origin.url", "https://git.example.com/school/student-management.git").map_err(git)?;
+    config
+        .set_str("remote.origin.url", "https://git.example.com/school/student-management.git")
+        .map_err(git)?;
     config.set_str("remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*").map_err(git)?;
     config.set_str("branch.main.remote", "origin").map_err(git)?;
     config.set_str("branch.main.merge", "refs/heads/main").map_err(git)?;
@@ -100,7 +192,12 @@ pub(super) fn write_history(dir: &Path, now: DateTime<Utc>) -> Result<(), DemoEr
     Ok(())
 }
 
-fn commit(repo: &Repository, sig: &Signature<'_>, summary: &str, parent: Option<Oid>) -> Result<Oid, git2::Error> {
+fn commit(
+    repo: &Repository,
+    sig: &Signature<'_>,
+    summary: &str,
+    parent: Option<Oid>,
+) -> Result<Oid, git2::Error> {
     let mut index = repo.index()?;
     index.add_all(["*"], IndexAddOption::DEFAULT, None)?;
     index.write()?;

@@ -36,7 +36,9 @@ pub struct DemoProject {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("{path} already exists and is not empty: choose a new folder for the demo project (nothing was written)")]
+    #[error(
+        "{path} already exists and is not empty: choose a new folder for the demo project (nothing was written)"
+    )]
     NotEmpty { path: PathBuf },
     #[error("could not write the demo project at {path}: {source}")]
     Io {

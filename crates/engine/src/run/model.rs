@@ -261,6 +261,35 @@ impl Run {
     pub fn step(&self, step_id: &str) -> Option<&StepRecord> {
         self.steps.iter().find(|s| s.step_id == step_id)
     }
+
+    /// The manual items a waiting run needs answered: those of the phase it stopped in.
+    pub fn waiting_on(&self) -> Vec<&StepRecord> {
+        if self.status != RunStatus::Waiting {
+            return Vec::new();
+        }
+        let forward: Vec<&str> = self
+            .header
+            .plan
+            .phases
+            .iter()
+            .filter(|p| p.stage != crate::plan::Stage::Rollback)
+            .map(|p| p.id.as_str())
+            .collect();
+        let Some(phase) = self
+            .steps
+            .iter()
+            .find(|s| !s.status.is_done() && forward.contains(&s.phase_id.as_str()))
+            .map(|s| s.phase_id.as_str())
+        else {
+            return Vec::new();
+        };
+        self.steps
+            .iter()
+            .filter(|s| {
+                s.phase_id == phase && s.kind == "manual" && s.status == StepStatus::Pending
+            })
+            .collect()
+    }
 }
 
 /// One line of `pilot runs`.

@@ -21,8 +21,10 @@ pub struct Redactor {
 impl Redactor {
     /// The redactor for a plan's secret variables.
     pub fn for_plan(plan: &Plan) -> Self {
-        let mut secrets: Vec<String> =
-            vars::secret_values(plan).into_iter().filter(|s| s.chars().count() >= MIN_SECRET_LEN).collect();
+        let mut secrets: Vec<String> = vars::secret_values(plan)
+            .into_iter()
+            .filter(|s| s.chars().count() >= MIN_SECRET_LEN)
+            .collect();
         // Longest first, so a secret that contains another is masked whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         Self { secrets }

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use pilot_engine::SystemClock;
 use pilot_engine::plan::Plan;
 use pilot_engine::run::{
-    Answers, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus,
-    StartRequest, StepStatus, WaiverAnswer, drive_run, start_run,
+    Answers, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus, StartRequest,
+    StepStatus, WaiverAnswer, drive_run, start_run,
 };
 use pilot_engine::store::{RunStore, StoreError};
 
@@ -17,8 +17,11 @@ use pilot_engine::store::{RunStore, StoreError};
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("VERSION"), "1.4.0\n").expect("write VERSION");
-    std::fs::write(dir.path().join("CHANGELOG.md"), "# Changelog\n\n## [1.4.0] - 2026-01-07\n- Things\n")
-        .expect("write CHANGELOG");
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## [1.4.0] - 2026-01-07\n- Things\n",
+    )
+    .expect("write CHANGELOG");
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "."]);
     git(dir.path(), &["commit", "-q", "-m", "Release 1.4.0"]);
@@ -86,7 +89,10 @@ fn status_of(run: &Run, id: &str) -> StepStatus {
 }
 
 fn started_count(run: &Run, id: &str) -> usize {
-    run.events.iter().filter(|e| e.kind == "step.started" && e.step_id.as_deref() == Some(id)).count()
+    run.events
+        .iter()
+        .filter(|e| e.kind == "step.started" && e.step_id.as_deref() == Some(id))
+        .count()
 }
 
 const CHECKS_AND_MANUAL: &str = r#"
@@ -149,7 +155,11 @@ fn a_manual_item_makes_the_run_wait_and_an_answer_lets_it_finish() {
     let mut answers = Answers::default();
     answers.manual.insert(
         "ssh".into(),
-        ManualAnswer { done: true, note: Some("checked over RDP".into()), by: Some("Grace".into()) },
+        ManualAnswer {
+            done: true,
+            note: Some("checked over RDP".into()),
+            by: Some("Grace".into()),
+        },
     );
     let run = fx.drive(&id, &answers);
     assert_eq!(run.status, RunStatus::Completed, "answered, the run completes");
@@ -179,12 +189,21 @@ fn a_failed_blocking_check_stops_the_run_until_it_is_waived() {
 
     answers.waive.insert(
         "clean".into(),
-        WaiverAnswer { reason: "VERSION bump only, committed after".into(), by: Some("Grace".into()) },
+        WaiverAnswer {
+            reason: "VERSION bump only, committed after".into(),
+            by: Some("Grace".into()),
+        },
     );
     // The VERSION file no longer matches either; waive that too.
-    answers.waive.insert("version".into(), WaiverAnswer { reason: "pre-release build".into(), by: None });
+    answers
+        .waive
+        .insert("version".into(), WaiverAnswer { reason: "pre-release build".into(), by: None });
     let run = fx.drive(&id, &answers);
-    assert_eq!(status_of(&run, "clean"), StepStatus::Waived, "the waiver turns the failure into waived");
+    assert_eq!(
+        status_of(&run, "clean"),
+        StepStatus::Waived,
+        "the waiver turns the failure into waived"
+    );
     let waiver = run.step("clean").and_then(|s| s.waiver.clone()).expect("the waiver is recorded");
     assert_eq!(waiver.by, "Grace", "who waived is recorded");
     assert!(waiver.reason.contains("VERSION bump"), "the reason is recorded");
@@ -244,7 +263,11 @@ requires = ["health"]
     assert!(health.summary.contains("not supported yet"), "the skip says why: {}", health.summary);
     assert_eq!(status_of(&run, "gate"), StepStatus::Warned, "the gate opens with a warning");
     assert_eq!(run.status, RunStatus::Completed, "the run still goes through");
-    assert_eq!(run.outcome, Outcome::NoGo, "but a blocking step that was not performed means no-go");
+    assert_eq!(
+        run.outcome,
+        Outcome::NoGo,
+        "but a blocking step that was not performed means no-go"
+    );
     let last = run.events.last().expect("events");
     assert!(last.message.contains("not performed"), "the verdict says why: {}", last.message);
 }
@@ -258,7 +281,12 @@ fn consecutive_read_only_checks_run_side_by_side() {
             "[[phase.step]]\nid = \"{id}\"\ntitle = \"{id}\"\nkind = \"command\"\nprogram = \"sleep\"\nargs = [\"0.4\"]\nread_only = true\n"
         )
     };
-    let source = format!("[plan]\nname = \"t\"\ntitle = \"T\"\n\n[[phase]]\nid = \"p\"\ntitle = \"P\"\n\n{}\n{}\n{}", step("a"), step("b"), step("c"));
+    let source = format!(
+        "[plan]\nname = \"t\"\ntitle = \"T\"\n\n[[phase]]\nid = \"p\"\ntitle = \"P\"\n\n{}\n{}\n{}",
+        step("a"),
+        step("b"),
+        step("c")
+    );
     let id = fx.start(&source, false);
     let seen = Mutex::new(Vec::new());
     let sink = |p: Progress| {
@@ -271,7 +299,13 @@ fn consecutive_read_only_checks_run_side_by_side() {
     let a = run.step("a").expect("a");
     let c = run.step("c").expect("c");
     // Side by side: the last check started before the first one finished.
-    assert!(c.started_at < a.finished_at, "checks overlap in time: a {:?}..{:?}, c started {:?}", a.started_at, a.finished_at, c.started_at);
+    assert!(
+        c.started_at < a.finished_at,
+        "checks overlap in time: a {:?}..{:?}, c started {:?}",
+        a.started_at,
+        a.finished_at,
+        c.started_at
+    );
     assert_eq!(seen.lock().expect("lock").len(), 3, "each start was reported once");
 }
 
@@ -285,12 +319,24 @@ fn an_interrupted_step_runs_again_and_the_log_says_so() {
     clean.status = StepStatus::Running;
     clean.started_at = Some(chrono::Utc::now());
     fx.store
-        .update_step(&id, &clean, pilot_engine::run::NewEvent { at: chrono::Utc::now(), kind: "step.started".into(), step_id: Some("clean".into()), message: "Started".into() })
+        .update_step(
+            &id,
+            &clean,
+            pilot_engine::run::NewEvent {
+                at: chrono::Utc::now(),
+                kind: "step.started".into(),
+                step_id: Some("clean".into()),
+                message: "Started".into(),
+            },
+        )
         .expect("mark running");
 
     let run = fx.drive(&id, &Answers::default());
     assert_eq!(status_of(&run, "clean"), StepStatus::Passed, "the interrupted step ran again");
-    assert!(run.events.iter().any(|e| e.kind == "step.interrupted"), "the interruption is in the log");
+    assert!(
+        run.events.iter().any(|e| e.kind == "step.interrupted"),
+        "the interruption is in the log"
+    );
 }
 
 #[test]
@@ -298,7 +344,8 @@ fn a_second_driver_is_refused() {
     let fx = fixture();
     let id = fx.start(CHECKS_AND_MANUAL, false);
     let _held = fx.store.lock_run(&id, chrono::Utc::now()).expect("first driver");
-    let err = drive_run(&fx.store, &SystemClock, &NoProgress, &id, &Answers::default()).expect_err("refused");
+    let err = drive_run(&fx.store, &SystemClock, &NoProgress, &id, &Answers::default())
+        .expect_err("refused");
     assert!(
         matches!(err, pilot_engine::run::RunError::Store(StoreError::Locked { .. })),
         "a run being driven cannot be driven twice: {err}"
