@@ -47,9 +47,16 @@ pub(crate) fn push_text(out: &mut String, s: &str) {
                 i += 1;
                 continue;
             }
-            '\\' | '`' | '*' | '[' | ']' | '<' | '|' | '~' => {
+            '\\' | '`' | '*' | '[' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
+            }
+            // Only `<` before a letter, `/`, `!` or `?` can open an HTML tag or an autolink;
+            // "p95 < 200 ms" stays as written.
+            '<' if next
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("\\<");
             }
             // An underscore inside a word never makes emphasis in GFM; only escape the others.
             '_' if !(is_word(prev) && is_word(next)) => out.push_str("\\_"),
@@ -57,20 +64,30 @@ pub(crate) fn push_text(out: &mut String, s: &str) {
             '&' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => {
                 out.push_str("\\&");
             }
-            // A closing `#` would be taken for the end of an ATX heading.
-            '#' if at_line_start || i + 1 == chars.len() => out.push_str("\\#"),
-            '>' | '-' | '+' | '=' if at_line_start => {
+            // "# x" would start a heading; a final " #" would be taken for its closing sequence.
+            '#' if (at_line_start && next.is_none_or(|n| n.is_whitespace() || n == '#'))
+                || (next.is_none() && prev.is_some_and(|p| p.is_whitespace() || p == '#')) =>
+            {
+                out.push_str("\\#");
+            }
+            '>' if at_line_start => out.push_str("\\>"),
+            // "- x", "+ x" would start a list, "---" a thematic break.
+            '-' | '+' if at_line_start && next.is_none_or(|n| n.is_whitespace() || n == '-') => {
                 out.push('\\');
                 out.push(c);
             }
             _ if at_line_start && c.is_ascii_digit() => {
                 // "1. text" or "1) text" would start an ordered list: escape the delimiter.
+                // "1.15.2" cannot, and stays as written.
                 let mut j = i;
                 while j < chars.len() && chars[j].is_ascii_digit() {
                     out.push(chars[j]);
                     j += 1;
                 }
-                if let Some(d @ ('.' | ')')) = chars.get(j).copied() {
+                let after = chars.get(j + 1).copied();
+                if let Some(d @ ('.' | ')')) = chars.get(j).copied()
+                    && after.is_none_or(char::is_whitespace)
+                {
                     out.push('\\');
                     out.push(d);
                     j += 1;
@@ -185,7 +202,11 @@ mod tests {
         assert_eq!(text("1. first"), "1\\. first", "no ordered list from text");
         assert_eq!(text("line\r\nnext"), "line<br>next", "one line");
         assert_eq!(text("<script>"), "\\<script>", "no raw HTML");
-        assert_eq!(text("C#"), "C\\#", "no closing heading sequence");
+        assert_eq!(text("C#"), "C#", "no closing sequence without a space");
+        assert_eq!(text("a #"), "a \\#", "no closing heading sequence");
+        assert_eq!(text("1.15.2"), "1.15.2", "a version is not a list");
+        assert_eq!(text("p95 < 200 ms"), "p95 < 200 ms", "a lone < is not a tag");
+        assert_eq!(text("- x"), "\\- x", "no list from text");
         assert_eq!(text("  "), "—", "empty text shows a dash");
     }
 
