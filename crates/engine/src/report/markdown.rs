@@ -23,6 +23,14 @@ pub(crate) fn text(s: &str) -> String {
 /// [`text`], appended to `out`.
 pub(crate) fn push_text(out: &mut String, s: &str) {
     let s = s.trim();
+    // Most text needs no escaping at all: copy it without looking at it character by character.
+    if !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && !s.bytes().any(|b| b"\\`*[|~<_&#>-+\r\n".contains(&b))
+    {
+        out.push_str(s);
+        return;
+    }
     let chars: Vec<char> = s.chars().collect();
     let start = out.len();
     let mut at_line_start = true;

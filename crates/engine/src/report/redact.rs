@@ -26,6 +26,8 @@ pub(crate) fn redact(mut report: String, plan: &Plan) -> String {
         forms.push(value.clone());
         forms.push(markdown::text(value));
         forms.push(value.replace(['\r', '\n'], " "));
+        // In a table cell, a code span's `|` is escaped.
+        forms.push(value.replace(['\r', '\n'], " ").replace('|', "\\|"));
         forms.push(value.trim().to_owned());
     }
     forms.retain(|f| f.chars().count() >= MIN_SECRET_CHARS);
