@@ -1,0 +1,104 @@
+//! A step's evidence as a nested list under its task-list item: what kind of step it was and how
+//! long it took, who answered it, the facts and measurements it saw, the command it ran with the
+//! exit code and an output excerpt, and the files it looked at with size and SHA-256.
+//!
+//! Indentation matters: the item's content starts at column 2, the nested bullets' content at
+//! column 4, so fenced output blocks are indented by four spaces to stay inside their bullet.
+
+use std::fmt::Write as _;
+
+use super::format;
+use super::markdown::{code, fenced, text};
+use super::view::RunView;
+use crate::run::{CommandEvidence, FileEvidence, Measurement, StepRecord};
+
+/// The nested evidence list of one step.
+pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRecord) {
+    let mut meta = vec![code(&step.kind)];
+    meta.push(if step.blocking { "blocking" } else { "non-blocking" }.to_owned());
+    if let Some(ms) = step.duration_ms() {
+        meta.push(format::duration_ms(ms));
+    }
+    if view.is_unsupported(step) {
+        meta.push("not supported by this version".to_owned());
+    }
+    if view.is_waiting_on_person(step) {
+        meta.push("waiting on a person".to_owned());
+    }
+    let _ = writeln!(out, "  - {}", meta.join(" · "));
+
+    if let Some(by) = &step.answered_by {
+        let _ = writeln!(out, "  - Answered by {}", text(by));
+    }
+    if let Some(note) = step.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        let _ = writeln!(out, "  - Note: {}", text(note));
+    }
+    let ev = &step.evidence;
+    for f in &ev.facts {
+        let _ = writeln!(out, "  - {}: {}", text(&f.label), text(&f.value));
+    }
+    for m in &ev.measurements {
+        let _ = writeln!(out, "  - {}", measurement(m));
+    }
+    if let Some(c) = &ev.command {
+        command(out, c);
+    }
+    for f in &ev.files {
+        let _ = writeln!(out, "  - File: {}", file(f));
+    }
+}
+
+/// `free disk space: 41.2 GB (target ≥ 5 GB) ✅`.
+pub(crate) fn measurement(m: &Measurement) -> String {
+    format!(
+        "{}: {} (target {}) {}",
+        text(&m.metric),
+        text(&format::measured(m.value, &m.unit)),
+        text(&m.target),
+        if m.passed { "✅" } else { "❌" }
+    )
+}
+
+/// `` `/backups/app.db` — 2.41 MB (2,412,544 bytes), sha256 `…` ``.
+pub(crate) fn file(f: &FileEvidence) -> String {
+    let mut s = format!("{} — {}", code(&f.path), format::bytes(f.size_bytes));
+    if let Some(t) = f.modified {
+        let _ = write!(s, ", modified {}", format::time(t));
+    }
+    if let Some(h) = &f.sha256 {
+        let _ = write!(s, ", sha256 {}", code(h));
+    }
+    s
+}
+
+/// The command line, how it ended, and its output excerpts in fenced blocks.
+fn command(out: &mut String, c: &CommandEvidence) {
+    let mut line = c.program.clone();
+    for a in &c.args {
+        line.push(' ');
+        // Quote an argument a person would otherwise misread as two.
+        if a.is_empty() || a.contains(char::is_whitespace) {
+            let _ = write!(line, "\"{a}\"");
+        } else {
+            line.push_str(a);
+        }
+    }
+    let _ = write!(out, "  - Command: {}", code(&line));
+    if !c.cwd.is_empty() {
+        let _ = write!(out, " in {}", code(&c.cwd));
+    }
+    out.push('\n');
+    let took = format::duration_ms(i64::try_from(c.duration_ms).unwrap_or(i64::MAX));
+    let _ = match (c.exit_code, c.timed_out) {
+        (_, true) => writeln!(out, "  - Timed out after {took} and was stopped"),
+        (Some(code), false) => writeln!(out, "  - Exit code {code} after {took}"),
+        (None, false) => writeln!(out, "  - Did not finish normally (no exit code) after {took}"),
+    };
+    for (label, body) in [("Output", &c.stdout_excerpt), ("Errors (stderr)", &c.stderr_excerpt)] {
+        if body.trim().is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  - {label}:");
+        fenced(out, "    ", body);
+    }
+}

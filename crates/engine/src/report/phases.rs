@@ -1,0 +1,82 @@
+//! The phases: a summary table (one row per phase) and then each phase as a task list, one item
+//! per step, ticked when the step is ok (passed, warned or waived), with its evidence nested
+//! under it.
+
+use std::fmt::Write as _;
+
+use super::evidence;
+use super::format;
+use super::markdown::{table_head, table_row, text};
+use super::view::RunView;
+use crate::run::StepRecord;
+
+/// The phase summary table.
+pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
+    out.push_str("## Phases\n\n");
+    if view.phases.is_empty() {
+        out.push_str("The plan has no phases.\n\n");
+        return;
+    }
+    table_head(out, &["#", "Phase", "Status", "Steps passed", "Duration"]);
+    for (i, phase) in view.phases.iter().enumerate() {
+        let passed = phase.steps.iter().filter(|s| s.status == crate::run::StepStatus::Passed);
+        let start = phase.steps.iter().filter_map(|s| s.started_at).min();
+        let end = phase.steps.iter().filter_map(|s| s.finished_at).max();
+        table_row(
+            out,
+            &[
+                (i + 1).to_string(),
+                text(phase.title),
+                view.phase_status(phase).label().to_owned(),
+                format!("{}/{}", passed.count(), phase.steps.len()),
+                format::span(start, end),
+            ],
+        );
+    }
+    out.push('\n');
+}
+
+/// Every phase with its steps and their evidence.
+pub(crate) fn details(out: &mut String, view: &RunView<'_>) {
+    let _ = writeln!(out, "{}\n", format::LEGEND);
+    for (i, phase) in view.phases.iter().enumerate() {
+        let _ = writeln!(out, "## Phase {}: {}\n", i + 1, text(phase.title));
+        if !phase.description.trim().is_empty() {
+            let _ = writeln!(out, "{}\n", text(phase.description));
+        }
+        if phase.steps.is_empty() {
+            out.push_str("No steps.\n\n");
+            continue;
+        }
+        for step in &phase.steps {
+            step_item(out, view, step);
+        }
+        out.push('\n');
+    }
+}
+
+/// One step as a task-list item.
+fn step_item(out: &mut String, view: &RunView<'_>, step: &StepRecord) {
+    let tick = if step.status.is_ok() { 'x' } else { ' ' };
+    let emoji = if view.is_waiting_on_person(step) {
+        format::WAITING_EMOJI
+    } else {
+        format::step_emoji(step.status)
+    };
+    let _ = write!(out, "- [{tick}] {emoji} **{}**", text(&step.title));
+    if step.summary.trim().is_empty() {
+        out.push('\n');
+    } else {
+        let _ = writeln!(out, " — {}", text(&step.summary));
+    }
+    if let Some(w) = &step.waiver {
+        let _ = writeln!(
+            out,
+            "  > Waived by **{}** at {}: {}",
+            text(&w.by),
+            format::time(w.at),
+            text(&w.reason)
+        );
+    }
+    evidence::step_evidence(out, view, step);
+}

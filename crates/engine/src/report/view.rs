@@ -1,0 +1,137 @@
+//! The run, arranged for the report: step records grouped under their plan phases, each step's
+//! plan definition at hand, and the derived statuses (a phase's status, "waiting on a person",
+//! "not supported") that several sections need. Built once per report so that no section
+//! searches the run again (a run may have thousands of steps).
+
+use std::collections::BTreeMap;
+
+use crate::plan::{Plan, Step};
+use crate::run::{Run, RunStatus, StepRecord, StepStatus};
+
+/// One phase of the run with its step records in plan order.
+#[derive(Debug)]
+pub(crate) struct PhaseView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub steps: Vec<&'a StepRecord>,
+}
+
+/// The run, arranged for the report.
+#[derive(Debug)]
+pub(crate) struct RunView<'a> {
+    pub run: &'a Run,
+    pub phases: Vec<PhaseView<'a>>,
+    plan_steps: BTreeMap<&'a str, &'a Step>,
+}
+
+/// A phase's status, derived from its steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhaseStatus {
+    Passed,
+    Failed,
+    Warned,
+    Waived,
+    Skipped,
+    Pending,
+    Running,
+    Waiting,
+}
+
+impl PhaseStatus {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Passed => "✅ passed",
+            Self::Failed => "❌ failed",
+            Self::Warned => "⚠️ warned",
+            Self::Waived => "🟡 waived",
+            Self::Skipped => "⏭️ skipped",
+            Self::Pending => "⏸️ pending",
+            Self::Running => "▶️ running",
+            Self::Waiting => "✋ waiting",
+        }
+    }
+}
+
+impl<'a> RunView<'a> {
+    pub(crate) fn new(run: &'a Run) -> Self {
+        let plan: &Plan = &run.header.plan;
+        let plan_steps = plan.steps().map(|(_, s)| (s.id.as_str(), s)).collect();
+
+        // Plan phases first, in plan order; a record whose phase is not in the plan (a plan
+        // edited after the run started) still appears, under its phase id, after them.
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut phases: Vec<PhaseView<'a>> = Vec::with_capacity(plan.phases.len());
+        for p in &plan.phases {
+            index.entry(p.id.as_str()).or_insert_with(|| {
+                phases.push(PhaseView {
+                    title: &p.title,
+                    description: &p.description,
+                    steps: Vec::new(),
+                });
+                phases.len() - 1
+            });
+        }
+        for record in &run.steps {
+            let at = *index.entry(record.phase_id.as_str()).or_insert_with(|| {
+                phases.push(PhaseView {
+                    title: &record.phase_id,
+                    description: "",
+                    steps: Vec::new(),
+                });
+                phases.len() - 1
+            });
+            if let Some(phase) = phases.get_mut(at) {
+                phase.steps.push(record);
+            }
+        }
+        Self { run, phases, plan_steps }
+    }
+
+    /// The step as the plan defines it (with variables substituted).
+    pub(crate) fn plan_step(&self, step_id: &str) -> Option<&'a Step> {
+        self.plan_steps.get(step_id).copied()
+    }
+
+    /// Skipped because this version of the engine has no executor for the step's kind.
+    pub(crate) fn is_unsupported(&self, record: &StepRecord) -> bool {
+        record.status == StepStatus::Skipped
+            && self.plan_step(&record.step_id).is_some_and(|s| !s.action.is_supported())
+    }
+
+    /// The run stopped at this step because it needs a person (a manual item or sign-off).
+    pub(crate) fn is_waiting_on_person(&self, record: &StepRecord) -> bool {
+        self.run.status == RunStatus::Waiting
+            && !record.status.is_done()
+            && matches!(record.kind.as_str(), "manual" | "signoff")
+    }
+
+    /// A phase's status: the worst thing that happened in it.
+    pub(crate) fn phase_status(&self, phase: &PhaseView<'_>) -> PhaseStatus {
+        let has = |st: StepStatus| phase.steps.iter().any(|s| s.status == st);
+        if has(StepStatus::Failed) {
+            PhaseStatus::Failed
+        } else if phase.steps.iter().any(|s| self.is_waiting_on_person(s)) {
+            PhaseStatus::Waiting
+        } else if has(StepStatus::Running) {
+            PhaseStatus::Running
+        } else if has(StepStatus::Pending) {
+            PhaseStatus::Pending
+        } else if phase.steps.iter().all(|s| s.status == StepStatus::Skipped) {
+            PhaseStatus::Skipped
+        } else if has(StepStatus::Waived) {
+            PhaseStatus::Waived
+        } else if has(StepStatus::Warned) {
+            PhaseStatus::Warned
+        } else {
+            PhaseStatus::Passed
+        }
+    }
+
+    /// Every step record of a kind family, e.g. `"backup."`, in plan order.
+    pub(crate) fn steps_of_kind<'p>(
+        &self,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = &'a StepRecord> + use<'a, 'p> {
+        self.run.steps.iter().filter(move |s| s.kind.starts_with(prefix))
+    }
+}
