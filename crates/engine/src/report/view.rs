@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::plan::{Plan, Step};
+use crate::plan::{Plan, Stage, Step};
 use crate::run::{Run, RunStatus, StepRecord, StepStatus};
 
 /// One phase of the run with its step records in plan order.
@@ -13,6 +13,8 @@ use crate::run::{Run, RunStatus, StepRecord, StepStatus};
 pub(crate) struct PhaseView<'a> {
     pub title: &'a str,
     pub description: &'a str,
+    /// The wizard screen it belongs to; rollback phases are kept ready, not run forward.
+    pub stage: Stage,
     pub steps: Vec<&'a StepRecord>,
 }
 
@@ -35,6 +37,10 @@ pub(crate) enum PhaseStatus {
     Pending,
     Running,
     Waiting,
+    /// Some blocking steps could not be performed by this version.
+    Incomplete,
+    /// A rollback phase that was not needed: ready, not run.
+    Ready,
 }
 
 impl PhaseStatus {
@@ -48,6 +54,8 @@ impl PhaseStatus {
             Self::Pending => "⏸️ pending",
             Self::Running => "▶️ running",
             Self::Waiting => "✋ waiting",
+            Self::Incomplete => "⏭️ not all performed",
+            Self::Ready => "🛟 kept ready",
         }
     }
 }
@@ -66,6 +74,7 @@ impl<'a> RunView<'a> {
                 phases.push(PhaseView {
                     title: &p.title,
                     description: &p.description,
+                    stage: p.stage,
                     steps: Vec::new(),
                 });
                 phases.len() - 1
@@ -76,6 +85,7 @@ impl<'a> RunView<'a> {
                 phases.push(PhaseView {
                     title: &record.phase_id,
                     description: "",
+                    stage: Stage::Checks,
                     steps: Vec::new(),
                 });
                 phases.len() - 1
@@ -108,7 +118,11 @@ impl<'a> RunView<'a> {
     /// A phase's status: the worst thing that happened in it.
     pub(crate) fn phase_status(&self, phase: &PhaseView<'_>) -> PhaseStatus {
         let has = |st: StepStatus| phase.steps.iter().any(|s| s.status == st);
-        if has(StepStatus::Failed) {
+        if phase.stage == Stage::Rollback
+            && phase.steps.iter().all(|s| s.status == StepStatus::Pending)
+        {
+            PhaseStatus::Ready
+        } else if has(StepStatus::Failed) {
             PhaseStatus::Failed
         } else if phase.steps.iter().any(|s| self.is_waiting_on_person(s)) {
             PhaseStatus::Waiting
@@ -118,6 +132,8 @@ impl<'a> RunView<'a> {
             PhaseStatus::Pending
         } else if phase.steps.iter().all(|s| s.status == StepStatus::Skipped) {
             PhaseStatus::Skipped
+        } else if phase.steps.iter().any(|s| s.blocking && self.is_unsupported(s)) {
+            PhaseStatus::Incomplete
         } else if has(StepStatus::Waived) {
             PhaseStatus::Waived
         } else if has(StepStatus::Warned) {

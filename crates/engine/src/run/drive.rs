@@ -286,7 +286,7 @@ impl<'a> Driver<'a> {
             ))
         } else if !step.action.is_supported() {
             StepOutcome::skipped(format!(
-                "skipped: not supported yet ({} steps arrive in a later version of Release Pilot)",
+                "not supported yet: {} steps arrive in a later version of Release Pilot",
                 step.kind()
             ))
         } else {

@@ -40,7 +40,10 @@ fn tables_and_task_lists_parse_as_gfm() {
     let phases = parsed.table("#", "Phase");
     assert_eq!(phases.head.len(), 5, "phase summary columns: # Phase Status Steps Duration");
     assert_eq!(phases.rows.len(), run.header.plan.phases.len(), "one row per plan phase");
-    assert_eq!(phases.rows[0][2], "⚠️ warned", "a warned step makes its phase warned");
+    assert_eq!(
+        phases.rows[0][2], "⏭️ not all performed",
+        "a blocking step this version could not perform outranks the phase's warning"
+    );
     assert_eq!(phases.rows[1][2], "🟡 waived", "a waived step makes its phase waived");
     assert_eq!(phases.rows[3][2], "❌ failed", "the failed smoke tests fail validation");
     assert_eq!(phases.rows[3][3], "1/2", "one of two validation steps passed");

@@ -76,7 +76,7 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::Command(p) | StepAction::DeployCommand(p) => command::run(p, ctx),
 
         other => StepOutcome::skipped(format!(
-            "skipped: not supported yet ({} steps arrive in a later version)",
+            "not supported yet: {} steps arrive in a later version of Release Pilot",
             other.kind_name()
         )),
     }

@@ -266,7 +266,8 @@ fn kinds_decided_elsewhere_or_not_supported_are_skipped() {
     let out = run_in(dir.path(), &facts, StepAction::DockerEngine(DockerEngineParams::default()));
     assert_eq!(out.status, StepStatus::Skipped, "docker is not supported yet");
     assert_eq!(
-        out.summary, "skipped: not supported yet (docker.engine steps arrive in a later version)",
+        out.summary,
+        "not supported yet: docker.engine steps arrive in a later version of Release Pilot",
         "agreed wording"
     );
 }
