@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use pilot_engine::SystemClock;
-use pilot_engine::run::{Answers, Outcome, Run, RunStatus, StartRequest, drive_run, start_run};
+use pilot_engine::run::{
+    Answers, DriveOptions, Outcome, Run, RunStatus, StartRequest, drive_run, start_run,
+};
 use pilot_engine::store::RunStore;
 
 use super::plan::choose;
@@ -39,7 +41,7 @@ pub fn run(store: &RunStore, args: RunArgs) -> Result<ExitCode, Failure> {
         &header.environment,
         header.dry_run,
     );
-    let run = drive_run(store, &clock, &terminal, &header.id, &answers)?;
+    let run = drive_run(store, &clock, &terminal, &header.id, &answers, DriveOptions::default())?;
     finish(&terminal, &run, args.json)
 }
 
@@ -51,7 +53,8 @@ pub fn resume(
 ) -> Result<ExitCode, Failure> {
     let answers = load_answers(answers)?;
     let terminal = Terminal::new(json);
-    let run = drive_run(store, &SystemClock, &terminal, run_id, &answers)?;
+    let options = DriveOptions { up_to: None, resuming: true };
+    let run = drive_run(store, &SystemClock, &terminal, run_id, &answers, options)?;
     finish(&terminal, &run, json)
 }
 

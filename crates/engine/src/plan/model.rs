@@ -82,8 +82,21 @@ pub struct Phase {
     pub steps: Vec<Step>,
 }
 
-/// The wizard screen a phase is shown on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+/// The wizard screen a phase is shown on, in wizard order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     #[default]

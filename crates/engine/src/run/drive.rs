@@ -21,13 +21,26 @@ use crate::Clock;
 use crate::plan::{Stage, Step, StepAction};
 use crate::store::RunStore;
 
-/// Drive the run until it completes, fails, or waits for a person. Returns the run as stored.
+/// How far to drive, and why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DriveOptions {
+    /// Stop before the first unfinished phase of a later wizard stage (the desktop app drives
+    /// one screen at a time). `None` drives to the end.
+    pub up_to: Option<Stage>,
+    /// The front end is resuming a run that was interrupted or left waiting; the event log
+    /// records it.
+    pub resuming: bool,
+}
+
+/// Drive the run until it completes, fails, waits for a person, or reaches the limit in
+/// `options`. Returns the run as stored.
 pub fn drive_run(
     store: &RunStore,
     clock: &dyn Clock,
     sink: &dyn ProgressSink,
     run_id: &str,
     answers: &Answers,
+    options: DriveOptions,
 ) -> Result<Run, RunError> {
     let _lock = store.lock_run(run_id, clock.now())?;
     let run = store.load_run(run_id)?;
@@ -36,8 +49,8 @@ pub fn drive_run(
         return Ok(run);
     }
     let mut driver = Driver::new(store, clock, sink, &run, answers);
-    driver.prepare(&run)?;
-    driver.phases()?;
+    driver.prepare(&run, options.resuming)?;
+    driver.phases(options.up_to)?;
     Ok(store.load_run(run_id)?)
 }
 
@@ -88,14 +101,14 @@ impl<'a> Driver<'a> {
     }
 
     /// Record the resume, re-open interrupted steps and apply waivers given since.
-    fn prepare(&mut self, run: &Run) -> Result<(), RunError> {
-        let resumed = run.events.iter().any(|e| e.kind != "run.started");
-        if resumed || run.status != RunStatus::Running {
-            let event = self.event(
-                "run.resumed",
-                None,
-                format!("Resumed (was {})", status_word(run.status)),
-            );
+    fn prepare(&mut self, run: &Run, resuming: bool) -> Result<(), RunError> {
+        if resuming || run.status != RunStatus::Running {
+            let (kind, message) = if resuming {
+                ("run.resumed", format!("Resumed (was {})", status_word(run.status)))
+            } else {
+                ("run.continued", format!("Continued (was {})", status_word(run.status)))
+            };
+            let event = self.event(kind, None, message);
             self.store.set_run_state(
                 self.run_id(),
                 RunStatus::Running,
@@ -125,12 +138,16 @@ impl<'a> Driver<'a> {
         Ok(())
     }
 
-    fn phases(&mut self) -> Result<(), RunError> {
+    fn phases(&mut self, up_to: Option<Stage>) -> Result<(), RunError> {
         let plan = &self.run.header.plan;
         // Rollback phases are the way back, kept ready but not part of going forward: they run
         // only when someone asks for a rollback.
         for phase in plan.phases.iter().filter(|p| p.stage != Stage::Rollback) {
             let all_done = phase.steps.iter().all(|s| self.record(&s.id).status.is_done());
+            if !all_done && up_to.is_some_and(|limit| phase.stage > limit) {
+                // The screen the front end asked for is done; the run stays open.
+                return Ok(());
+            }
             let end = if all_done {
                 if phase.steps.iter().any(|s| self.blocks(&s.id)) {
                     PhaseEnd::Failed
@@ -153,11 +170,16 @@ impl<'a> Driver<'a> {
         self.finish(RunStatus::Completed)
     }
 
+    /// One phase. A blocking failure or an unanswered item holds back everything that acts
+    /// or decides after it (actions, gates), but the remaining checks still run and the
+    /// remaining manual items are still asked, so one screen shows everything at once.
     fn phase(&mut self, steps: &'a [Step]) -> Result<PhaseEnd, RunError> {
         let mut waiting = Vec::new();
+        let mut failed = false;
         let mut i = 0;
         while i < steps.len() {
             if self.record(&steps[i].id).status.is_done() {
+                failed |= self.blocks(&steps[i].id);
                 i += 1;
                 continue;
             }
@@ -169,9 +191,7 @@ impl<'a> Driver<'a> {
                 let batch: Vec<&Step> =
                     steps[i..j].iter().filter(|s| !self.record(&s.id).status.is_done()).collect();
                 self.batch(&batch)?;
-                if batch.iter().any(|s| self.blocks(&s.id)) {
-                    return Ok(PhaseEnd::Failed);
-                }
+                failed |= batch.iter().any(|s| self.blocks(&s.id));
                 i = j;
                 continue;
             }
@@ -183,8 +203,7 @@ impl<'a> Driver<'a> {
                         waiting.push(step.id.clone());
                     }
                 }
-                // After an unanswered item, nothing that acts or decides may go ahead of it.
-                _ if !waiting.is_empty() => {}
+                _ if failed || !waiting.is_empty() => {}
                 StepAction::Gate(gate) => {
                     if !self.gate(step, &gate.requires)? {
                         waiting.push(step.id.clone());
@@ -192,11 +211,15 @@ impl<'a> Driver<'a> {
                 }
                 _ => self.single(step)?,
             }
-            if self.blocks(&step.id) {
-                return Ok(PhaseEnd::Failed);
-            }
+            failed |= self.blocks(&step.id);
         }
-        if waiting.is_empty() { Ok(PhaseEnd::Done) } else { Ok(PhaseEnd::Waiting(waiting)) }
+        if failed {
+            Ok(PhaseEnd::Failed)
+        } else if waiting.is_empty() {
+            Ok(PhaseEnd::Done)
+        } else {
+            Ok(PhaseEnd::Waiting(waiting))
+        }
     }
 
     /// Read-only automatic checks run side by side.

@@ -25,6 +25,8 @@ pub enum RunError {
     BadVersion { value: String, origin: String, detail: String },
     #[error("the plan uses {0}, which is neither built in nor defined in [vars]")]
     Variable(UnknownVariable),
+    #[error("{message}")]
+    Refused { step_id: String, message: String },
     #[error("a step's executor stopped unexpectedly; the run is unchanged and can be resumed")]
     Panicked,
 }

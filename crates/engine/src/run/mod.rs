@@ -6,6 +6,7 @@
 //! and waivers given in a file), `describe.rs` (what a step will do, in words),
 //! `progress.rs` (what front ends are told), `executors/` (one file per family of kinds).
 
+mod answer;
 mod answers;
 mod describe;
 mod drive;
@@ -16,9 +17,10 @@ mod progress;
 mod redact;
 mod start;
 
+pub use answer::{answer_manual, waive_step};
 pub use answers::{Answers, AnswersError, ManualAnswer, WaiverAnswer};
 pub use describe::{command_line, describe};
-pub use drive::{drive_run, verdict};
+pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;
 pub use model::{
     CommandEvidence, Event, Evidence, Fact, FileEvidence, Measurement, NewEvent, Outcome,

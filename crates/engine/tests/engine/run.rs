@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use pilot_engine::SystemClock;
 use pilot_engine::plan::Plan;
 use pilot_engine::run::{
-    Answers, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus, StartRequest,
-    StepStatus, WaiverAnswer, drive_run, start_run,
+    Answers, DriveOptions, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus,
+    StartRequest, StepStatus, WaiverAnswer, drive_run, start_run,
 };
 use pilot_engine::store::{RunStore, StoreError};
 
@@ -80,7 +80,8 @@ impl Fixture {
     }
 
     fn drive(&self, id: &str, answers: &Answers) -> Run {
-        drive_run(&self.store, &SystemClock, &NoProgress, id, answers).expect("the run is driven")
+        drive_run(&self.store, &SystemClock, &NoProgress, id, answers, DriveOptions::default())
+            .expect("the run is driven")
     }
 }
 
@@ -169,7 +170,10 @@ fn a_manual_item_makes_the_run_wait_and_an_answer_lets_it_finish() {
     assert_eq!(ssh.answered_by.as_deref(), Some("Grace"), "who answered is kept");
     assert_eq!(started_count(&run, "clean"), 1, "a completed check is never run again on resume");
     assert!(fx.repo.path().join("deployed.marker").exists(), "the action ran once the gate opened");
-    assert!(run.events.iter().any(|e| e.kind == "run.resumed"), "the resume is in the event log");
+    assert!(
+        run.events.iter().any(|e| e.kind == "run.continued"),
+        "continuing after answers is in the event log"
+    );
 }
 
 #[test]
@@ -294,7 +298,15 @@ fn consecutive_read_only_checks_run_side_by_side() {
             seen.lock().expect("lock").push(step_id.clone());
         }
     };
-    let run = drive_run(&fx.store, &SystemClock, &sink, &id, &Answers::default()).expect("drive");
+    let run = drive_run(
+        &fx.store,
+        &SystemClock,
+        &sink,
+        &id,
+        &Answers::default(),
+        DriveOptions::default(),
+    )
+    .expect("drive");
     assert_eq!(run.outcome, Outcome::Go, "all three checks pass");
     let a = run.step("a").expect("a");
     let c = run.step("c").expect("c");
@@ -344,8 +356,15 @@ fn a_second_driver_is_refused() {
     let fx = fixture();
     let id = fx.start(CHECKS_AND_MANUAL, false);
     let _held = fx.store.lock_run(&id, chrono::Utc::now()).expect("first driver");
-    let err = drive_run(&fx.store, &SystemClock, &NoProgress, &id, &Answers::default())
-        .expect_err("refused");
+    let err = drive_run(
+        &fx.store,
+        &SystemClock,
+        &NoProgress,
+        &id,
+        &Answers::default(),
+        DriveOptions::default(),
+    )
+    .expect_err("refused");
     assert!(
         matches!(err, pilot_engine::run::RunError::Store(StoreError::Locked { .. })),
         "a run being driven cannot be driven twice: {err}"
@@ -359,11 +378,110 @@ fn answers_that_do_not_fit_the_plan_are_refused_before_anything_runs() {
     let mut answers = Answers::default();
     answers.manual.insert("clean".into(), ManualAnswer { done: true, note: None, by: None });
     answers.waive.insert("nope".into(), WaiverAnswer { reason: " ".into(), by: None });
-    let err = drive_run(&fx.store, &SystemClock, &NoProgress, &id, &answers).expect_err("refused");
+    let err =
+        drive_run(&fx.store, &SystemClock, &NoProgress, &id, &answers, DriveOptions::default())
+            .expect_err("refused");
     let text = err.to_string();
     assert!(text.contains("not a manual item"), "answering a check is refused: {text}");
     assert!(text.contains("no step `nope`"), "an unknown step is named: {text}");
     assert!(text.contains("written reason"), "an empty reason is refused: {text}");
     let run = fx.store.load_run(&id).expect("load");
     assert!(run.steps.iter().all(|s| s.status == StepStatus::Pending), "nothing ran");
+}
+
+#[test]
+fn the_desktop_drives_one_screen_at_a_time_and_records_answers_as_they_come() {
+    use pilot_engine::plan::Stage;
+    use pilot_engine::run::{answer_manual, waive_step};
+    let fx = fixture();
+    std::fs::write(fx.repo.path().join("notes.txt"), "scratch\n").expect("an untracked file");
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let checks_only = DriveOptions { up_to: Some(Stage::Checks), resuming: false };
+
+    let run =
+        drive_run(&fx.store, &SystemClock, &NoProgress, &id, &Answers::default(), checks_only)
+            .expect("drive");
+    assert_eq!(run.status, RunStatus::Failed, "a failed blocking check stops the run");
+    assert_eq!(
+        status_of(&run, "clean"),
+        StepStatus::Failed,
+        "the untracked file fails the clean check"
+    );
+    assert_eq!(
+        status_of(&run, "version"),
+        StepStatus::Passed,
+        "the other checks of the screen still ran"
+    );
+    assert_eq!(status_of(&run, "ssh"), StepStatus::Pending, "the manual item is still open");
+    assert_eq!(
+        status_of(&run, "ready"),
+        StepStatus::Pending,
+        "the gate waits: it is not closed for good"
+    );
+
+    let run = answer_manual(&fx.store, &SystemClock, &id, "ssh", true, Some("RDP ok"), "Grace")
+        .expect("tick");
+    assert_eq!(status_of(&run, "ssh"), StepStatus::Passed, "the tick is stored at once");
+    let again = answer_manual(&fx.store, &SystemClock, &id, "ssh", false, None, "Grace")
+        .expect_err("final");
+    assert!(again.to_string().contains("already answered"), "an answer is final: {again}");
+    let not_manual = answer_manual(&fx.store, &SystemClock, &id, "clean", true, None, "Grace")
+        .expect_err("not manual");
+    assert!(
+        not_manual.to_string().contains("not a manual item"),
+        "checks cannot be ticked: {not_manual}"
+    );
+    let no_reason =
+        waive_step(&fx.store, &SystemClock, &id, "clean", "  ", "Grace").expect_err("reason");
+    assert!(
+        no_reason.to_string().contains("written reason"),
+        "a waiver needs a reason: {no_reason}"
+    );
+    let run =
+        waive_step(&fx.store, &SystemClock, &id, "clean", "scratch file, not shipped", "Grace")
+            .expect("waive");
+    assert_eq!(status_of(&run, "clean"), StepStatus::Waived, "the waiver is stored at once");
+
+    let run =
+        drive_run(&fx.store, &SystemClock, &NoProgress, &id, &Answers::default(), checks_only)
+            .expect("drive");
+    assert_eq!(
+        status_of(&run, "ready"),
+        StepStatus::Passed,
+        "the gate opens once answered and waived"
+    );
+    assert_eq!(run.status, RunStatus::Running, "the run stays open at the end of the screen");
+    assert_eq!(status_of(&run, "touch"), StepStatus::Pending, "the deploy screen has not started");
+    assert!(
+        run.events.iter().any(|e| e.kind == "run.continued"),
+        "continuing after answers is logged"
+    );
+
+    let run = drive_run(
+        &fx.store,
+        &SystemClock,
+        &NoProgress,
+        &id,
+        &Answers::default(),
+        DriveOptions::default(),
+    )
+    .expect("drive");
+    assert_eq!(run.status, RunStatus::Completed, "driving without a limit finishes the run");
+    assert_eq!(run.outcome, Outcome::Go, "answered and waived: go");
+}
+
+#[test]
+fn rollback_phases_are_kept_ready_and_not_run_forward() {
+    let fx = fixture();
+    let source = format!(
+        "{CHECKS_AND_MANUAL}\n[[phase]]\nid = \"back\"\ntitle = \"Rollback\"\nstage = \"rollback\"\n\n[[phase.step]]\nid = \"undo\"\ntitle = \"Remove the marker\"\nkind = \"command\"\nprogram = \"git\"\nargs = [\"config\", \"--file\", \"deployed.marker\", \"--unset\", \"release.done\"]\n"
+    );
+    let id = fx.start(&source, false);
+    let mut answers = Answers::default();
+    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
+    let run = fx.drive(&id, &answers);
+    assert_eq!(run.status, RunStatus::Completed, "the run completes without its rollback phase");
+    assert_eq!(run.outcome, Outcome::Go, "an unused rollback does not count against go");
+    assert_eq!(status_of(&run, "undo"), StepStatus::Pending, "the rollback step did not run");
+    assert!(fx.repo.path().join("deployed.marker").exists(), "the deploy's effect is still there");
 }

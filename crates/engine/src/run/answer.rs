@@ -1,0 +1,138 @@
+//! Answers recorded the moment a person gives them (the desktop app): a manual item ticked, a
+//! failed step waived. Each is committed with its event before the call returns; the next
+//! drive picks it up. The CLI gives the same answers ahead of time in a file ([`Answers`]).
+//!
+//! [`Answers`]: super::Answers
+
+use super::{NewEvent, Run, RunError, StepRecord, StepStatus, Waiver};
+use crate::Clock;
+use crate::store::RunStore;
+
+/// Tick a manual item (or mark it not done), with an optional note, on behalf of `by`.
+pub fn answer_manual(
+    store: &RunStore,
+    clock: &dyn Clock,
+    run_id: &str,
+    step_id: &str,
+    done: bool,
+    note: Option<&str>,
+    by: &str,
+) -> Result<Run, RunError> {
+    let _lock = store.lock_run(run_id, clock.now())?;
+    let run = store.load_run(run_id)?;
+    let mut rec = record(&run, step_id)?.clone();
+    if rec.kind != "manual" {
+        return Err(refused(
+            step_id,
+            format!(
+                "\"{}\" is a {} step, not a manual item: it is checked automatically",
+                rec.title, rec.kind
+            ),
+        ));
+    }
+    if rec.status.is_done() {
+        return Err(refused(
+            step_id,
+            format!(
+                "\"{}\" was already answered ({}); answers are final and kept in the log",
+                rec.title,
+                word(rec.status)
+            ),
+        ));
+    }
+    let by = person(by, &run)?;
+    let now = clock.now();
+    rec.status = match (done, rec.blocking) {
+        (true, _) => StepStatus::Passed,
+        (false, true) => StepStatus::Failed,
+        (false, false) => StepStatus::Warned,
+    };
+    rec.summary = if done {
+        format!("confirmed by {by}")
+    } else {
+        format!("marked not done by {by}: finish it, or waive it with a reason")
+    };
+    rec.note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    rec.answered_by = Some(by.clone());
+    rec.started_at = Some(now);
+    rec.finished_at = Some(now);
+    let noted = rec.note.as_deref().map(|n| format!(" (note: {n})")).unwrap_or_default();
+    let verb = if done { "ticked" } else { "marked not done" };
+    let event = NewEvent {
+        at: now,
+        kind: "manual.answered".into(),
+        step_id: Some(step_id.into()),
+        message: format!("{by} {verb} \"{}\"{noted}", rec.title),
+    };
+    store.update_step(run_id, &rec, event)?;
+    Ok(store.load_run(run_id)?)
+}
+
+/// Accept a failed step with a written reason, on behalf of `by`.
+pub fn waive_step(
+    store: &RunStore,
+    clock: &dyn Clock,
+    run_id: &str,
+    step_id: &str,
+    reason: &str,
+    by: &str,
+) -> Result<Run, RunError> {
+    let _lock = store.lock_run(run_id, clock.now())?;
+    let run = store.load_run(run_id)?;
+    let mut rec = record(&run, step_id)?.clone();
+    if rec.status != StepStatus::Failed {
+        return Err(refused(
+            step_id,
+            format!(
+                "\"{}\" has not failed ({}); only a failed step can be waived",
+                rec.title,
+                word(rec.status)
+            ),
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(refused(
+            step_id,
+            "a waiver needs a written reason: say why it is safe to go on".into(),
+        ));
+    }
+    let by = person(by, &run)?;
+    let now = clock.now();
+    rec.status = StepStatus::Waived;
+    rec.waiver = Some(Waiver { reason: reason.to_string(), by: by.clone(), at: now });
+    let event = NewEvent {
+        at: now,
+        kind: "step.waived".into(),
+        step_id: Some(step_id.into()),
+        message: format!("\"{}\" waived by {by}: {reason}", rec.title),
+    };
+    store.update_step(run_id, &rec, event)?;
+    Ok(store.load_run(run_id)?)
+}
+
+fn record<'r>(run: &'r Run, step_id: &str) -> Result<&'r StepRecord, RunError> {
+    run.step(step_id)
+        .ok_or_else(|| refused(step_id, format!("run {} has no step `{step_id}`", run.header.id)))
+}
+
+fn person(by: &str, run: &Run) -> Result<String, RunError> {
+    let by = by.trim();
+    Ok(if by.is_empty() { run.header.operator.clone() } else { by.to_string() })
+}
+
+fn refused(step_id: &str, message: String) -> RunError {
+    RunError::Refused { step_id: step_id.to_string(), message }
+}
+
+fn word(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Pending => "pending",
+        StepStatus::Running => "running",
+        StepStatus::Passed => "passed",
+        StepStatus::Failed => "failed",
+        StepStatus::Warned => "warned",
+        StepStatus::Skipped => "skipped",
+        StepStatus::Waived => "waived",
+    }
+}
