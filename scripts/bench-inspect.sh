@@ -14,6 +14,8 @@ BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 REPO="$BENCH_DIR/large-repo"
 RUNS=${RUNS:-20}
+pilot_sd=0
+git_sd=0
 mkdir -p "$BENCH_DIR"
 
 cd "$ROOT"
@@ -61,6 +63,8 @@ if command -v hyperfine >/dev/null; then
     # CSV columns: command,mean,stddev,median,user,system,min,max (seconds).
     pilot_mean=$(awk -F, '$1 == "pilot" { print $2 }' "$BENCH_DIR/inspect.csv")
     git_mean=$(awk -F, '$1 == "git" { print $2 }' "$BENCH_DIR/inspect.csv")
+    pilot_sd=$(awk -F, '$1 == "pilot" { print $3 }' "$BENCH_DIR/inspect.csv")
+    git_sd=$(awk -F, '$1 == "git" { print $3 }' "$BENCH_DIR/inspect.csv")
     tool="hyperfine $(hyperfine --version | awk '{print $2}'), 3 warm-ups, $RUNS runs"
 else
     mean_of() {
@@ -98,11 +102,13 @@ rev-list --left-right --count, rev-list since the previous tag, show VERSION, CH
 - Tool: $tool
 - Date: $(date -u +%Y-%m-%d)
 
-| reader | mean |
-|---|---|
-| pilot | $(ms "$pilot_mean") |
-| git | $(ms "$git_mean") |
-| ratio pilot/git | $ratio |
+| reader | mean | σ |
+|---|---|---|
+| pilot | $(ms "$pilot_mean") | $(ms "$pilot_sd") |
+| git | $(ms "$git_mean") | $(ms "$git_sd") |
+| ratio pilot/git | $ratio | |
+
+The machine's other load shows in σ: compare the means only when σ is small next to them.
 SECTION
 )
 awk -v section="$section" '
