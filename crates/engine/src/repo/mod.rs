@@ -19,6 +19,7 @@ mod error;
 mod facts;
 mod files;
 mod head;
+mod identity;
 mod inspect;
 mod open;
 mod release_notes;
@@ -33,4 +34,5 @@ pub use facts::{
     Change, ChangeStatus, Changelog, CommitInfo, ReleaseTag, RepoFacts, TagInfo, Upstream,
     VersionFile, Worktree,
 };
+pub use identity::git_identity;
 pub use inspect::{InspectOptions, inspect};

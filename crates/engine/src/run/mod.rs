@@ -15,6 +15,7 @@ pub mod executors;
 mod model;
 mod progress;
 mod redact;
+mod rollback;
 mod start;
 
 pub use answer::{answer_manual, waive_step};
@@ -28,4 +29,5 @@ pub use model::{
 };
 pub use progress::{NoProgress, Progress, ProgressSink};
 pub use redact::{MASK, Redactor};
+pub use rollback::{Readiness, ReadinessCheck, readiness};
 pub use start::{StartRequest, start_run};

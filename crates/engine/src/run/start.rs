@@ -140,21 +140,13 @@ fn target_version(requested: Option<&str>, facts: &RepoFacts) -> Result<String, 
     }
 }
 
-/// "Name <email>" from git's configuration (the repository's, then the user's), or the
-/// account name when git has none.
+/// "Name <email>" from git's configuration, or the account name when git has none.
 fn operator_from_git(repo: &Path) -> String {
-    let from_git = git2::Repository::discover(repo)
-        .ok()
-        .and_then(|r| r.config().ok())
-        .map(|c| (c.get_string("user.name").ok(), c.get_string("user.email").ok()));
-    match from_git {
-        Some((Some(name), Some(email))) => format!("{name} <{email}>"),
-        Some((Some(name), None)) => name,
-        Some((None, Some(email))) => email,
-        _ => std::env::var("USER")
+    crate::repo::git_identity(Some(repo)).unwrap_or_else(|| {
+        std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "unknown operator".to_string()),
-    }
+            .unwrap_or_else(|_| "unknown operator".to_string())
+    })
 }
 
 /// A run id people can read and type: UTC start time plus four random hex digits, e.g.

@@ -1,0 +1,294 @@
+//! The logic behind every command of the desktop app. Each method takes plain values from the
+//! UI, calls the engine, and converts the result; it blocks (git2, SQLite), so the shell runs
+//! it off the main thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pilot_engine::demo::init_demo;
+use pilot_engine::plan::templates::{template, templates};
+use pilot_engine::plan::{Plan, load_plan, parse_plan};
+use pilot_engine::repo::{InspectOptions, git_identity, inspect};
+use pilot_engine::report::report;
+use pilot_engine::run::{
+    Answers, DriveOptions, PlanOrigin, Progress, StartRequest, answer_manual, drive_run, readiness,
+    start_run, waive_step,
+};
+use pilot_engine::store::RunStore;
+use pilot_engine::write::write_file_atomically;
+use pilot_engine::{Clock, DataPaths};
+
+use crate::dto::{
+    AppInfo, DemoDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RepoFactsDto, RollbackCheckDto,
+    RollbackDto, RunDto, RunEventDto, RunSummaryDto, SavedReportDto, StageDto, StartRunDto,
+    StepDto, TemplateDto,
+};
+use crate::{ApiError, ErrorKind};
+
+/// Where plan files are looked for in a repository, relative to its root.
+const PLAN_FOLDERS: &[&str] = &[".release-pilot", "deploy", "release"];
+
+/// What the app is started with.
+#[derive(Debug, Clone)]
+pub struct DesktopConfig {
+    pub data: DataPaths,
+    /// `--repo DIR` on the command line.
+    pub start_repo: Option<PathBuf>,
+    /// End-to-end builds only: where "Save as…" writes without a dialog.
+    pub e2e_report_path: Option<PathBuf>,
+    pub app_version: String,
+}
+
+/// The app's state: configuration, the run store and the clock.
+#[derive(Debug)]
+pub struct Desktop {
+    config: DesktopConfig,
+    store: RunStore,
+    clock: Arc<dyn Clock>,
+}
+
+impl Desktop {
+    /// Open the run store in the data folder.
+    pub fn open(config: DesktopConfig, clock: Arc<dyn Clock>) -> Result<Self, ApiError> {
+        let store = RunStore::open(&config.data.store_file())?;
+        Ok(Self { config, store, clock })
+    }
+
+    pub fn app_info(&self) -> AppInfo {
+        AppInfo {
+            version: self.config.app_version.clone(),
+            data_dir: self.config.data.root().display().to_string(),
+            start_repo: self.config.start_repo.as_ref().map(|p| p.display().to_string()),
+            operator: git_identity(None),
+            e2e_report_path: self.config.e2e_report_path.as_ref().map(|p| p.display().to_string()),
+        }
+    }
+
+    pub fn inspect_repo(&self, path: &str) -> Result<RepoFactsDto, ApiError> {
+        Ok((&inspect(Path::new(path), &InspectOptions::default())?).into())
+    }
+
+    pub fn list_templates(&self) -> Vec<TemplateDto> {
+        templates()
+            .iter()
+            .map(|t| TemplateDto {
+                name: t.name.into(),
+                title: t.title.into(),
+                summary: t.summary.into(),
+            })
+            .collect()
+    }
+
+    /// Plan files kept in the repository (`.release-pilot/`, `deploy/`, `release/`, or
+    /// `release-plan.toml` at the root). Files that are not valid plans are listed with the
+    /// first problem as their title, so the user sees why they cannot be chosen.
+    pub fn find_plans(&self, repo: &str) -> Result<Vec<PlanFileDto>, ApiError> {
+        let facts = inspect(Path::new(repo), &InspectOptions::default())?;
+        let root = PathBuf::from(&facts.path);
+        let mut candidates = vec![root.join("release-plan.toml")];
+        for folder in PLAN_FOLDERS {
+            if let Ok(entries) = std::fs::read_dir(root.join(folder)) {
+                let mut files: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                    .collect();
+                files.sort();
+                candidates.extend(files);
+            }
+        }
+        Ok(candidates
+            .into_iter()
+            .filter(|p| p.is_file())
+            .map(|path| {
+                let title = match load_plan(&path) {
+                    Ok((plan, _)) => plan.plan.title,
+                    Err(e) => format!(
+                        "(not a valid plan: {})",
+                        e.to_string().lines().nth(1).unwrap_or("").trim()
+                    ),
+                };
+                let relative = path
+                    .strip_prefix(&root)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string()
+                    .replace('\\', "/");
+                PlanFileDto { path: path.display().to_string(), relative, title }
+            })
+            .collect())
+    }
+
+    /// What a plan will do, before a run starts (variables not yet substituted).
+    pub fn preview_plan(&self, choice: &PlanChoiceDto) -> Result<PlanPreviewDto, ApiError> {
+        let (plan, _, _) = self.load(choice)?;
+        Ok((&plan).into())
+    }
+
+    /// Create a fresh demo project in the data folder.
+    pub fn create_demo(&self) -> Result<DemoDto, ApiError> {
+        let now = self.clock.now();
+        let dir =
+            self.config.data.root().join("demo").join(now.format("%Y%m%d-%H%M%S").to_string());
+        let demo = init_demo(&dir, now)?;
+        Ok(DemoDto {
+            path: demo.path.display().to_string(),
+            plan: demo.plan.display().to_string(),
+            version: demo.version,
+        })
+    }
+
+    /// Record a new run (every step pending). Nothing executes until [`Desktop::drive_run`].
+    pub fn start_run(&self, request: StartRunDto) -> Result<RunDto, ApiError> {
+        let (plan, plan_source, origin) = self.load(&request.plan)?;
+        let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let header = start_run(
+            &self.store,
+            self.clock.as_ref(),
+            StartRequest {
+                repo: Path::new(&request.repo),
+                plan,
+                plan_source,
+                origin,
+                version: blank(request.version),
+                environment: blank(request.environment),
+                operator: blank(request.operator),
+                dry_run: request.dry_run,
+            },
+        )?;
+        self.get_run(&header.id)
+    }
+
+    /// Drive the run up to the end of `up_to`'s screen (or to the end), sending progress to
+    /// `on_event` as it is committed.
+    pub fn drive_run(
+        &self,
+        run_id: &str,
+        up_to: Option<StageDto>,
+        resuming: bool,
+        on_event: &(dyn Fn(RunEventDto) + Sync),
+    ) -> Result<RunDto, ApiError> {
+        let run = self.store.load_run(run_id)?;
+        let plan = run.header.plan;
+        let sink = |progress: Progress| on_event(RunEventDto::from_progress(progress, &plan));
+        let options = DriveOptions { up_to: up_to.map(Into::into), resuming };
+        let run = drive_run(
+            &self.store,
+            self.clock.as_ref(),
+            &sink,
+            run_id,
+            &Answers::default(),
+            options,
+        )?;
+        Ok((&run).into())
+    }
+
+    pub fn answer_manual(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        done: bool,
+        note: Option<&str>,
+        by: Option<&str>,
+    ) -> Result<RunDto, ApiError> {
+        let run = answer_manual(
+            &self.store,
+            self.clock.as_ref(),
+            run_id,
+            step_id,
+            done,
+            note,
+            by.unwrap_or(""),
+        )?;
+        Ok((&run).into())
+    }
+
+    pub fn waive_step(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        reason: &str,
+        by: Option<&str>,
+    ) -> Result<RunDto, ApiError> {
+        let run = waive_step(
+            &self.store,
+            self.clock.as_ref(),
+            run_id,
+            step_id,
+            reason,
+            by.unwrap_or(""),
+        )?;
+        Ok((&run).into())
+    }
+
+    pub fn get_run(&self, run_id: &str) -> Result<RunDto, ApiError> {
+        Ok((&self.store.load_run(run_id)?).into())
+    }
+
+    pub fn list_runs(&self) -> Result<Vec<RunSummaryDto>, ApiError> {
+        Ok(self.store.list_runs()?.iter().map(Into::into).collect())
+    }
+
+    pub fn report_markdown(&self, run_id: &str) -> Result<String, ApiError> {
+        Ok(report(&self.store.load_run(run_id)?))
+    }
+
+    /// Write the report to `path` (whole or not at all).
+    pub fn save_report(&self, run_id: &str, path: &str) -> Result<SavedReportDto, ApiError> {
+        let text = self.report_markdown(run_id)?;
+        write_file_atomically(Path::new(path), text.as_bytes()).map_err(|e| {
+            ApiError::new(
+                ErrorKind::Io,
+                format!("could not save the report to {path}: {e}. Choose another folder"),
+            )
+        })?;
+        Ok(SavedReportDto { path: path.to_string(), bytes: text.len() as u64 })
+    }
+
+    /// Is a rollback ready for this run, and what would it do?
+    pub fn rollback_readiness(&self, run_id: &str) -> Result<RollbackDto, ApiError> {
+        let run = self.store.load_run(run_id)?;
+        let r = readiness(&run);
+        let plan = &run.header.plan;
+        let steps = plan
+            .phases
+            .iter()
+            .filter(|p| p.stage == pilot_engine::plan::Stage::Rollback)
+            .flat_map(|p| p.steps.iter())
+            .filter_map(|s| run.step(&s.id).map(|rec| StepDto::from_record(rec, plan)))
+            .collect();
+        Ok(RollbackDto {
+            ready: r.ready,
+            previous_release: r.previous_release,
+            checks: r
+                .checks
+                .into_iter()
+                .map(|c| RollbackCheckDto { label: c.label, ok: c.ok, detail: c.detail })
+                .collect(),
+            steps,
+        })
+    }
+
+    fn load(&self, choice: &PlanChoiceDto) -> Result<(Plan, String, PlanOrigin), ApiError> {
+        match choice {
+            PlanChoiceDto::File(path) => {
+                let (plan, source) = load_plan(Path::new(path))?;
+                Ok((plan, source, PlanOrigin::File(path.clone())))
+            }
+            PlanChoiceDto::Template(name) => {
+                let t = template(name).ok_or_else(|| {
+                    let names: Vec<&str> = templates().iter().map(|t| t.name).collect();
+                    ApiError::new(
+                        ErrorKind::NotFound,
+                        format!(
+                            "there is no built-in template named {name:?}; the templates are: {}",
+                            names.join(", ")
+                        ),
+                    )
+                })?;
+                let plan = parse_plan(t.source, &format!("template {}", t.name))?;
+                Ok((plan, t.source.to_string(), PlanOrigin::Template(t.name.to_string())))
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Live progress sent through a `tauri::ipc::Channel` while a run is driven.
+
+use pilot_engine::plan::Plan;
+use pilot_engine::run::Progress;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::run::{OutcomeDto, RunStatusDto, StepDto};
+
+/// One message on the run's channel.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum RunEventDto {
+    #[serde(rename_all = "camelCase")]
+    PhaseStarted { phase_id: String, title: String },
+    #[serde(rename_all = "camelCase")]
+    StepStarted { step_id: String, title: String, kind: String },
+    #[serde(rename_all = "camelCase")]
+    StepOutput { step_id: String, line: String },
+    #[serde(rename_all = "camelCase")]
+    StepFinished { step: Box<StepDto> },
+    #[serde(rename_all = "camelCase")]
+    RunWaiting { step_ids: Vec<String> },
+    #[serde(rename_all = "camelCase")]
+    RunFinished { status: RunStatusDto, outcome: OutcomeDto },
+}
+
+impl RunEventDto {
+    /// Convert the engine's progress; `plan` supplies step details for finished steps.
+    pub fn from_progress(progress: Progress, plan: &Plan) -> Self {
+        match progress {
+            Progress::PhaseStarted { phase_id, title } => Self::PhaseStarted { phase_id, title },
+            Progress::StepStarted { step_id, title, kind } => {
+                Self::StepStarted { step_id, title, kind }
+            }
+            Progress::StepOutput { step_id, line } => Self::StepOutput { step_id, line },
+            Progress::StepFinished { record } => {
+                Self::StepFinished { step: Box::new(StepDto::from_record(&record, plan)) }
+            }
+            Progress::RunWaiting { steps } => Self::RunWaiting { step_ids: steps },
+            Progress::RunFinished { status, outcome } => {
+                Self::RunFinished { status: status.into(), outcome: outcome.into() }
+            }
+        }
+    }
+}

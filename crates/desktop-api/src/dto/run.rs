@@ -1,0 +1,460 @@
+//! Runs for the UI: the whole run arranged by phase, each step with what it will do and what
+//! it saw.
+
+use pilot_engine::plan::{Plan, StepAction};
+use pilot_engine::run::{
+    Event, Evidence, Outcome, PlanOrigin, Run, RunStatus, RunSummary, StepRecord, StepStatus,
+    command_line, describe,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::plan::{PlanChoiceDto, RoleDto, StageDto};
+use super::repo::RepoFactsDto;
+use super::time;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum RunStatusDto {
+    Running,
+    Waiting,
+    Completed,
+    Failed,
+}
+
+impl From<RunStatus> for RunStatusDto {
+    fn from(s: RunStatus) -> Self {
+        match s {
+            RunStatus::Running => Self::Running,
+            RunStatus::Waiting => Self::Waiting,
+            RunStatus::Completed => Self::Completed,
+            RunStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum OutcomeDto {
+    Go,
+    NoGo,
+    Pending,
+}
+
+impl From<Outcome> for OutcomeDto {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Go => Self::Go,
+            Outcome::NoGo => Self::NoGo,
+            Outcome::Pending => Self::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StepStatusDto {
+    Pending,
+    Running,
+    Passed,
+    Failed,
+    Warned,
+    Skipped,
+    Waived,
+}
+
+impl From<StepStatus> for StepStatusDto {
+    fn from(s: StepStatus) -> Self {
+        match s {
+            StepStatus::Pending => Self::Pending,
+            StepStatus::Running => Self::Running,
+            StepStatus::Passed => Self::Passed,
+            StepStatus::Failed => Self::Failed,
+            StepStatus::Warned => Self::Warned,
+            StepStatus::Skipped => Self::Skipped,
+            StepStatus::Waived => Self::Waived,
+        }
+    }
+}
+
+/// What the UI sends to start a run.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StartRunDto {
+    pub repo: String,
+    pub plan: PlanChoiceDto,
+    /// Overrides the VERSION file.
+    pub version: Option<String>,
+    /// Overrides the plan's environment.
+    pub environment: Option<String>,
+    /// "Name <email>"; default: git's user.name and user.email.
+    pub operator: Option<String>,
+    pub dry_run: bool,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDto {
+    pub id: String,
+    pub plan_name: String,
+    pub plan_title: String,
+    /// "built-in template staging" or the plan file's path.
+    pub plan_origin: String,
+    pub version: String,
+    pub environment: String,
+    pub operator: String,
+    pub dry_run: bool,
+    pub repo_path: String,
+    pub facts: RepoFactsDto,
+    pub status: RunStatusDto,
+    pub outcome: OutcomeDto,
+    /// Why the verdict is what it is (empty for go).
+    pub verdict_reasons: Vec<String>,
+    /// Manual items a waiting run needs answered.
+    pub waiting_on: Vec<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub roles: Vec<RoleDto>,
+    pub success_criteria: Vec<String>,
+    pub phases: Vec<PhaseDto>,
+    pub events: Vec<EventDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PhaseDto {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub stage: StageDto,
+    pub steps: Vec<StepDto>,
+}
+
+/// One step: what it will do (before) and what it saw (after).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StepDto {
+    pub id: String,
+    pub phase_id: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub blocking: bool,
+    pub read_only: bool,
+    pub supported: bool,
+    /// What it will do, with its resolved values.
+    pub will_do: String,
+    /// For manual items: the command or instruction to follow.
+    pub hint: Option<String>,
+    /// For actions that change something: the program, container or file it touches, named
+    /// in the confirmation the UI asks for.
+    pub touches: Option<String>,
+    pub status: StepStatusDto,
+    pub summary: String,
+    pub evidence: EvidenceDto,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    #[ts(type = "number | null")]
+    pub duration_ms: Option<i64>,
+    pub waiver: Option<WaiverDto>,
+    pub note: Option<String>,
+    pub answered_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WaiverDto {
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceDto {
+    pub facts: Vec<FactDto>,
+    pub measurements: Vec<MeasurementDto>,
+    pub command: Option<CommandDto>,
+    pub files: Vec<FileDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FactDto {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MeasurementDto {
+    pub metric: String,
+    pub target: String,
+    pub value: f64,
+    pub unit: String,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandDto {
+    /// The program and its arguments as one line.
+    pub line: String,
+    pub cwd: String,
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FileDto {
+    pub path: String,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    pub sha256: Option<String>,
+    pub modified: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDto {
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub at: String,
+    pub kind: String,
+    pub step_id: Option<String>,
+    pub message: String,
+}
+
+/// One line of the history screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummaryDto {
+    pub id: String,
+    pub plan_title: String,
+    pub repo_path: String,
+    pub version: String,
+    pub environment: String,
+    pub operator: String,
+    pub status: RunStatusDto,
+    pub outcome: OutcomeDto,
+    pub dry_run: bool,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// Running or waiting: it can be resumed.
+    pub unfinished: bool,
+}
+
+/// Is a rollback ready, and why (not)?
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RollbackDto {
+    pub ready: bool,
+    pub previous_release: Option<String>,
+    pub checks: Vec<RollbackCheckDto>,
+    /// The rollback steps of the plan and what each would do.
+    pub steps: Vec<StepDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RollbackCheckDto {
+    pub label: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+impl From<&Evidence> for EvidenceDto {
+    fn from(e: &Evidence) -> Self {
+        Self {
+            facts: e
+                .facts
+                .iter()
+                .map(|f| FactDto { label: f.label.clone(), value: f.value.clone() })
+                .collect(),
+            measurements: e
+                .measurements
+                .iter()
+                .map(|m| MeasurementDto {
+                    metric: m.metric.clone(),
+                    target: m.target.clone(),
+                    value: m.value,
+                    unit: m.unit.clone(),
+                    passed: m.passed,
+                })
+                .collect(),
+            command: e.command.as_ref().map(|c| CommandDto {
+                line: command_line(&c.program, &c.args),
+                cwd: c.cwd.clone(),
+                exit_code: c.exit_code,
+                timed_out: c.timed_out,
+                duration_ms: c.duration_ms,
+                stdout: c.stdout_excerpt.clone(),
+                stderr: c.stderr_excerpt.clone(),
+            }),
+            files: e
+                .files
+                .iter()
+                .map(|f| FileDto {
+                    path: f.path.clone(),
+                    size_bytes: f.size_bytes,
+                    sha256: f.sha256.clone(),
+                    modified: f.modified.map(time),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl StepDto {
+    /// A step record with its plan definition (what it will do) beside it.
+    pub fn from_record(r: &StepRecord, plan: &Plan) -> Self {
+        let step = plan.step(&r.step_id);
+        let action = step.map(|s| &s.action);
+        Self {
+            id: r.step_id.clone(),
+            phase_id: r.phase_id.clone(),
+            title: r.title.clone(),
+            description: step.map(|s| s.description.clone()).unwrap_or_default(),
+            kind: r.kind.clone(),
+            blocking: r.blocking,
+            read_only: action.is_some_and(StepAction::is_read_only),
+            supported: action.is_some_and(StepAction::is_supported),
+            will_do: step.map(describe).unwrap_or_default(),
+            hint: match action {
+                Some(StepAction::Manual(m)) => m.hint.clone(),
+                _ => None,
+            },
+            touches: action.and_then(touches),
+            status: r.status.into(),
+            summary: r.summary.clone(),
+            evidence: (&r.evidence).into(),
+            started_at: r.started_at.map(time),
+            finished_at: r.finished_at.map(time),
+            duration_ms: r.duration_ms(),
+            waiver: r.waiver.as_ref().map(|w| WaiverDto {
+                reason: w.reason.clone(),
+                by: w.by.clone(),
+                at: time(w.at),
+            }),
+            note: r.note.clone(),
+            answered_by: r.answered_by.clone(),
+        }
+    }
+}
+
+/// The concrete thing an action changes, for the confirmation that names it.
+fn touches(action: &StepAction) -> Option<String> {
+    use StepAction as A;
+    match action {
+        A::Command(p) | A::DeployCommand(p) if !p.read_only => {
+            Some(format!("the command `{}`", command_line(&p.program, &p.args)))
+        }
+        A::BackupSqlite(p) => p
+            .path
+            .clone()
+            .or_else(|| p.container.clone())
+            .or_else(|| p.volume.clone())
+            .map(|t| format!("the database {t}")),
+        A::BackupCommand(p) => Some(format!(
+            "the command `{}` writing {}",
+            command_line(&p.program, &p.args),
+            p.output
+        )),
+        A::DeployRecreate(p) => {
+            Some(format!("the container {} (recreated on image {})", p.container, p.image))
+        }
+        A::DeployExec(p) => {
+            Some(format!("the container {} (runs `{}`)", p.container, p.command.join(" ")))
+        }
+        A::Rollback(p) => Some(format!(
+            "the database and {}",
+            p.container.as_deref().or(p.image.as_deref()).unwrap_or("the deployed version")
+        )),
+        _ => None,
+    }
+}
+
+impl From<&Event> for EventDto {
+    fn from(e: &Event) -> Self {
+        Self {
+            seq: e.seq,
+            at: time(e.at),
+            kind: e.kind.clone(),
+            step_id: e.step_id.clone(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+impl From<&Run> for RunDto {
+    fn from(run: &Run) -> Self {
+        let h = &run.header;
+        let plan = &h.plan;
+        let (_, reasons) = pilot_engine::run::verdict(run, &run.steps, run.status);
+        Self {
+            id: h.id.clone(),
+            plan_name: plan.plan.name.clone(),
+            plan_title: plan.plan.title.clone(),
+            plan_origin: match &h.plan_origin {
+                PlanOrigin::Template(name) => format!("built-in template {name}"),
+                PlanOrigin::File(path) => path.clone(),
+            },
+            version: h.version.clone(),
+            environment: h.environment.clone(),
+            operator: h.operator.clone(),
+            dry_run: h.dry_run,
+            repo_path: h.repo_path.clone(),
+            facts: (&h.facts).into(),
+            status: run.status.into(),
+            outcome: run.outcome.into(),
+            verdict_reasons: if run.outcome == Outcome::NoGo { reasons } else { Vec::new() },
+            waiting_on: run.waiting_on().into_iter().map(|s| s.step_id.clone()).collect(),
+            started_at: time(h.started_at),
+            finished_at: run.finished_at.map(time),
+            roles: plan.plan.roles.iter().map(Into::into).collect(),
+            success_criteria: plan.plan.success_criteria.clone(),
+            phases: plan
+                .phases
+                .iter()
+                .map(|p| PhaseDto {
+                    id: p.id.clone(),
+                    title: p.title.clone(),
+                    description: p.description.clone(),
+                    stage: p.stage.into(),
+                    steps: run
+                        .steps
+                        .iter()
+                        .filter(|r| r.phase_id == p.id)
+                        .map(|r| StepDto::from_record(r, plan))
+                        .collect(),
+                })
+                .collect(),
+            events: run.events.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<&RunSummary> for RunSummaryDto {
+    fn from(r: &RunSummary) -> Self {
+        Self {
+            id: r.id.clone(),
+            plan_title: r.plan_title.clone(),
+            repo_path: r.repo_path.clone(),
+            version: r.version.clone(),
+            environment: r.environment.clone(),
+            operator: r.operator.clone(),
+            status: r.status.into(),
+            outcome: r.outcome.into(),
+            dry_run: r.dry_run,
+            started_at: time(r.started_at),
+            finished_at: r.finished_at.map(time),
+            unfinished: matches!(r.status, RunStatus::Running | RunStatus::Waiting),
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The one error type that crosses to the UI: `{kind, message}`. The message already says
+//! what happened and what to do next (the engine's errors do); `kind` lets the UI choose how
+//! to show it.
+
+use pilot_engine::demo::DemoError;
+use pilot_engine::plan::PlanError;
+use pilot_engine::repo::RepoError;
+use pilot_engine::run::RunError;
+use pilot_engine::store::StoreError;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What kind of problem it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// The folder is missing or not a git repository.
+    Repository,
+    /// The plan file has problems (the message lists them with line and column).
+    Plan,
+    /// The run store cannot be used (damaged, too new, not writable).
+    Store,
+    /// Another window or process is driving this run.
+    Busy,
+    /// No run, step or template by that name.
+    NotFound,
+    /// The request does not fit the run's state (e.g. waiving a step that passed).
+    Refused,
+    /// Reading or writing a file failed.
+    Io,
+    /// Anything else.
+    Internal,
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(e: RepoError) -> Self {
+        Self::new(ErrorKind::Repository, e.to_string())
+    }
+}
+
+impl From<PlanError> for ApiError {
+    fn from(e: PlanError) -> Self {
+        let kind = match e {
+            PlanError::Io { .. } => ErrorKind::Io,
+            PlanError::Invalid { .. } => ErrorKind::Plan,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let kind = match e {
+            StoreError::Locked { .. } => ErrorKind::Busy,
+            StoreError::NoSuchRun { .. } => ErrorKind::NotFound,
+            _ => ErrorKind::Store,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+impl From<RunError> for ApiError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Repo(e) => e.into(),
+            RunError::Store(e) => e.into(),
+            RunError::Refused { .. } => Self::new(ErrorKind::Refused, e.to_string()),
+            RunError::NoVersion { .. } | RunError::BadVersion { .. } | RunError::Variable(_) => {
+                Self::new(ErrorKind::Plan, e.to_string())
+            }
+            other => Self::new(ErrorKind::Internal, other.to_string()),
+        }
+    }
+}
+
+impl From<DemoError> for ApiError {
+    fn from(e: DemoError) -> Self {
+        Self::new(ErrorKind::Io, e.to_string())
+    }
+}

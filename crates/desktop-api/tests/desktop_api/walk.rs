@@ -1,0 +1,149 @@
+//! The demo walked through the desktop boundary, screen by screen, as the UI does it.
+
+use std::sync::{Arc, Mutex};
+
+use pilot_desktop_api::dto::{
+    OutcomeDto, PlanChoiceDto, RunEventDto, RunStatusDto, StageDto, StartRunDto, StepStatusDto,
+};
+use pilot_desktop_api::{Desktop, DesktopConfig, ErrorKind};
+use pilot_engine::{DataPaths, SystemClock};
+
+fn desktop(dir: &std::path::Path) -> Desktop {
+    let config = DesktopConfig {
+        data: DataPaths::new(dir),
+        start_repo: None,
+        e2e_report_path: None,
+        app_version: "0.0.0-test".into(),
+    };
+    Desktop::open(config, Arc::new(SystemClock)).expect("the store opens")
+}
+
+fn status(run: &pilot_desktop_api::dto::RunDto, step: &str) -> StepStatusDto {
+    run.phases
+        .iter()
+        .flat_map(|p| &p.steps)
+        .find(|s| s.id == step)
+        .map(|s| s.status)
+        .unwrap_or_else(|| panic!("step {step}"))
+}
+
+#[test]
+fn the_demo_walks_from_project_to_report() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = desktop(data.path());
+    let demo = app.create_demo().expect("the demo is created");
+    let facts = app.inspect_repo(&demo.path).expect("the demo is a repository");
+    assert_eq!(facts.version.as_deref(), Some("1.15.2"), "the demo releases 1.15.2");
+    let plans = app.find_plans(&demo.path).expect("plans");
+    assert_eq!(plans.len(), 1, "the demo keeps one plan: {plans:?}");
+    assert_eq!(plans[0].relative, ".release-pilot/plan.toml", "shown relative to the repository");
+    let preview = app.preview_plan(&PlanChoiceDto::File(plans[0].path.clone())).expect("preview");
+    let tag = preview
+        .phases
+        .iter()
+        .flat_map(|p| &p.steps)
+        .find(|s| s.id == "tag-release")
+        .expect("tag step");
+    assert!(
+        tag.will_do.contains("git tag"),
+        "the preview says what an action will do: {}",
+        tag.will_do
+    );
+
+    let run = app
+        .start_run(StartRunDto {
+            repo: demo.path.clone(),
+            plan: PlanChoiceDto::File(plans[0].path.clone()),
+            version: None,
+            environment: Some(" ".into()),
+            operator: Some("Grace Hopper <grace@example.com>".into()),
+            dry_run: false,
+        })
+        .expect("the run starts");
+    assert_eq!(run.environment, "staging", "a blank environment falls back to the plan's");
+    assert!(
+        run.phases.iter().flat_map(|p| &p.steps).all(|s| s.status == StepStatusDto::Pending),
+        "nothing ran yet"
+    );
+
+    let events = Mutex::new(Vec::new());
+    let on_event = |e: RunEventDto| events.lock().expect("lock").push(e);
+    let run = app.drive_run(&run.id, Some(StageDto::Checks), false, &on_event).expect("checks");
+    assert_eq!(
+        status(&run, "pushed"),
+        StepStatusDto::Failed,
+        "the unpushed commit fails its check"
+    );
+    assert_eq!(run.status, RunStatusDto::Failed, "the checks screen stops on it");
+    assert!(
+        events
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|e| matches!(e, RunEventDto::StepFinished { step } if step.id == "disk")),
+        "progress streams step by step"
+    );
+
+    let refused = app.waive_step(&run.id, "pushed", "   ", None).expect_err("a reason is required");
+    assert_eq!(
+        refused.kind,
+        ErrorKind::Refused,
+        "an empty reason is refused, not an internal error"
+    );
+    app.waive_step(&run.id, "pushed", "Only the release notes changed", None).expect("waived");
+    for item in ["team-notified", "staging-access"] {
+        app.answer_manual(&run.id, item, true, Some("done"), None).expect("ticked");
+    }
+    let run =
+        app.drive_run(&run.id, Some(StageDto::Checks), false, &on_event).expect("checks again");
+    assert_eq!(status(&run, "ready"), StepStatusDto::Passed, "the gate opens");
+    assert_eq!(
+        status(&run, "tag-release"),
+        StepStatusDto::Pending,
+        "the deploy waits for its screen"
+    );
+
+    let rollback = app.rollback_readiness(&run.id).expect("readiness");
+    assert_eq!(
+        rollback.previous_release.as_deref(),
+        Some("v1.15.1"),
+        "the rollback target is the previous release"
+    );
+    assert!(!rollback.ready, "no verified backup yet, so not ready");
+
+    for item in ["backup-documented", "login-page", "announced"] {
+        app.answer_manual(&run.id, item, true, None, Some("QA")).expect("ticked");
+    }
+    let run = app.drive_run(&run.id, None, false, &on_event).expect("to the end");
+    assert_eq!(run.status, RunStatusDto::Completed, "the run completes");
+    assert_eq!(
+        run.outcome,
+        OutcomeDto::NoGo,
+        "backup and sign-off are not performed by this version"
+    );
+    assert!(!run.verdict_reasons.is_empty(), "the verdict says why");
+
+    let out = data.path().join("report.md");
+    let saved = app.save_report(&run.id, out.to_str().expect("utf-8")).expect("saved");
+    let text = std::fs::read_to_string(&out).expect("report on disk");
+    assert_eq!(saved.bytes as usize, text.len(), "the size reported is the file's");
+    assert!(text.contains("Only the release notes changed"), "the waiver reason is in the report");
+    let history = app.list_runs().expect("history");
+    assert_eq!(history[0].id, run.id, "the run is in the history");
+    assert!(!history[0].unfinished, "a completed run is not offered for resuming");
+}
+
+#[test]
+fn errors_name_what_went_wrong() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = desktop(data.path());
+    let e = app.inspect_repo(data.path().to_str().expect("utf-8")).expect_err("not a repository");
+    assert_eq!(e.kind, ErrorKind::Repository, "kind");
+    assert!(e.message.contains("not a git repository"), "message: {}", e.message);
+    let e = app.get_run("nope").expect_err("no such run");
+    assert_eq!(e.kind, ErrorKind::NotFound, "kind");
+    let e =
+        app.preview_plan(&PlanChoiceDto::Template("nope".into())).expect_err("no such template");
+    assert_eq!(e.kind, ErrorKind::NotFound, "kind");
+    assert!(e.message.contains("staging"), "lists the templates: {}", e.message);
+}
