@@ -233,6 +233,11 @@ impl Desktop {
         Ok(report(&self.store.load_run(run_id)?))
     }
 
+    /// The report rendered to HTML, as the reader will see it.
+    pub fn report_html(&self, run_id: &str) -> Result<String, ApiError> {
+        Ok(crate::markdown_to_html(&self.report_markdown(run_id)?))
+    }
+
     /// Write the report to `path` (whole or not at all).
     pub fn save_report(&self, run_id: &str, path: &str) -> Result<SavedReportDto, ApiError> {
         let text = self.report_markdown(run_id)?;

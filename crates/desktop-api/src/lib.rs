@@ -13,6 +13,8 @@
 mod desktop;
 pub mod dto;
 mod error;
+mod html;
 
 pub use desktop::{Desktop, DesktopConfig};
 pub use error::{ApiError, ErrorKind};
+pub use html::markdown_to_html;
