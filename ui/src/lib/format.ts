@@ -53,6 +53,14 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] ?? path;
 }
 
+/** A repository's name for lists: demo projects live in timestamped folders of the data
+ * folder, which say nothing, so they are called what they are. */
+export function repoName(path: string, dataDir: string | null | undefined): string {
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+  if (dataDir && norm(path).startsWith(`${norm(dataDir)}/demo/`)) return 'Demo project';
+  return baseName(path);
+}
+
 /** "Grace Hopper <grace@example.com>" → "Grace Hopper". */
 export function personName(person: string): string {
   return person.replace(/\s*<[^>]*>\s*$/, '').trim() || person;

@@ -98,7 +98,7 @@ export function blockers(run: RunDto, stage: StageDto): Blocker[] {
   for (const s of stepsOf(run, stage)) {
     const title = `“${s.title}”`;
     if (blocks(s, run.dryRun)) {
-      out.push({ stepId: s.id, title: s.title, reason: 'failed', text: `${title} failed: fix the cause and run again, or waive it with a reason.` });
+      out.push({ stepId: s.id, title: s.title, reason: 'failed', text: `${title} failed: waive it with a reason to go on (or fix the cause and start a new run).` });
     } else if (s.status === 'running') {
       out.push({ stepId: s.id, title: s.title, reason: 'running', text: `${title} is still running.` });
     } else if (s.status === 'pending' && isManual(s)) {
@@ -171,6 +171,12 @@ export function frontier(run: RunDto): WizardScreen {
     if (screen === 'signoff' && run.status !== 'completed') return 'signoff';
   }
   return 'report';
+}
+
+/** "Step 2 of 7": where a screen sits among the screens this run walks through. */
+export function stepOf(run: Pick<RunDto, 'phases'> | null, screen: WizardScreen): string {
+  const screens = run ? screensOf(run) : WIZARD;
+  return `Step ${screens.indexOf(screen) + 1} of ${screens.length}`;
 }
 
 /** The screen after `current`, or null at the end. */

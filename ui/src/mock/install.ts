@@ -136,7 +136,7 @@ export function install(search: string): Scene | null {
   if (sceneName !== 'empty') {
     // Earlier runs: one released a while ago, one left waiting (offered for resuming).
     backend.seed({ ...runDone, id: '20261002-101500-a1b2', version: '1.15.1', startedAt: '2026-10-16T10:15:00Z', finishedAt: '2026-10-16T10:41:00Z', outcome: 'go', verdictReasons: [] });
-    backend.seed({ ...runChecksFailed, id: '20261119-163000-c3d4', status: 'waiting', startedAt: '2026-11-19T16:30:00Z' });
+    backend.seed({ ...runChecksFailed, id: '20261119-163000-c3d4', status: 'waiting', outcome: 'pending', startedAt: '2026-11-19T16:30:00Z' });
     localStorage.setItem(
       'release-pilot.recent',
       JSON.stringify([
