@@ -99,6 +99,8 @@ export class RunStore {
       this.view = { ...emptyView(), run };
     } else {
       this.view.run = run;
+      // A stored run is at rest: whatever phase was being driven is over.
+      this.view.phase = null;
     }
   }
 

@@ -215,6 +215,8 @@ export class MockBackend {
     const run = this.run(runId);
     const send = (e: RunEventDto) => channel.onmessage(clone(e));
     run.status = 'running';
+    run.outcome = 'pending';
+    run.verdictReasons = [];
     const limit = upTo ? ORDER.indexOf(upTo) : ORDER.length;
     for (const phase of run.phases.filter((p) => p.stage !== 'rollback')) {
       const pending = phase.steps.filter((s) => s.status === 'pending');
@@ -249,6 +251,7 @@ export class MockBackend {
       if (waiting.length > 0) {
         run.status = 'waiting';
         run.waitingOn = waiting;
+        run.verdictReasons = [`${waiting.length} item(s) wait for a person`];
         send({ event: 'runWaiting', data: { stepIds: waiting } });
         return clone(run);
       }
