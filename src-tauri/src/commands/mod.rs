@@ -1,0 +1,60 @@
+//! The commands the web UI invokes, one file per group. Each is a few lines: take the state,
+//! run one blocking `Desktop` method on the blocking thread pool, return its result. Names and
+//! camelCase arguments are the contract with the UI (see `build.rs`, which lists them for the
+//! access control, and `capabilities/default.json`, which allows them).
+
+pub mod app;
+pub mod project;
+pub mod report;
+pub mod run;
+
+use pilot_desktop_api::{ApiError, Desktop, ErrorKind};
+use tauri::Runtime;
+use tauri::ipc::Invoke;
+
+use crate::AppState;
+
+/// The invoke handler with every command registered.
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app::app_info,
+        project::inspect_repo,
+        project::list_templates,
+        project::find_plans,
+        project::preview_plan,
+        project::create_demo,
+        run::start_run,
+        run::drive_run,
+        run::answer_manual,
+        run::waive_step,
+        run::get_run,
+        run::list_runs,
+        report::report_markdown,
+        report::report_html,
+        report::save_report,
+        report::rollback_readiness,
+    ]
+}
+
+/// Run `work` on the blocking thread pool: git2 and SQLite block, and the main thread must
+/// keep the window responsive. `command` names the command in the error if the work panics.
+pub(crate) async fn off_main_thread<T, F>(
+    state: &AppState,
+    command: &str,
+    work: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Desktop) -> Result<T, ApiError> + Send + 'static,
+{
+    let desktop = state.desktop()?;
+    tauri::async_runtime::spawn_blocking(move || work(&desktop)).await.map_err(|e| {
+        ApiError::new(
+            ErrorKind::Internal,
+            format!(
+                "{command} stopped unexpectedly ({e}); nothing was lost that the run store had \
+                 recorded: reopen the run from the history and try again"
+            ),
+        )
+    })?
+}

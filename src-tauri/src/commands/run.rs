@@ -1,0 +1,90 @@
+//! Runs: start one, drive it screen by screen with live progress, answer manual items, waive
+//! failed steps, list and reload runs.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pilot_desktop_api::ApiError;
+use pilot_desktop_api::dto::{RunDto, RunEventDto, RunSummaryDto, StageDto, StartRunDto};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use super::off_main_thread;
+use crate::AppState;
+
+/// Record a new run; nothing executes until `drive_run`.
+#[tauri::command]
+pub async fn start_run(
+    state: State<'_, AppState>,
+    request: StartRunDto,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "start_run", move |d| d.start_run(request)).await
+}
+
+/// Drive the run up to the end of `up_to`'s screen (or to the end), streaming each event to
+/// `on_event` once the engine has stored what it reports.
+#[tauri::command]
+pub async fn drive_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    up_to: Option<StageDto>,
+    resuming: bool,
+    on_event: Channel<RunEventDto>,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "drive_run", move |d| {
+        let reported = AtomicBool::new(false);
+        let send = |event: RunEventDto| {
+            // The window may close mid-run: the run goes on (its results are stored and the
+            // next window resumes from them), so a lost message is logged once, not fatal.
+            if let Err(e) = on_event.send(event)
+                && !reported.swap(true, Ordering::Relaxed)
+            {
+                eprintln!(
+                    "release-pilot: progress of run {run_id} not delivered to the window: {e}"
+                );
+            }
+        };
+        d.drive_run(&run_id, up_to, resuming, &send)
+    })
+    .await
+}
+
+/// Tick (or untick) a manual item, with an optional note and who answered.
+#[tauri::command]
+pub async fn answer_manual(
+    state: State<'_, AppState>,
+    run_id: String,
+    step_id: String,
+    done: bool,
+    note: Option<String>,
+    by: Option<String>,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "answer_manual", move |d| {
+        d.answer_manual(&run_id, &step_id, done, note.as_deref(), by.as_deref())
+    })
+    .await
+}
+
+/// Waive a failed step; the reason is required and recorded as given.
+#[tauri::command]
+pub async fn waive_step(
+    state: State<'_, AppState>,
+    run_id: String,
+    step_id: String,
+    reason: String,
+    by: Option<String>,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "waive_step", move |d| {
+        d.waive_step(&run_id, &step_id, &reason, by.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_run(state: State<'_, AppState>, run_id: String) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "get_run", move |d| d.get_run(&run_id)).await
+}
+
+#[tauri::command]
+pub async fn list_runs(state: State<'_, AppState>) -> Result<Vec<RunSummaryDto>, ApiError> {
+    off_main_thread(&state, "list_runs", |d| d.list_runs()).await
+}

@@ -1,0 +1,73 @@
+//! The access control built from the real configuration (tauri.conf.json, the capability and
+//! the app manifest in build.rs): the main window may call the app's commands and the two
+//! dialogs, and nothing else; other windows and remote pages may call nothing.
+
+use serde_json::{Value, json};
+use tauri::test::{MockRuntime, mock_builder};
+use tauri::{App, WebviewUrl, WebviewWindowBuilder};
+
+use crate::common::invoke_from;
+
+/// The app as the binary builds it, but on the mock runtime and over a temp data folder.
+fn real_app(data: &std::path::Path) -> App<MockRuntime> {
+    let state = release_pilot_app::AppState::open(Ok(crate::common::config(data)));
+    release_pilot_app::app(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("the app builds with its real configuration")
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> tauri::WebviewWindow<MockRuntime> {
+    use tauri::Manager;
+    app.get_webview_window(label).unwrap_or_else(|| {
+        WebviewWindowBuilder::new(app, label, WebviewUrl::default())
+            .build()
+            .expect("a window opens")
+    })
+}
+
+#[test]
+fn the_main_window_may_call_the_apps_commands() {
+    let data = tempfile::tempdir().expect("temp data folder");
+    let app = real_app(data.path());
+    let main = window(&app, "main");
+    let templates = invoke_from(&main, "tauri://localhost", "list_templates", Value::Null);
+    assert!(templates.is_ok(), "list_templates is allowed by the capability: {templates:?}");
+    let runs = invoke_from(&main, "tauri://localhost", "list_runs", Value::Null);
+    assert!(runs.is_ok(), "list_runs is allowed by the capability: {runs:?}");
+}
+
+#[test]
+fn the_main_window_may_not_use_plugin_commands_beyond_open_and_save() {
+    let data = tempfile::tempdir().expect("temp data folder");
+    let app = real_app(data.path());
+    let main = window(&app, "main");
+    for (cmd, args) in [
+        ("plugin:dialog|message", json!({ "message": "hello" })),
+        ("plugin:dialog|ask", json!({ "message": "hello" })),
+        ("plugin:window|close", json!({ "label": "main" })),
+        ("plugin:webview|internal_toggle_devtools", json!({})),
+        ("plugin:path|resolve_directory", json!({ "directory": 1 })),
+    ] {
+        let error = invoke_from(&main, "tauri://localhost", cmd, args)
+            .expect_err("not granted by the capability");
+        assert!(
+            error.as_str().is_some_and(|e| e.contains("not allowed")),
+            "{cmd} is refused by the access control: {error}"
+        );
+    }
+}
+
+#[test]
+fn other_windows_and_remote_pages_may_call_nothing() {
+    let data = tempfile::tempdir().expect("temp data folder");
+    let app = real_app(data.path());
+    let other = window(&app, "other");
+    let error = invoke_from(&other, "tauri://localhost", "list_runs", Value::Null)
+        .expect_err("the capability names the main window only");
+    assert!(error.as_str().is_some_and(|e| e.contains("not allowed")), "refused: {error}");
+
+    let main = window(&app, "main");
+    let error = invoke_from(&main, "https://example.com", "list_runs", Value::Null)
+        .expect_err("a remote page gets no command");
+    assert!(error.as_str().is_some_and(|e| e.contains("not allowed")), "refused: {error}");
+}

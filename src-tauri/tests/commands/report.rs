@@ -1,0 +1,55 @@
+//! The report (Markdown, HTML, saved) and rollback readiness of a run.
+
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+/// A demo run driven through its checks, with the failing one waived.
+fn checked_run(app: &TestApp) -> String {
+    let repo = app.demo();
+    let run = app.start_demo_run(&repo);
+    let id = run["id"].as_str().expect("run id").to_string();
+    let drive =
+        json!({ "runId": id, "upTo": "checks", "resuming": false, "onEvent": "__CHANNEL__:1" });
+    app.invoke("drive_run", drive).expect("checks run");
+    app.invoke(
+        "waive_step",
+        json!({ "runId": id, "stepId": "pushed", "reason": "Only the release notes changed", "by": null }),
+    )
+    .expect("waived");
+    id
+}
+
+#[test]
+fn the_report_comes_as_markdown_and_html_and_is_saved_where_asked() {
+    let app = TestApp::new();
+    let id = checked_run(&app);
+
+    let markdown = app.invoke("report_markdown", json!({ "runId": id })).expect("report_markdown");
+    let markdown = markdown.as_str().expect("the report is a string");
+    assert!(markdown.contains("Only the release notes changed"), "the waiver is reported");
+
+    let html = app.invoke("report_html", json!({ "runId": id })).expect("report_html works");
+    assert!(
+        html.as_str().is_some_and(|h| h.contains("<h1") || h.contains("<h2")),
+        "the report is rendered to HTML: {html}"
+    );
+
+    let out = app.data.path().join("report.md");
+    let saved = app
+        .invoke("save_report", json!({ "runId": id, "path": out.display().to_string() }))
+        .expect("save_report works");
+    let text = std::fs::read_to_string(&out).expect("the report is on disk");
+    assert_eq!(text, markdown, "the saved file is the report");
+    assert_eq!(saved["bytes"], Value::from(text.len()), "the size returned is the file's");
+    assert_eq!(saved["path"], out.display().to_string(), "the path returned is the one given");
+}
+
+#[test]
+fn rollback_readiness_names_the_previous_release() {
+    let app = TestApp::new();
+    let id = checked_run(&app);
+    let rollback = app.invoke("rollback_readiness", json!({ "runId": id })).expect("works");
+    assert_eq!(rollback["previousRelease"], "v1.15.1", "the rollback target is the last release");
+    assert_eq!(rollback["ready"], false, "no verified backup yet, so not ready");
+}
