@@ -11,10 +11,12 @@
 //!
 //! Layout: `sign.rs` (signing with a key file or the agent), `agent.rs` (the ssh-agent
 //! protocol and the platform transports), `allowed.rs` (the `allowed_signers` file), `verify.rs`
-//! (checking one signature, with a clear answer for every way it can fail).
+//! (checking one signature, with a clear answer for every way it can fail), `report.rs` (a
+//! report checked as a whole — seal, chain, every signature — and attaching a signature).
 
 mod agent;
 mod allowed;
+mod report;
 mod sign;
 mod verify;
 
@@ -22,7 +24,11 @@ use std::path::PathBuf;
 
 pub use agent::{Agent, WINDOWS_AGENT_PIPE, agent_address};
 pub use allowed::{AllowedSigner, AllowedSigners};
-pub use sign::{SignatureFile, sign_with_agent, sign_with_key_file};
+pub use report::{
+    AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
+};
+pub use sign::{SignatureFile, read_public_key, sign_with_agent, sign_with_key_file};
+pub use ssh_key::PublicKey;
 pub use verify::{SignatureCheck, SignatureProblem, verify_signature};
 
 /// The SSHSIG namespace of Release Pilot's signatures.

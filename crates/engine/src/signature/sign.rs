@@ -114,6 +114,23 @@ pub fn sign_with_agent(
     Ok(SignatureFile { signature, role: role.map(str::to_string) })
 }
 
+/// The public key at `path`, or in `path.pub` beside a private key: picks the agent's key.
+pub fn read_public_key(path: &Path) -> Result<PublicKey, SignatureError> {
+    let mut with_pub = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    with_pub.push(".pub");
+    for candidate in [path.to_path_buf(), path.with_file_name(with_pub)] {
+        if let Ok(text) = std::fs::read_to_string(&candidate)
+            && let Ok(key) = PublicKey::from_openssh(text.trim().trim_start_matches('\u{feff}'))
+        {
+            return Ok(key);
+        }
+    }
+    Err(SignatureError::KeyParse {
+        path: path.to_path_buf(),
+        detail: "no OpenSSH public key there or in the .pub beside it".into(),
+    })
+}
+
 fn supported(algorithm: &Algorithm) -> Result<(), SignatureError> {
     match algorithm {
         Algorithm::Ed25519 | Algorithm::Rsa { .. } => Ok(()),
