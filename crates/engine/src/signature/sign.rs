@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
+use ssh_key::private::{KeypairData, RsaKeypair};
+use ssh_key::public::KeyData;
+use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, Signature, SshSig};
 
 use super::agent::Agent;
 use super::{NAMESPACE, SignatureError};
@@ -78,10 +80,38 @@ pub fn sign_with_key_file(
             .map_err(|_| SignatureError::WrongPassphrase { path: key.to_path_buf() })?;
     }
     supported(&private.algorithm())?;
-    let signature = private
-        .sign(NAMESPACE, HashAlg::Sha512, report)
-        .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
+    let signature = match private.key_data() {
+        KeypairData::Rsa(rsa) => sign_rsa(rsa, report)?,
+        _ => private
+            .sign(NAMESPACE, HashAlg::Sha512, report)
+            .map_err(|e| SignatureError::Sign { detail: e.to_string() })?,
+    };
     Ok(SignatureFile { signature, role: role.map(str::to_string) })
+}
+
+/// SSHSIG with an RSA key (`rsa-sha2-512`), signed with the `rsa` crate directly: ssh-key 0.6
+/// rebuilds the private key from `p` twice instead of `p` and `q` and fails to sign.
+fn sign_rsa(key: &RsaKeypair, report: &[u8]) -> Result<SshSig, SignatureError> {
+    use rsa::signature::{SignatureEncoding as _, Signer as _};
+    let fail = |detail: &str| SignatureError::Sign { detail: format!("RSA key: {detail}") };
+    let int = |m: &ssh_key::Mpint| {
+        m.as_positive_bytes().map(rsa::BigUint::from_bytes_be).ok_or_else(|| fail("bad number"))
+    };
+    let private = rsa::RsaPrivateKey::from_components(
+        int(&key.public.n)?,
+        int(&key.public.e)?,
+        int(&key.private.d)?,
+        vec![int(&key.private.p)?, int(&key.private.q)?],
+    )
+    .map_err(|e| fail(&e.to_string()))?;
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, report)
+        .map_err(|e| fail(&e.to_string()))?;
+    let signer = rsa::pkcs1v15::SigningKey::<ssh_key::sha2::Sha512>::new(private);
+    let raw = signer.try_sign(&data).map_err(|e| fail(&e.to_string()))?;
+    let signature = Signature::new(Algorithm::Rsa { hash: Some(HashAlg::Sha512) }, raw.to_vec())
+        .map_err(|e| fail(&e.to_string()))?;
+    let public = KeyData::Rsa(key.public.clone());
+    SshSig::new(public, NAMESPACE, HashAlg::Sha512, signature).map_err(|e| fail(&e.to_string()))
 }
 
 /// Sign `report` through the agent. `wanted` picks the agent's key equal to that public key;
