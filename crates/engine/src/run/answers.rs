@@ -178,6 +178,15 @@ impl Answers {
                 ));
             }
         }
+        for r in &plan.plan.roles {
+            out.push_str(&format!(
+                "\n# Sign-off: {} (approve, reject or hold; reject and hold need a comment)\n\
+                 # [signoff.{}]\n# name = \"Their Name <them@example.com>\"\n# decision = \"approve\"\n\
+                 # comment = \"\"\n",
+                r.title.replace('\n', " "),
+                r.id
+            ));
+        }
         out
     }
 }
