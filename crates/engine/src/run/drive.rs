@@ -92,12 +92,14 @@ impl<'a> Driver<'a> {
         &self.run.header.id
     }
 
+    /// An event of this run. Its message is masked like evidence: "Started …" describes the
+    /// step's command line, which may carry a secret variable.
     fn event(&self, kind: &str, step_id: Option<&str>, message: String) -> NewEvent {
         NewEvent {
             at: self.clock.now(),
             kind: kind.into(),
             step_id: step_id.map(Into::into),
-            message,
+            message: self.redactor.text(&message),
         }
     }
 
