@@ -41,8 +41,7 @@ pub fn report_chain_head(run: &Run) -> Option<ChainHead> {
     run.events
         .iter()
         .zip(hashes)
-        .filter(|(e, _)| !UNSHOWN_EVENT_KINDS.contains(&e.kind.as_str()))
-        .last()
+        .rfind(|(e, _)| !UNSHOWN_EVENT_KINDS.contains(&e.kind.as_str()))
         .map(|(e, hash)| ChainHead { seq: e.seq, hash })
 }
 
@@ -99,5 +98,5 @@ pub fn read_seal(report: &str) -> Option<Seal> {
 pub fn content_intact(report: &str) -> Option<bool> {
     let seal = read_seal(report)?;
     let at = report.rfind(&format!("\n{SEAL_HEADING}"))? + 1;
-    Some(sha256_hex(report[..at].as_bytes()) == seal.content_digest)
+    Some(sha256_hex(&report.as_bytes()[..at]) == seal.content_digest)
 }

@@ -7,6 +7,11 @@ use pilot_engine::signoff::{
     matrix, role_rules, same_person,
 };
 
+/// (case, rule, sign-offs, expected state, approvals counted, approvals not counted)
+type MatrixCase = (&'static str, RoleRule, Vec<Signoff>, RoleState, usize, usize);
+/// (case, completed, blocking steps, sign-offs, outcome, what a reason must mention)
+type VerdictCase = (&'static str, bool, Vec<BlockingStep>, Vec<Signoff>, Outcome, &'static str);
+
 const OPERATOR: &str = "Ada Lovelace <ada@example.com>";
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -42,7 +47,7 @@ fn the_matrix_counts_latest_decisions_of_distinct_people_and_enforces_separation
     let ana = "Ana <ana@example.com>";
     let bo = "Bo <bo@example.com>";
     // (case, rule, sign-offs, expected state, approvals counted, not counted)
-    let cases: Vec<(&str, RoleRule, Vec<Signoff>, RoleState, usize, usize)> = vec![
+    let cases: Vec<MatrixCase> = vec![
         ("nobody yet", rule("qa", 1, false), vec![], RoleState::Missing, 0, 0),
         (
             "one approval",
@@ -171,7 +176,7 @@ fn go_needs_every_blocking_step_ok_and_every_role_approved_with_no_reject_or_hol
         v
     };
     // (case, completed, steps, sign-offs, outcome, a reason must mention)
-    let cases: Vec<(&str, bool, Vec<BlockingStep>, Vec<Signoff>, Outcome, &str)> = vec![
+    let cases: Vec<VerdictCase> = vec![
         (
             "all passed, all approved",
             true,
