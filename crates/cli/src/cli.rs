@@ -50,8 +50,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List runs, newest first.
+    /// List runs, newest first; filter by outcome, version or person.
     Runs {
+        #[arg(long)]
+        json: bool,
+        /// Only runs with this outcome.
+        #[arg(long, value_enum)]
+        outcome: Option<OutcomeArg>,
+        /// Only runs of this version (a leading "v" is ignored).
+        #[arg(long)]
+        version: Option<String>,
+        /// Only runs on which this person appears (operator, sign-off, answer, waiver,
+        /// signature); part of a name or e-mail address, any case.
+        #[arg(long)]
+        person: Option<String>,
+    },
+    /// Sign a report with your SSH key (SSHSIG, namespace "release-pilot"); anyone verifies it
+    /// with `ssh-keygen -Y verify` or `pilot verify`.
+    Sign(SignArgs),
+    /// Attach a signature (made with `pilot sign` or `ssh-keygen -Y sign -n release-pilot`) to
+    /// a run; it must sign the run's report as it stands.
+    Attach {
+        /// The run id (see `pilot runs`).
+        run_id: String,
+        /// The signature file.
+        signature: PathBuf,
+        /// Who attaches it (default: the signing key's fingerprint).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Check a report: its integrity seal, the run's event log (when the run is in the store)
+    /// and every signature given or attached. Exit 0 only when all are good.
+    Verify {
+        /// The report file, exactly as it was signed.
+        report: PathBuf,
+        /// Who may sign, in ssh-keygen's allowed_signers format.
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: PathBuf,
+        /// A signature file (repeatable; default: REPORT.sig when it exists).
+        #[arg(long = "signature", value_name = "SIG")]
+        signatures: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -65,6 +103,35 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// A run's outcome, as the filter of `pilot runs` takes it.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OutcomeArg {
+    Go,
+    NoGo,
+    Pending,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "signer", required = true, multiple = true)]
+pub struct SignArgs {
+    /// The report to sign.
+    pub report: PathBuf,
+    /// Your private key (ed25519 or RSA, e.g. ~/.ssh/id_ed25519). An encrypted key reads its
+    /// passphrase from PILOT_KEY_PASSPHRASE. With --agent: the public key (.pub) choosing
+    /// which of the agent's keys signs.
+    #[arg(long, value_name = "PATH", group = "signer")]
+    pub key: Option<PathBuf>,
+    /// Sign through the running ssh-agent (SSH_AUTH_SOCK; on Windows the OpenSSH agent).
+    #[arg(long, group = "signer")]
+    pub agent: bool,
+    /// The sign-off role you sign for (written in the signature file after the signature).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Where to write the signature (default: REPORT.sig).
+    #[arg(short, long, value_name = "SIG")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,16 @@ pub enum Failure {
         "no data folder could be found for this user: give one with --data-dir or RELEASE_PILOT_DATA_DIR"
     )]
     NoDataDir,
+    #[error(transparent)]
+    Signature(#[from] pilot_engine::signature::SignatureError),
+    #[error(transparent)]
+    Attach(#[from] pilot_engine::signature::AttachError),
+    #[error("could not read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("could not write {path}: {source}")]
     Write {
         path: std::path::PathBuf,

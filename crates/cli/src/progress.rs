@@ -39,7 +39,18 @@ impl Terminal {
     }
 
     pub fn finished(&self, run: &Run, waiting_on: &[&str]) {
+        let signoffs: Vec<String> = run
+            .steps
+            .iter()
+            .filter(|s| s.kind == "signoff" && !s.status.is_done())
+            .map(|s| format!("{} ({})", s.step_id, s.summary))
+            .collect();
         let verdict = match (run.status, run.outcome) {
+            (RunStatus::Waiting, _) if waiting_on.is_empty() && !signoffs.is_empty() => format!(
+                "Waiting for sign-off: {}. Record decisions in an answers file ([signoff.ROLE] name, decision, comment), then `pilot resume {} --answers FILE`.",
+                signoffs.join("; "),
+                run.header.id
+            ),
             (RunStatus::Waiting, _) => format!(
                 "Waiting for a person: answer {} in an answers file (`pilot plan answers`), then `pilot resume {} --answers FILE`.",
                 waiting_on.join(", "),

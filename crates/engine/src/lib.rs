@@ -21,6 +21,8 @@ pub mod plan;
 pub mod repo;
 pub mod report;
 pub mod run;
+pub mod signature;
+pub mod signoff;
 pub mod store;
 pub mod write;
 

@@ -6,6 +6,7 @@ mod plan;
 mod report;
 mod run;
 mod runs;
+mod sign;
 mod templates;
 
 use pilot_engine::DataPaths;
@@ -28,9 +29,33 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             run::resume(&store()?, &run_id, answers.as_deref(), json)
         }
         Command::Demo(cmd) => demo::demo(cmd),
-        Command::Runs { json } => runs::list(&store()?, json),
+        Command::Runs { json, outcome, version, person } => {
+            runs::list(&store()?, json, outcome, version, person)
+        }
+        Command::Sign(args) => sign::sign(&args),
+        Command::Attach { run_id, signature, by } => {
+            sign::attach(&store()?, &run_id, &signature, by.as_deref())
+        }
+        Command::Verify { report, allowed_signers, signatures, json } => {
+            let existing = existing_store(data_dir.as_deref())?;
+            sign::verify(existing.as_ref(), &report, &allowed_signers, &signatures, json)
+        }
         Command::Report { run_id, output } => report::report(&store()?, &run_id, output.as_deref()),
     }
+}
+
+/// The run store, only when it already exists: checking a report on a machine without runs
+/// must not create one.
+fn existing_store(explicit: Option<&std::path::Path>) -> Result<Option<RunStore>, Failure> {
+    let env = std::env::var(DATA_DIR_ENV).ok();
+    let Some(paths) = DataPaths::resolve(explicit, env.as_deref(), "ReleasePilot") else {
+        return Ok(None);
+    };
+    let file = paths.store_file();
+    if !file.exists() {
+        return Ok(None);
+    }
+    Ok(Some(RunStore::open(&file)?))
 }
 
 /// The run store in the data folder (the flag or environment variable wins; clap has already

@@ -1,16 +1,36 @@
-//! `pilot runs`: every run, newest first.
+//! `pilot runs`: every run, newest first, filtered by outcome, version or person.
 
-use pilot_engine::store::RunStore;
+use pilot_engine::run::Outcome;
+use pilot_engine::store::{RunFilter, RunStore};
 
+use crate::cli::OutcomeArg;
 use crate::failure::{ExitCode, Failure};
 
-pub fn list(store: &RunStore, json: bool) -> Result<ExitCode, Failure> {
-    let runs = store.list_runs()?;
+pub fn list(
+    store: &RunStore,
+    json: bool,
+    outcome: Option<OutcomeArg>,
+    version: Option<String>,
+    person: Option<String>,
+) -> Result<ExitCode, Failure> {
+    let filtered = outcome.is_some() || version.is_some() || person.is_some();
+    let filter = RunFilter {
+        outcome: outcome.map(|o| match o {
+            OutcomeArg::Go => Outcome::Go,
+            OutcomeArg::NoGo => Outcome::NoGo,
+            OutcomeArg::Pending => Outcome::Pending,
+        }),
+        version,
+        person,
+    };
+    let runs = store.find_runs(&filter)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&runs).unwrap_or_default());
         return Ok(ExitCode::Go);
     }
-    if runs.is_empty() {
+    if runs.is_empty() && filtered {
+        println!("No runs match.");
+    } else if runs.is_empty() {
         println!("No runs yet. Start one with `pilot run --template staging` in a repository.");
     }
     for r in runs {

@@ -6,3 +6,4 @@ mod inspect;
 mod plan;
 mod resume;
 mod run;
+mod sign;

@@ -96,7 +96,9 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
         &answers,
         "by = \"Grace Hopper <grace@example.com>\"\n[waive.pushed]\nreason = \"The last commit only edits release notes\"\n\
          [manual.team-notified]\ndone = true\nnote = \"Posted in #releases\"\n[manual.staging-access]\ndone = true\n\
-         [manual.backup-documented]\ndone = true\n[manual.login-page]\ndone = true\n[manual.announced]\ndone = true\n",
+         [manual.backup-documented]\ndone = true\n[manual.login-page]\ndone = true\n[manual.announced]\ndone = true\n\
+         [signoff.tech_lead]\nname = \"Tom Kilburn <tom@example.com>\"\ndecision = \"approve\"\n\
+         [signoff.qa_lead]\nname = \"Mary Keller <mary@example.com>\"\ndecision = \"approve\"\n",
     )
     .expect("answers");
     let out = sandbox.pilot(&[
@@ -108,8 +110,8 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
     ]);
     let value = json(&out);
     assert_eq!(value["status"], "completed", "answered, the run completes: {}", text(&out.stderr));
-    // Backup and sign-off steps have no executor yet: the verdict says no-go rather than
-    // pretending they happened.
+    // Backup steps have no executor yet: the verdict says no-go rather than pretending they
+    // happened.
     assert_eq!(value["outcome"], "no-go", "steps that were not performed keep it from go");
     assert_eq!(out.status.code(), Some(1), "no-go exits 1");
     assert_eq!(

@@ -262,6 +262,7 @@ impl StepAction {
                 | Self::FileEnvKey(_)
                 | Self::Command(_)
                 | Self::DeployCommand(_)
+                | Self::Signoff(_)
         )
     }
 }

@@ -1,4 +1,5 @@
-//! The event log: every line of the run's append-only log, in order, as a table.
+//! The event log: every line of the run's append-only log, in order, as a table — except the
+//! signatures attached to the report itself (see `seal.rs`).
 
 use super::format;
 use super::markdown::{code_cell, table_head, table_row, text};
@@ -6,7 +7,7 @@ use super::view::RunView;
 
 pub(crate) fn event_log(out: &mut String, view: &RunView<'_>) {
     out.push_str("## Event log\n\n");
-    let events = &view.run.events;
+    let events: Vec<_> = super::seal::shown_events(view.run).collect();
     if events.is_empty() {
         out.push_str("No events were recorded.\n\n");
         return;

@@ -8,6 +8,7 @@ use super::format;
 use super::markdown::{code, code_cell, table_head, table_row, text};
 use super::view::RunView;
 use crate::run::{PlanOrigin, StepStatus};
+use crate::signoff::RoleState;
 
 /// At most this many steps are named per reason in the verdict; the phases list them all.
 const MAX_NAMED: usize = 20;
@@ -73,7 +74,7 @@ fn verdict(out: &mut String, view: &RunView<'_>) {
         &mut reasons,
         &format!("{} Waiting on a person", format::WAITING_EMOJI),
         run.steps.iter().filter(|s| view.is_waiting_on_person(s)),
-        |_| String::new(),
+        |s| if s.kind == "signoff" { text(&s.summary) } else { String::new() },
     );
     reason(
         &mut reasons,
@@ -87,9 +88,24 @@ fn verdict(out: &mut String, view: &RunView<'_>) {
         run.steps.iter().filter(|s| view.is_unsupported(s)),
         |s| code(&s.kind),
     );
+    signoff_reasons(&mut reasons, view);
     if !reasons.is_empty() {
         out.push_str(&reasons);
         out.push('\n');
+    }
+}
+
+/// One bullet per role the sign-off asks for: approved (by whom), or what stands in the way.
+fn signoff_reasons(out: &mut String, view: &RunView<'_>) {
+    let run = view.run;
+    for role in crate::signoff::run_verdict(run, &run.steps, run.status).roles {
+        let mark = match role.state {
+            RoleState::Approved => "✅ Signed off",
+            RoleState::Rejected => "❌ Rejected",
+            RoleState::OnHold => "✋ On hold",
+            RoleState::Missing => "✋ Sign-off missing",
+        };
+        let _ = writeln!(out, "- {mark}: {}", text(&role.describe()));
     }
 }
 

@@ -9,7 +9,8 @@
 //! - [`commits`]: commits since the previous release;
 //! - [`sections`]: backup, validation metrics, sign-off, rollback, success criteria;
 //! - [`events`]: the event log;
-//! - [`redact`]: a last pass that removes the values of secret plan variables.
+//! - [`redact`]: a last pass that removes the values of secret plan variables;
+//! - [`seal`]: the closing "Integrity" section (event-chain head, digest of the content above).
 //!
 //! All text from the run goes through [`markdown`] so nothing in it can break the structure.
 //! The report is deterministic: it reads no clock and iterates no hash map, so the same run
@@ -24,8 +25,14 @@ mod header;
 mod markdown;
 mod phases;
 mod redact;
+mod seal;
 mod sections;
 mod view;
+
+pub use seal::{
+    SEAL_HEADING, Seal, UNSHOWN_EVENT_KINDS, content_intact, read_seal, report_chain_head,
+    sha256_hex,
+};
 
 use crate::run::Run;
 use view::RunView;
@@ -48,9 +55,12 @@ pub fn report(run: &Run) -> String {
     sections::success_criteria(&mut out, &view);
     events::event_log(&mut out, &view);
 
-    // Exactly one trailing newline, whatever the last section wrote.
+    // The seal covers the content as it will be read: after the secrets are masked.
+    let mut out = redact::redact(out, &run.header.plan);
     while out.ends_with("\n\n") {
         out.pop();
     }
-    redact::redact(out, &run.header.plan)
+    out.push('\n');
+    seal::seal(&mut out, run);
+    out
 }

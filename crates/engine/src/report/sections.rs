@@ -10,7 +10,8 @@ use super::header::short;
 use super::markdown::{code, table_head, table_row, text};
 use super::view::RunView;
 use crate::plan::StepAction;
-use crate::run::{Outcome, RunStatus, StepRecord};
+use crate::run::{Outcome, RunStatus};
+use crate::signoff;
 
 /// "Backup": every `backup.*` step with its files, facts and measurements.
 pub(crate) fn backup(out: &mut String, view: &RunView<'_>) {
@@ -66,40 +67,94 @@ pub(crate) fn metrics(out: &mut String, view: &RunView<'_>) {
     out.push('\n');
 }
 
-/// "Sign-off": one row per role of the plan. A sign-off step records a role's answer as facts
-/// labelled `<role id>.name`, `.decision`, `.comment` and `.time`; until one has, the cells
-/// show a dash for a person to fill in.
+/// "Sign-off": one row per decision recorded for each role of the plan (a dash row for a role
+/// no one has decided for yet), then where each role stands and the separation-of-duties rule.
+/// Decisions are read from the sign-off steps' evidence (see `signoff::with_signoff`).
 pub(crate) fn signoff(out: &mut String, view: &RunView<'_>) {
     out.push_str("## Sign-off\n\n");
-    let roles = &view.run.header.plan.plan.roles;
-    if roles.is_empty() {
+    let h = &view.run.header;
+    if h.plan.plan.roles.is_empty() {
         out.push_str("Not part of this run: the plan names no sign-off roles.\n\n");
         return;
     }
-    let signoffs: Vec<&StepRecord> = view.steps_of_kind("signoff").collect();
-    let answer = |role: &str, field: &str| -> String {
-        let label = format!("{role}.{field}");
-        signoffs
-            .iter()
-            .flat_map(|s| s.evidence.facts.iter())
-            .rev()
-            .find(|f| f.label == label)
-            .map_or_else(|| "—".to_owned(), |f| text(&f.value))
-    };
-    table_head(out, &["Role", "Name", "Decision", "Comment", "Time"]);
-    for r in roles {
-        table_row(
-            out,
-            &[
-                text(&r.title),
-                answer(&r.id, "name"),
-                answer(&r.id, "decision"),
-                answer(&r.id, "comment"),
-                answer(&r.id, "time"),
-            ],
-        );
+    let rules = signoff::role_rules(&h.plan, &h.plan_source, &h.environment);
+    let given = signoff::signoffs_in(&view.run.steps);
+    let required: Vec<String> =
+        signoff::required_roles(view.run).into_iter().map(|r| r.id).collect();
+    let matrix = signoff::matrix(&rules, &given, &h.operator);
+    table_head(out, &["Role", "Name", "Decision", "Comment", "Time", "Role status"]);
+    for role in &matrix {
+        let status = role_status_cell(role, required.contains(&role.rule.id));
+        let mine: Vec<&signoff::Signoff> =
+            given.iter().filter(|s| s.role == role.rule.id).collect();
+        if mine.is_empty() {
+            table_row(
+                out,
+                &[text(&role.rule.title), "—".into(), "—".into(), "—".into(), "—".into(), status],
+            );
+            continue;
+        }
+        for s in mine {
+            table_row(
+                out,
+                &[
+                    text(&role.rule.title),
+                    text(&s.name),
+                    decision_cell(s.decision).to_owned(),
+                    text(&s.comment),
+                    format::time(s.at),
+                    status.clone(),
+                ],
+            );
+        }
     }
     out.push('\n');
+    let production = signoff::is_production(&h.environment);
+    let may: Vec<&str> = matrix
+        .iter()
+        .filter(|r| r.rule.operator_may_approve)
+        .map(|r| r.rule.title.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "Separation of duties: the operator ({}) {}{}.\n",
+        text(&h.operator),
+        if may.is_empty() {
+            "may not approve for any role".to_owned()
+        } else {
+            format!("may approve only for: {}", text(&may.join(", ")))
+        },
+        if production { " (a production run: off unless a role allows it)" } else { "" }
+    );
+}
+
+fn decision_cell(d: signoff::Decision) -> &'static str {
+    match d {
+        signoff::Decision::Approve => "✅ approve",
+        signoff::Decision::Reject => "❌ reject",
+        signoff::Decision::Hold => "✋ hold",
+    }
+}
+
+fn role_status_cell(role: &signoff::RoleStatus, required: bool) -> String {
+    let word = match role.state {
+        signoff::RoleState::Approved => {
+            format!("✅ approved ({} of {})", role.approved_by.len(), role.rule.approvals)
+        }
+        signoff::RoleState::Rejected => "❌ rejected".to_owned(),
+        signoff::RoleState::OnHold => "✋ on hold".to_owned(),
+        signoff::RoleState::Missing => format!(
+            "✋ {} of {} approval{}",
+            role.approved_by.len(),
+            role.rule.approvals,
+            if role.rule.approvals == 1 { "" } else { "s" }
+        ),
+    };
+    let mut cell = if required { word } else { format!("{word} (not asked for by this plan)") };
+    for (s, why) in &role.not_counted {
+        cell.push_str(&format!("; approval by {} not counted: {}", text(&s.name), text(why)));
+    }
+    cell
 }
 
 /// "Rollback": the concrete values to go back to.

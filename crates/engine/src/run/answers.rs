@@ -10,6 +10,11 @@
 //!
 //! [waive.disk-free]
 //! reason = "4.6 GB is enough for this patch release; the volume is grown next week"
+//!
+//! [signoff.qa]                 # a role's sign-off; [[signoff.ROLE]] for several people
+//! name = "Ana Lopez <ana@example.com>"
+//! decision = "approve"         # approve, reject or hold (reject and hold need a comment)
+//! comment = "Regression suite green"
 //! ```
 
 use std::collections::BTreeMap;
@@ -18,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{Plan, StepAction};
+use crate::signoff::Decision;
 
 /// Every answer in an answers file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -32,6 +38,39 @@ pub struct Answers {
     /// Waivers of failed steps, by step id.
     #[serde(default)]
     pub waive: BTreeMap<String, WaiverAnswer>,
+    /// Sign-offs, by role id: one table, or an array of tables for several people.
+    #[serde(default)]
+    pub signoff: BTreeMap<String, SignoffAnswers>,
+}
+
+/// One or several sign-offs for a role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SignoffAnswers {
+    One(SignoffAnswer),
+    Many(Vec<SignoffAnswer>),
+}
+
+impl SignoffAnswers {
+    /// The sign-offs in the order written.
+    pub fn entries(&self) -> &[SignoffAnswer] {
+        match self {
+            Self::One(a) => std::slice::from_ref(a),
+            Self::Many(list) => list,
+        }
+    }
+}
+
+/// A person's sign-off for a role, given ahead of time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffAnswer {
+    /// Who decides (default: the file's `by`).
+    #[serde(default)]
+    pub name: Option<String>,
+    pub decision: Decision,
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// A person's answer to a manual item.
@@ -99,6 +138,26 @@ impl Answers {
                 problems.push(format!("[waive.{id}]: a waiver needs a written reason"));
             }
         }
+        for (role, answers) in &self.signoff {
+            if !plan.plan.roles.iter().any(|r| &r.id == role) {
+                problems.push(format!("[signoff.{role}]: the plan has no role `{role}`"));
+            }
+            for a in answers.entries() {
+                let named = a.name.as_deref().or(self.by.as_deref()).unwrap_or_default();
+                if named.trim().is_empty() {
+                    problems.push(format!(
+                        "[signoff.{role}]: a sign-off needs the `name` of the person deciding"
+                    ));
+                }
+                let comment = a.comment.as_deref().unwrap_or_default();
+                if a.decision != Decision::Approve && comment.trim().is_empty() {
+                    problems.push(format!(
+                        "[signoff.{role}]: a {} needs a `comment` saying why",
+                        a.decision
+                    ));
+                }
+            }
+        }
         if problems.is_empty() { Ok(()) } else { Err(AnswersError::Mismatch { problems }) }
     }
 
@@ -118,6 +177,15 @@ impl Answers {
                     step.id
                 ));
             }
+        }
+        for r in &plan.plan.roles {
+            out.push_str(&format!(
+                "\n# Sign-off: {} (approve, reject or hold; reject and hold need a comment)\n\
+                 # [signoff.{}]\n# name = \"Their Name <them@example.com>\"\n# decision = \"approve\"\n\
+                 # comment = \"\"\n",
+                r.title.replace('\n', " "),
+                r.id
+            ));
         }
         out
     }

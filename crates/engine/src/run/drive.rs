@@ -19,6 +19,7 @@ use super::{
 };
 use crate::Clock;
 use crate::plan::{Stage, Step, StepAction};
+use crate::signoff;
 use crate::store::RunStore;
 
 /// How far to drive, and why.
@@ -91,12 +92,14 @@ impl<'a> Driver<'a> {
         &self.run.header.id
     }
 
+    /// An event of this run. Its message is masked like evidence: "Started …" describes the
+    /// step's command line, which may carry a secret variable.
     fn event(&self, kind: &str, step_id: Option<&str>, message: String) -> NewEvent {
         NewEvent {
             at: self.clock.now(),
             kind: kind.into(),
             step_id: step_id.map(Into::into),
-            message,
+            message: self.redactor.text(&message),
         }
     }
 
@@ -206,6 +209,11 @@ impl<'a> Driver<'a> {
                 _ if failed || !waiting.is_empty() => {}
                 StepAction::Gate(gate) => {
                     if !self.gate(step, &gate.requires)? {
+                        waiting.push(step.id.clone());
+                    }
+                }
+                StepAction::Signoff(_) => {
+                    if !self.signoff(step)? {
                         waiting.push(step.id.clone());
                     }
                 }
@@ -505,6 +513,114 @@ impl<'a> Driver<'a> {
         Ok(true)
     }
 
+    /// A sign-off step: decided like a gate, from the decisions recorded for its roles (the
+    /// desktop records them as people decide; an answers file's `[signoff.ROLE]` entries are
+    /// recorded here). Approved by every role: passed. A reject: failed. Otherwise it waits,
+    /// its summary saying who is missing and which holds stand. Returns false while waiting.
+    fn signoff(&mut self, step: &Step) -> Result<bool, RunError> {
+        let i = self.index(&step.id);
+        let mut rec = self.records[i].clone();
+        if self.run.header.dry_run {
+            let outcome = StepOutcome::skipped(format!("dry run: would {}", describe(step)));
+            rec.started_at = Some(self.clock.now());
+            self.records[i] = self.finished(rec, outcome)?;
+            return Ok(true);
+        }
+        self.answered_signoffs(step)?;
+        let rec = self.records[i].clone();
+        let asked: Vec<String> = match &step.action {
+            StepAction::Signoff(p) => p.roles.clone(),
+            _ => Vec::new(),
+        };
+        let h = &self.run.header;
+        let rules: Vec<_> = signoff::role_rules(&h.plan, &h.plan_source, &h.environment)
+            .into_iter()
+            .filter(|r| asked.is_empty() || asked.contains(&r.id))
+            .collect();
+        let roles = signoff::matrix(&rules, &signoff::signoffs_in(&self.records), &h.operator);
+        let lines = |pick: &dyn Fn(&signoff::RoleStatus) -> bool| -> String {
+            roles.iter().filter(|r| pick(r)).map(|r| r.describe()).collect::<Vec<_>>().join("; ")
+        };
+        let status = if roles.iter().any(|r| r.state == signoff::RoleState::Rejected) {
+            StepStatus::Failed
+        } else if roles.iter().all(|r| r.state == signoff::RoleState::Approved) {
+            StepStatus::Passed
+        } else {
+            let summary =
+                format!("waiting: {}", lines(&|r| r.state != signoff::RoleState::Approved));
+            if rec.summary != summary {
+                let mut waiting = rec.clone();
+                waiting.summary = summary.clone();
+                let event = self.event("signoff.waiting", Some(&step.id), summary);
+                self.commit(i, waiting, event)?;
+            }
+            return Ok(false);
+        };
+        let summary = if status == StepStatus::Passed {
+            format!("approved — {}", lines(&|_| true))
+        } else {
+            format!("rejected — {}", lines(&|r| r.state == signoff::RoleState::Rejected))
+        };
+        let outcome = StepOutcome { status, summary, evidence: rec.evidence.clone() };
+        let mut rec = rec;
+        rec.started_at = Some(self.clock.now());
+        self.records[i] = self.finished(rec, outcome)?;
+        Ok(true)
+    }
+
+    /// Record the answers file's sign-offs for the roles this step asks for, each once: an entry
+    /// already recorded (same role, person, decision and comment) is not recorded again, and
+    /// one that may not be recorded (the operator approving where the role forbids it) is
+    /// logged as refused.
+    fn answered_signoffs(&mut self, step: &Step) -> Result<(), RunError> {
+        let i = self.index(&step.id);
+        let asked: Vec<String> = match &step.action {
+            StepAction::Signoff(p) => p.roles.clone(),
+            _ => Vec::new(),
+        };
+        for (role, entries) in &self.answers.signoff {
+            if !asked.is_empty() && !asked.contains(role) {
+                continue;
+            }
+            for entry in entries.entries() {
+                let name = entry.name.as_deref().or(self.answers.by.as_deref()).unwrap_or("");
+                let given = signoff::Signoff {
+                    role: role.clone(),
+                    name: name.trim().to_string(),
+                    decision: entry.decision,
+                    comment: entry.comment.as_deref().unwrap_or("").trim().to_string(),
+                    at: self.clock.now(),
+                };
+                let recorded =
+                    signoff::signoffs_in(std::slice::from_ref(&self.records[i])).iter().any(|s| {
+                        s.role == given.role
+                            && s.name == given.name
+                            && s.decision == given.decision
+                            && s.comment == given.comment
+                    });
+                if recorded {
+                    continue;
+                }
+                let rec = self.records[i].clone();
+                match signoff::check(self.run, &rec, &given) {
+                    Ok(()) => {
+                        self.records[i] = signoff::commit(self.store, self.run, &rec, &given)?;
+                    }
+                    Err(RunError::Refused { message, .. }) => {
+                        let message = format!("Sign-off from the answers file refused: {message}");
+                        let logged = self.run.events.iter().any(|e| e.message == message);
+                        if !logged {
+                            let event = self.event("signoff.refused", Some(&step.id), message);
+                            self.store.append_event(self.run_id(), event)?;
+                        }
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn wait(&mut self, steps: Vec<String>) -> Result<(), RunError> {
         let titles: Vec<String> =
             steps.iter().map(|id| format!("\"{}\"", self.record(id).title)).collect();
@@ -539,46 +655,13 @@ impl<'a> Driver<'a> {
     }
 }
 
-/// Go or no-go, and why not: every blocking step must have passed, warned or been waived. In a
-/// dry run, actions that were only described do not count against it; rollback phases, which
-/// run only when asked for, never do.
+/// Go or no-go, and why not (see [`signoff::go_no_go`]): every blocking step passed, warned
+/// or was waived, every role the plan's sign-off steps ask for approved, and no reject or hold
+/// standing. In a dry run, actions that were only described do not count against it and no
+/// sign-off is asked for; rollback phases, which run only when asked for, never count.
 pub fn verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> (Outcome, Vec<String>) {
-    let mut reasons = Vec::new();
-    let failed: Vec<&str> = records
-        .iter()
-        .filter(|r| r.blocking && r.status == StepStatus::Failed)
-        .map(|r| r.title.as_str())
-        .collect();
-    if !failed.is_empty() {
-        reasons.push(format!("{} blocking step(s) failed: {}", failed.len(), failed.join(", ")));
-    }
-    let not_performed: Vec<&str> = run
-        .header
-        .plan
-        .steps()
-        .filter(|(phase, _)| phase.stage != Stage::Rollback)
-        .filter_map(|(_, step)| {
-            let rec = records.iter().find(|r| r.step_id == step.id)?;
-            let described_only =
-                run.header.dry_run && !step.action.is_read_only() && step.action.is_supported();
-            let missing = rec.blocking
-                && match rec.status {
-                    StepStatus::Skipped => !described_only,
-                    StepStatus::Pending | StepStatus::Running => true,
-                    _ => false,
-                };
-            missing.then_some(rec.title.as_str())
-        })
-        .collect();
-    if !not_performed.is_empty() {
-        reasons.push(format!("{} blocking step(s) were not performed", not_performed.len()));
-    }
-    let outcome = if status == RunStatus::Completed && reasons.is_empty() {
-        Outcome::Go
-    } else {
-        Outcome::NoGo
-    };
-    (outcome, reasons)
+    let v = signoff::run_verdict(run, records, status);
+    (v.outcome, v.reasons)
 }
 
 fn status_word(status: RunStatus) -> &'static str {

@@ -19,7 +19,9 @@ mod rollback;
 mod start;
 
 pub use answer::{answer_manual, waive_step};
-pub use answers::{Answers, AnswersError, ManualAnswer, WaiverAnswer};
+pub use answers::{
+    Answers, AnswersError, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
+};
 pub use describe::{command_line, describe};
 pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;

@@ -1,4 +1,5 @@
-//! The append-only event log of a run.
+//! The append-only event log of a run. Each line is chained to the one before it
+//! (`chain.rs`): the store writes `prev_hash` and `hash` as it appends.
 
 use rusqlite::{Transaction, params};
 
@@ -56,9 +57,20 @@ pub(super) fn insert_event(
         [run_id],
         |r| r.get(0),
     )?;
+    let at = time_to_text(event.at);
+    let (prev_hash, hash) = super::chain::link(
+        tx,
+        run_id,
+        seq as u64,
+        &at,
+        &event.kind,
+        event.step_id.as_deref(),
+        &event.message,
+    )?;
     tx.execute(
-        "INSERT INTO events (run_id, seq, at, kind, step_id, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![run_id, seq, time_to_text(event.at), event.kind, event.step_id, event.message],
+        "INSERT INTO events (run_id, seq, at, kind, step_id, message, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![run_id, seq, at, event.kind, event.step_id, event.message, prev_hash, hash],
     )?;
     Ok(Event {
         seq: seq as u64,

@@ -59,6 +59,42 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     CREATE INDEX runs_started ON runs(started_at);",
+    // 2: the event log as a hash chain; sign-offs; signatures attached to a run's report.
+    // Both new tables are append-only like the event log: a decision or a signature, once
+    // recorded, is history.
+    "ALTER TABLE events ADD COLUMN prev_hash TEXT;
+    ALTER TABLE events ADD COLUMN hash TEXT;
+    CREATE TABLE signoffs (
+        run_id    TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq       INTEGER NOT NULL,
+        role      TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        decision  TEXT NOT NULL,
+        comment   TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    ) STRICT;
+    CREATE INDEX signoffs_name ON signoffs(name);
+    CREATE TRIGGER signoffs_no_update BEFORE UPDATE ON signoffs
+        BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
+    CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON signoffs
+        BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
+    CREATE TABLE signatures (
+        run_id         TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        fingerprint    TEXT NOT NULL,
+        algorithm      TEXT NOT NULL,
+        role           TEXT,
+        report_digest  TEXT NOT NULL,
+        armored        TEXT NOT NULL,
+        attached_at    TEXT NOT NULL,
+        attached_by    TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    ) STRICT;
+    CREATE TRIGGER signatures_no_update BEFORE UPDATE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;
+    CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
+        BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;",
 ];
 
 /// The schema version this build writes.

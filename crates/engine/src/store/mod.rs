@@ -8,24 +8,33 @@
 //!
 //! Layout: `open.rs` (opening, pragmas, damage detection), `migrations.rs` (schema versions),
 //! `runs.rs` (runs and steps), `events.rs` (the event log), `lock.rs` (the per-run driver lock),
-//! `codec.rs` (how values are written as SQLite text).
+//! `codec.rs` (how values are written as SQLite text), `chain.rs` (the event log's hash chain),
+//! `signoffs.rs` (sign-off decisions), `signatures.rs` (signatures attached to a run's report),
+//! `find.rs` (runs filtered by outcome, version and person).
 
+mod chain;
 mod codec;
 mod error;
 mod events;
+mod find;
 mod lock;
 mod migrations;
 mod open;
 mod runs;
+mod signatures;
+mod signoffs;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+pub use chain::{ChainCheck, ChainHead, GENESIS, chain_hashes, chain_head, event_hash};
 pub use error::StoreError;
+pub use find::RunFilter;
 pub use lock::RunLock;
 pub use migrations::SCHEMA_VERSION;
+pub use signatures::AttachedSignature;
 
 /// A handle on the run store. Cheap to share between threads (`&RunStore` is `Sync`): the
 /// connection sits behind a mutex because SQLite serialises writers anyway and the runner's

@@ -7,5 +7,6 @@ mod plan;
 mod repo;
 mod report;
 mod run;
+mod signoff;
 mod store;
 mod templates;

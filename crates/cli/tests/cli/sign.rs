@@ -1,0 +1,373 @@
+//! `pilot sign`, `pilot attach`, `pilot verify` and the history filters, end to end: a
+//! production plan run to GO with its roles signed off, the report signed by two people (a key
+//! file and a real ssh-agent), checked by `ssh-keygen -Y verify` and by `pilot verify`, then one
+//! byte flipped. And a seeded secret searched for in everything the CLI prints.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{Sandbox, json, text};
+
+const SECRET: &str = "pw-Qx7Lm2Vt9Rz4";
+
+const PLAN: &str = r#"
+[plan]
+name = "prod"
+title = "Production release"
+environment = "production"
+secrets = ["db_password"]
+
+[[plan.role]]
+id = "qa"
+title = "QA"
+
+[[plan.role]]
+id = "security"
+title = "Security review"
+
+[vars]
+db_password = "pw-Qx7Lm2Vt9Rz4"
+
+[[phase]]
+id = "checks"
+title = "Checks"
+
+[[phase.step]]
+id = "on-main"
+title = "On main"
+kind = "git.branch"
+expect = "main"
+
+[[phase.step]]
+id = "db-reachable"
+title = "Database answers"
+kind = "command"
+program = "git"
+args = ["--version", "--db-password={{db_password}}"]
+read_only = true
+blocking = false
+
+[[phase.step]]
+id = "secret-key"
+title = "SECRET_KEY set"
+kind = "file.env_key"
+path = ".env"
+key = "SECRET_KEY"
+
+[[phase]]
+id = "approval"
+title = "Approval"
+stage = "signoff"
+
+[[phase.step]]
+id = "approvals"
+title = "Approvals"
+kind = "signoff"
+"#;
+
+const ANSWERS: &str = r#"
+[signoff.qa]
+name = "Cy Diaz <cy@example.com>"
+decision = "approve"
+comment = "regression suite green"
+
+[signoff.security]
+name = "Bo Chen <bo@example.com>"
+decision = "approve"
+"#;
+
+/// `ssh-keygen -t kind` into `dir`; returns the private key's path.
+fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
+    let path = dir.join(name);
+    let mut cmd = Command::new("ssh-keygen");
+    cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", name, "-f"]).arg(&path);
+    if kind == "rsa" {
+        cmd.args(["-b", "2048"]);
+    }
+    let out = cmd.output().expect("ssh-keygen runs");
+    assert!(out.status.success(), "ssh-keygen made {name}: {}", text(&out.stderr));
+    path
+}
+
+fn public_line(key: &Path) -> String {
+    let text = std::fs::read_to_string(format!("{}.pub", key.display())).expect("public key");
+    text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+fn openssh_accepts(allowed: &Path, who: &str, sig: &Path, report: &Path) -> bool {
+    let mut child = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(allowed)
+        .args(["-I", who, "-n", "release-pilot", "-s"])
+        .arg(sig)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh-keygen runs");
+    let bytes = std::fs::read(report).expect("report");
+    child.stdin.take().expect("stdin").write_all(&bytes).expect("piped");
+    child.wait().expect("ends").success()
+}
+
+/// A real ssh-agent on its own socket, stopped by its process id at the end.
+struct AgentProcess(Child, PathBuf);
+
+impl AgentProcess {
+    fn start(dir: &Path) -> Self {
+        let socket = dir.join("agent.sock");
+        let child = Command::new("ssh-agent")
+            .args(["-D", "-a"])
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ssh-agent starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(Instant::now() < deadline, "ssh-agent made its socket");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self(child, socket)
+    }
+}
+
+impl Drop for AgentProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_production_run_signed_by_two_keys_verifies_until_one_byte_changes() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let dir = sandbox.root.path();
+    let plan = dir.join("plan.toml");
+    let answers = dir.join("answers.toml");
+    std::fs::write(&plan, PLAN).expect("plan");
+    std::fs::write(&answers, ANSWERS).expect("answers");
+    let env_value = std::fs::read_to_string(repo.join(".env"))
+        .expect(".env")
+        .lines()
+        .find_map(|l| l.strip_prefix("SECRET_KEY=").map(str::to_string))
+        .expect("the demo's SECRET_KEY");
+
+    let run_out = sandbox.pilot(&[
+        "run",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        plan.to_str().expect("utf-8"),
+        "--answers",
+        answers.to_str().expect("utf-8"),
+        "--operator",
+        "Ada Lovelace <ada@example.com>",
+        "--json",
+    ]);
+    let value = json(&run_out);
+    assert_eq!(run_out.status.code(), Some(0), "GO exits 0: {}", text(&run_out.stderr));
+    assert_eq!(value["outcome"], "go", "two roles approved: GO");
+    let run_id = value["run_id"].as_str().expect("run id").to_string();
+
+    let report = dir.join("report.md");
+    let out = sandbox.pilot(&["report", &run_id, "-o", report.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "report written: {}", text(&out.stderr));
+
+    // The secret and the env-file value reach no output.
+    let inspect = sandbox.pilot(&["inspect", "--json", "--repo", repo.to_str().expect("utf-8")]);
+    let runs = sandbox.pilot(&["runs", "--json"]);
+    let markdown = std::fs::read_to_string(&report).expect("report");
+    for (what, output) in [
+        ("pilot run --json", text(&run_out.stdout) + &text(&run_out.stderr)),
+        ("pilot inspect --json", text(&inspect.stdout)),
+        ("pilot runs --json", text(&runs.stdout)),
+        ("the report", markdown.clone()),
+    ] {
+        assert!(!output.contains(SECRET), "the plan secret is not in {what}");
+        assert!(!output.contains(&env_value), "the env-file value is not in {what}");
+    }
+
+    // Cy signs with a key file (default output REPORT.sig), Bo through ssh-agent.
+    let cy = keygen(dir, "cy", "ed25519", "");
+    let bo = keygen(dir, "bo", "rsa", "");
+    let agent = AgentProcess::start(dir);
+    let added = Command::new("ssh-add")
+        .arg("-q")
+        .arg(&bo)
+        .env("SSH_AUTH_SOCK", &agent.1)
+        .output()
+        .expect("ssh-add");
+    assert!(added.status.success(), "ssh-add: {}", text(&added.stderr));
+    let out = sandbox.pilot(&[
+        "sign",
+        report.to_str().expect("utf-8"),
+        "--key",
+        cy.to_str().expect("utf-8"),
+        "--role",
+        "qa",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "signed with the key file: {}", text(&out.stderr));
+    let cy_sig = dir.join("report.md.sig");
+    assert!(cy_sig.is_file(), "the signature is written beside the report by default");
+    let bo_sig = dir.join("bo.sig");
+    let out = sandbox
+        .command()
+        .env("SSH_AUTH_SOCK", &agent.1)
+        .args(["sign", report.to_str().expect("utf-8"), "--agent", "--role", "security", "-o"])
+        .arg(&bo_sig)
+        .output()
+        .expect("pilot sign");
+    assert_eq!(out.status.code(), Some(0), "signed through the agent: {}", text(&out.stderr));
+
+    let allowed = dir.join("allowed_signers");
+    std::fs::write(
+        &allowed,
+        format!(
+            "cy@example.com {}\nbo@example.com namespaces=\"release-pilot\" {}\n",
+            public_line(&cy),
+            public_line(&bo)
+        ),
+    )
+    .expect("allowed signers");
+    assert!(
+        openssh_accepts(&allowed, "cy@example.com", &cy_sig, &report),
+        "ssh-keygen accepts Cy's signature"
+    );
+    assert!(
+        openssh_accepts(&allowed, "bo@example.com", &bo_sig, &report),
+        "ssh-keygen accepts Bo's signature"
+    );
+
+    for sig in [&cy_sig, &bo_sig] {
+        let out = sandbox.pilot(&["attach", &run_id, sig.to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(0), "attached: {}", text(&out.stderr));
+    }
+    let out = sandbox.pilot(&[
+        "verify",
+        report.to_str().expect("utf-8"),
+        "--allowed-signers",
+        allowed.to_str().expect("utf-8"),
+    ]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "pilot verify accepts the report: {said}");
+    assert!(
+        said.contains("good, signer cy@example.com, role qa"),
+        "it names Cy and her role: {said}"
+    );
+    assert!(said.contains("good, signer bo@example.com, role security"), "and Bo and his: {said}");
+    assert!(said.contains("attached #2"), "the attached signatures are checked: {said}");
+
+    // One byte flipped: both refuse.
+    let mut bytes = markdown.into_bytes();
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x01;
+    std::fs::write(&report, &bytes).expect("tampered");
+    assert!(
+        !openssh_accepts(&allowed, "cy@example.com", &cy_sig, &report),
+        "ssh-keygen refuses Cy's now"
+    );
+    assert!(!openssh_accepts(&allowed, "bo@example.com", &bo_sig, &report), "and Bo's");
+    let out = sandbox.pilot(&[
+        "verify",
+        report.to_str().expect("utf-8"),
+        "--allowed-signers",
+        allowed.to_str().expect("utf-8"),
+    ]);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "pilot verify refuses it: {said}");
+    assert!(said.contains("CHANGED"), "the content digest says it changed: {said}");
+
+    // The history finds the run by outcome, version and person.
+    for (args, found) in [
+        (vec!["--outcome", "go"], true),
+        (vec!["--outcome", "no-go"], false),
+        (vec!["--version", "v1.15.2"], true),
+        (vec!["--person", "CY@EXAMPLE"], true),
+        (vec!["--person", "ada lovelace"], true),
+        (vec!["--person", "nobody"], false),
+    ] {
+        let mut all = vec!["runs", "--json"];
+        all.extend(args.iter().copied());
+        let listed = json(&sandbox.pilot(&all));
+        let ids: Vec<&str> =
+            listed.as_array().expect("list").iter().filter_map(|r| r["id"].as_str()).collect();
+        assert_eq!(ids.contains(&run_id.as_str()), found, "pilot runs {args:?}");
+    }
+}
+
+#[test]
+fn signing_and_attaching_refuse_with_clear_answers() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.root.path();
+    let report = dir.join("report.md");
+    std::fs::write(&report, "# a report\n").expect("report");
+
+    let locked = keygen(dir, "locked", "ed25519", "secret words");
+    let out = sandbox.pilot(&[
+        "sign",
+        report.to_str().expect("utf-8"),
+        "--key",
+        locked.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "an encrypted key without its passphrase is bad input");
+    assert!(
+        text(&out.stderr).contains("needs its passphrase"),
+        "and says so: {}",
+        text(&out.stderr)
+    );
+    let out = sandbox
+        .command()
+        .env("PILOT_KEY_PASSPHRASE", "secret words")
+        .args(["sign", report.to_str().expect("utf-8"), "--key", locked.to_str().expect("utf-8")])
+        .output()
+        .expect("pilot sign");
+    assert_eq!(out.status.code(), Some(0), "with the passphrase it signs: {}", text(&out.stderr));
+
+    let out = sandbox.pilot(&[
+        "sign",
+        report.to_str().expect("utf-8"),
+        "--key",
+        dir.join("missing").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a missing key is bad input");
+    assert!(text(&out.stderr).contains("missing"), "named: {}", text(&out.stderr));
+
+    let out = sandbox
+        .command()
+        .env_remove("SSH_AUTH_SOCK")
+        .args(["sign", report.to_str().expect("utf-8"), "--agent"])
+        .output()
+        .expect("pilot sign");
+    assert_eq!(out.status.code(), Some(2), "no agent is bad input");
+    assert!(
+        text(&out.stderr).contains("ssh-agent"),
+        "and says to start one: {}",
+        text(&out.stderr)
+    );
+
+    // A signature over another file cannot be attached to a run.
+    let repo = sandbox.demo("project");
+    let plan = dir.join("plan.toml");
+    std::fs::write(&plan, PLAN).expect("plan");
+    let out = sandbox.pilot(&[
+        "run",
+        "--json",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        plan.to_str().expect("utf-8"),
+    ]);
+    let run_id = json(&out)["run_id"].as_str().expect("run id").to_string();
+    let out =
+        sandbox.pilot(&["attach", &run_id, dir.join("report.md.sig").to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2), "refused");
+    assert!(
+        text(&out.stderr).contains("another version of the report"),
+        "with why: {}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,75 @@
+//! Signed reports: SSHSIG signatures (namespace `release-pilot`) made with the signer's SSH key —
+//! an ed25519 or RSA key file, encrypted or not, or a key held by a running ssh-agent — that
+//! stock OpenSSH verifies:
+//!
+//! ```text
+//! ssh-keygen -Y verify -f allowed_signers -I who -n release-pilot -s report.md.sig < report.md
+//! ```
+//!
+//! A signature file may carry the role its signer signed for on a line after the armored
+//! block (`Role: qa`); `ssh-keygen` reads only the block and ignores the line.
+//!
+//! Layout: `sign.rs` (signing with a key file or the agent), `agent.rs` (the ssh-agent
+//! protocol and the platform transports), `allowed.rs` (the `allowed_signers` file), `verify.rs`
+//! (checking one signature, with a clear answer for every way it can fail), `report.rs` (a
+//! report checked as a whole — seal, chain, every signature — and attaching a signature).
+
+mod agent;
+mod allowed;
+mod report;
+mod sign;
+mod verify;
+
+use std::path::PathBuf;
+
+pub use agent::{Agent, WINDOWS_AGENT_PIPE, agent_address};
+pub use allowed::{AllowedSigner, AllowedSigners};
+pub use report::{
+    AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
+};
+pub use sign::{SignatureFile, read_public_key, sign_with_agent, sign_with_key_file};
+pub use ssh_key::PublicKey;
+pub use verify::{SignatureCheck, SignatureProblem, verify_signature};
+
+/// The SSHSIG namespace of Release Pilot's signatures.
+pub const NAMESPACE: &str = "release-pilot";
+
+/// Why signing (or reading a key or an allowed-signers file) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignatureError {
+    #[error("could not read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not an OpenSSH private key ({detail}); give the private key file (e.g. \
+         ~/.ssh/id_ed25519), not the .pub"
+    )]
+    KeyParse { path: PathBuf, detail: String },
+    #[error(
+        "the key {path} is encrypted and needs its passphrase: set PILOT_KEY_PASSPHRASE, or load \
+         the key into ssh-agent (ssh-add) and sign with --agent"
+    )]
+    PassphraseNeeded { path: PathBuf },
+    #[error("the passphrase for {path} is wrong")]
+    WrongPassphrase { path: PathBuf },
+    #[error("{algorithm} keys cannot sign reports here; use an ed25519 or RSA key")]
+    UnsupportedKey { algorithm: String },
+    #[error(
+        "no ssh-agent to sign with: start one (eval $(ssh-agent)) and add your key (ssh-add), \
+         or sign with --key"
+    )]
+    NoAgent,
+    #[error("ssh-agent: {detail}")]
+    Agent { detail: String },
+    #[error(
+        "ssh-agent holds no key that can sign reports{wanted}: add one with ssh-add (ed25519 or RSA)"
+    )]
+    NoAgentKey { wanted: String },
+    #[error("signing failed: {detail}")]
+    Sign { detail: String },
+    #[error("{path}, line {line}: {detail}")]
+    AllowedSigners { path: PathBuf, line: usize, detail: String },
+}

@@ -1,0 +1,75 @@
+//! Sign-offs as the evidence of their sign-off step, which is where the report (a pure function
+//! of the run) reads them: each sign-off is four facts in a row, labelled `<role>.name`,
+//! `<role>.decision`, `<role>.comment` and `<role>.time`. The store's `signoffs` table holds the
+//! same decisions for queries (history filters); both are written in one transaction.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::model::{Decision, Signoff};
+use crate::run::{Evidence, Fact, StepRecord};
+
+/// How the time of a sign-off is written in its fact (the report shows it as it is).
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S UTC";
+
+/// The evidence with one more sign-off appended.
+pub fn with_signoff(mut evidence: Evidence, s: &Signoff) -> Evidence {
+    let role = &s.role;
+    let fact = |field: &str, value: String| Fact { label: format!("{role}.{field}"), value };
+    evidence.facts.push(fact("name", s.name.clone()));
+    evidence.facts.push(fact("decision", s.decision.word().to_string()));
+    evidence.facts.push(fact("comment", s.comment.clone()));
+    evidence.facts.push(fact("time", s.at.format(TIME_FORMAT).to_string()));
+    evidence
+}
+
+/// Every sign-off recorded in the sign-off steps among `records`, in the order given.
+pub fn signoffs_in(records: &[StepRecord]) -> Vec<Signoff> {
+    let mut out: Vec<Signoff> = Vec::new();
+    for rec in records.iter().filter(|r| r.kind == "signoff") {
+        let mut current: Option<Signoff> = None;
+        for f in &rec.evidence.facts {
+            let Some((role, field)) = f.label.rsplit_once('.') else { continue };
+            match field {
+                "name" => {
+                    if let Some(done) = current.take() {
+                        push_unique(&mut out, done);
+                    }
+                    current = Some(Signoff {
+                        role: role.to_string(),
+                        name: f.value.clone(),
+                        decision: Decision::Hold,
+                        comment: String::new(),
+                        at: DateTime::<Utc>::UNIX_EPOCH,
+                    });
+                }
+                _ => {
+                    let Some(s) = current.as_mut().filter(|s| s.role == role) else { continue };
+                    match field {
+                        // An unreadable decision counts as a hold: it must never approve.
+                        "decision" => {
+                            s.decision = Decision::parse(&f.value).unwrap_or(Decision::Hold)
+                        }
+                        "comment" => s.comment = f.value.clone(),
+                        "time" => {
+                            if let Ok(t) = NaiveDateTime::parse_from_str(&f.value, TIME_FORMAT) {
+                                s.at = t.and_utc();
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if let Some(done) = current.take() {
+            push_unique(&mut out, done);
+        }
+    }
+    out
+}
+
+/// Two sign-off steps asking for the same role carry the same sign-off: keep it once.
+fn push_unique(out: &mut Vec<Signoff>, s: Signoff) {
+    if !out.contains(&s) {
+        out.push(s);
+    }
+}
