@@ -62,7 +62,7 @@ fn the_main_window_may_call_every_command_of_the_contract() {
 }
 
 #[test]
-fn the_main_window_may_not_use_plugin_commands_beyond_open_and_save() {
+fn the_main_window_may_not_use_plugin_or_core_commands_beyond_open_and_save() {
     let data = tempfile::tempdir().expect("temp data folder");
     let app = real_app(data.path());
     let main = window(&app, "main");
@@ -70,6 +70,7 @@ fn the_main_window_may_not_use_plugin_commands_beyond_open_and_save() {
         ("plugin:dialog|message", json!({ "message": "hello" })),
         ("plugin:dialog|ask", json!({ "message": "hello" })),
         ("plugin:window|close", json!({ "label": "main" })),
+        ("plugin:event|listen", json!({ "event": "x", "target": { "kind": "Any" }, "handler": 1 })),
         ("plugin:webview|internal_toggle_devtools", json!({})),
         ("plugin:path|resolve_directory", json!({ "directory": 1 })),
     ] {
