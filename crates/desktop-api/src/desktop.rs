@@ -65,7 +65,10 @@ impl Desktop {
     }
 
     pub fn inspect_repo(&self, path: &str) -> Result<RepoFactsDto, ApiError> {
-        Ok((&inspect(Path::new(path), &InspectOptions::default())?).into())
+        let facts = inspect(Path::new(path), &InspectOptions::default())?;
+        let mut dto: RepoFactsDto = (&facts).into();
+        dto.operator = git_identity(Some(Path::new(&facts.path)));
+        Ok(dto)
     }
 
     pub fn list_templates(&self) -> Vec<TemplateDto> {

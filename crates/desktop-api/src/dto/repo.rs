@@ -30,6 +30,9 @@ pub struct RepoFactsDto {
     pub upstream: Option<UpstreamDto>,
     pub commits_since_previous_release: Vec<CommitDto>,
     pub warnings: Vec<String>,
+    /// Who git says is working in this repository ("Name <email>" from its configuration,
+    /// else the user's), the default operator of a run.
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -138,6 +141,7 @@ impl From<&RepoFacts> for RepoFactsDto {
                 .map(Into::into)
                 .collect(),
             warnings: f.warnings.clone(),
+            operator: None,
         }
     }
 }

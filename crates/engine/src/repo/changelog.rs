@@ -38,8 +38,9 @@ pub(crate) fn find_entry(file: &str, read: FileRead, version: Option<&str>) -> C
     changelog
 }
 
-/// The 1-based line number and text of the first heading that is the entry of `version`.
-fn entry_heading(text: &str, version: &str) -> Option<(usize, String)> {
+/// The 1-based line number and text of the first heading that is the entry of `version`
+/// (written without a `v`). The executor of `git.changelog` uses the same rule for other files.
+pub(crate) fn entry_heading(text: &str, version: &str) -> Option<(usize, String)> {
     let mut fence: Option<(char, usize)> = None;
     for (index, raw_line) in text.lines().enumerate() {
         let line = raw_line.trim_end_matches('\r');

@@ -13,7 +13,7 @@
 
 mod abbrev;
 mod branch;
-mod changelog;
+pub(crate) mod changelog;
 mod commits;
 mod error;
 mod facts;
@@ -22,7 +22,7 @@ mod head;
 mod identity;
 mod inspect;
 mod open;
-mod release_notes;
+pub(crate) mod release_notes;
 mod releases;
 mod status;
 mod tags;

@@ -39,6 +39,11 @@ pub(crate) fn find_release_notes(
     found
 }
 
+/// [`glob_match`] on strings: the rule release-notes patterns use everywhere.
+pub(crate) fn glob_matches(pattern: &str, name: &str) -> bool {
+    glob_match(&pattern.chars().collect::<Vec<_>>(), &name.chars().collect::<Vec<_>>())
+}
+
 /// Match `name` against a glob where `*` is any run of characters and `?` one character.
 /// Iterative with one backtrack point, so a pattern with many stars stays linear-ish.
 fn glob_match(pattern: &[char], name: &[char]) -> bool {

@@ -2,7 +2,6 @@
 //! SQLite store, real processes for command steps.
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::Mutex;
 
 use pilot_engine::SystemClock;
@@ -29,18 +28,7 @@ fn repo() -> tempfile::TempDir {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?} succeeded");
+    crate::common::git_raw_in(dir, args);
 }
 
 fn plan(toml_text: &str) -> Plan {

@@ -4,4 +4,9 @@ import type { CommitDto } from "./CommitDto";
 import type { TagDto } from "./TagDto";
 import type { UpstreamDto } from "./UpstreamDto";
 
-export type RepoFactsDto = { path: string, branch: string | null, detached: boolean, bare: boolean, shallow: boolean, head: CommitDto | null, clean: boolean, changes: Array<ChangeDto>, tags: Array<TagDto>, headTags: Array<string>, versionFile: string, version: string | null, versionValid: boolean, versionError: string | null, previousRelease: string | null, previousVersion: string | null, changelogFile: string, changelogHasEntry: boolean, changelogHeading: string | null, releaseNotes: Array<string>, upstream: UpstreamDto | null, commitsSincePreviousRelease: Array<CommitDto>, warnings: Array<string>, };
+export type RepoFactsDto = { path: string, branch: string | null, detached: boolean, bare: boolean, shallow: boolean, head: CommitDto | null, clean: boolean, changes: Array<ChangeDto>, tags: Array<TagDto>, headTags: Array<string>, versionFile: string, version: string | null, versionValid: boolean, versionError: string | null, previousRelease: string | null, previousVersion: string | null, changelogFile: string, changelogHasEntry: boolean, changelogHeading: string | null, releaseNotes: Array<string>, upstream: UpstreamDto | null, commitsSincePreviousRelease: Array<CommitDto>, warnings: Array<string>, 
+/**
+ * Who git says is working in this repository ("Name <email>" from its configuration,
+ * else the user's), the default operator of a run.
+ */
+operator: string | null, };

@@ -9,6 +9,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::plan::kinds::{GitChangelogParams, GitReleaseNotesParams, GitVersionParams};
+use crate::repo::changelog::entry_heading;
+use crate::repo::release_notes::glob_matches;
 use crate::run::{Evidence, FileEvidence, StepOutcome};
 
 use super::{StepContext, plural, resolve};
@@ -132,7 +134,7 @@ pub(super) fn changelog(p: &GitChangelogParams, ctx: &StepContext<'_>) -> StepOu
         (facts.exists, entry)
     } else {
         match fs::read(resolve(ctx.repo_path, file)) {
-            Ok(bytes) => (true, changelog_entry(&String::from_utf8_lossy(&bytes), version)),
+            Ok(bytes) => (true, entry_heading(&String::from_utf8_lossy(&bytes), strip_v(version))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, None),
             Err(e) => {
                 return StepOutcome::failed(
@@ -168,54 +170,6 @@ pub(super) fn changelog(p: &GitChangelogParams, ctx: &StepContext<'_>) -> StepOu
             evidence,
         ),
     }
-}
-
-/// The first changelog heading that is the entry of `version`, as (1-based line, heading).
-///
-/// The same rule as the repository facts use, so a plan naming another file gets the same
-/// answer: an entry is a Markdown heading of level 1 to 3 whose first word, after an optional
-/// `[`, is the version with an optional `v` ("## [1.2.3] - 2025-01-02", "## v1.2.3"). Headings
-/// that merely mention the version ("## Changes since 1.2.3"), longer numbers ("## 1.2.30") and
-/// anything inside a fenced code block do not count.
-pub(crate) fn changelog_entry(text: &str, version: &str) -> Option<(usize, String)> {
-    let version = strip_v(version);
-    if version.is_empty() {
-        return None;
-    }
-    let mut in_fence: Option<&str> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim_start_matches('\u{feff}').trim_end();
-        let body = line.trim_start();
-        // Headings and fences may be indented by at most three spaces.
-        if line.len() - body.len() > 3 {
-            continue;
-        }
-        if let Some(fence) = ["```", "~~~"].into_iter().find(|f| body.starts_with(f)) {
-            in_fence = match in_fence {
-                None => Some(fence),
-                Some(open) if open == fence => None,
-                other => other,
-            };
-            continue;
-        }
-        if in_fence.is_none() && heading_first_word(body).is_some_and(|w| strip_v(w) == version) {
-            return Some((i + 1, body.to_owned()));
-        }
-    }
-    None
-}
-
-/// The first word of a level 1–3 ATX heading, without `[` and `]` around it.
-fn heading_first_word(body: &str) -> Option<&str> {
-    let level = body.len() - body.trim_start_matches('#').len();
-    let rest = &body[level..];
-    // "##1.2.3" is not a heading in Markdown: the hashes must be followed by white space.
-    if !(1..=3).contains(&level) || !rest.starts_with([' ', '\t']) {
-        return None;
-    }
-    let rest = rest.trim_start();
-    let rest = rest.strip_prefix('[').unwrap_or(rest);
-    rest.split([' ', '\t', ']']).next().filter(|w| !w.is_empty())
 }
 
 /// A release-notes file for the version exists at the work tree root or under docs/.
@@ -289,67 +243,4 @@ fn find_release_notes(repo: &Path, pattern: &str) -> std::io::Result<Vec<String>
         found.extend(names.into_iter().map(|n| format!("{prefix}{n}")));
     }
     Ok(found)
-}
-
-/// `*` (any run of characters) and `?` (one character), case-sensitive like the repository
-/// facts, so that a custom pattern and the default one find files by the same rule.
-pub(crate) fn glob_matches(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    let (mut pi, mut ni) = (0, 0);
-    // Where the last `*` was and which name position it currently swallows up to.
-    let mut star: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ni));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == n[ni] => {
-                pi += 1;
-                ni += 1;
-            }
-            _ => match star {
-                Some((sp, sn)) => {
-                    pi = sp + 1;
-                    ni = sn + 1;
-                    star = Some((sp, sn + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn glob_matches_stars_and_question_marks() {
-        assert!(glob_matches("RELEASE_NOTES*1.2.3*.md", "RELEASE_NOTES_1.2.3.md"), "star");
-        assert!(glob_matches("RELEASE_NOTES*1.2.3*.md", "RELEASE_NOTES-v1.2.3-rc.md"), "two");
-        assert!(!glob_matches("release_notes*.md", "RELEASE_NOTES.md"), "case matters");
-        assert!(glob_matches("notes-?.md", "notes-1.md"), "question mark");
-        assert!(!glob_matches("RELEASE_NOTES*1.2.3*.md", "RELEASE_NOTES_1.2.3.txt"), "suffix");
-        assert!(!glob_matches("notes-?.md", "notes-12.md"), "one character only");
-        assert!(glob_matches("*", ""), "a lone star matches nothing at all");
-    }
-
-    #[test]
-    fn changelog_entry_needs_the_version_to_stand_alone() {
-        let text = "# Changelog\n\n## [1.2.30] - 2025\n## 11.2.3\n## 1.2.3-rc.1\n## [1.2.3] - x\n";
-        assert_eq!(
-            changelog_entry(text, "1.2.3"),
-            Some((6, "## [1.2.3] - x".to_owned())),
-            "only the heading naming exactly 1.2.3 counts"
-        );
-        assert_eq!(changelog_entry("## v1.2.3\n", "1.2.3").map(|e| e.0), Some(1), "v prefix");
-        assert_eq!(changelog_entry("Fixed in 1.2.3\n", "1.2.3"), None, "not a heading");
-        assert_eq!(changelog_entry("## dev1.2.3\n", "1.2.3"), None, "part of a word");
-        assert_eq!(changelog_entry("## Since 1.2.3\n", "1.2.3"), None, "only mentions it");
-        assert_eq!(changelog_entry("```\n## 1.2.3\n```\n", "1.2.3"), None, "inside a fence");
-        assert_eq!(changelog_entry("#### 1.2.3\n", "1.2.3"), None, "level 4 is too deep");
-    }
 }

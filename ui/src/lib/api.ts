@@ -1,0 +1,126 @@
+// The only place that talks to the desktop shell: one typed wrapper per Tauri command of the
+// contract (docs: /tmp/desktop-contract.md, "Tauri commands"). Every rejection is turned into an
+// ApiError `{kind, message}` so the UI has one shape of error to show. Commands in flight are
+// counted for `data-busy` through `onActivity`.
+
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { ApiError } from './bindings/ApiError';
+import type { AppInfo } from './bindings/AppInfo';
+import type { DemoDto } from './bindings/DemoDto';
+import type { ErrorKind } from './bindings/ErrorKind';
+import type { PlanChoiceDto } from './bindings/PlanChoiceDto';
+import type { PlanFileDto } from './bindings/PlanFileDto';
+import type { PlanPreviewDto } from './bindings/PlanPreviewDto';
+import type { RepoFactsDto } from './bindings/RepoFactsDto';
+import type { RollbackDto } from './bindings/RollbackDto';
+import type { RunDto } from './bindings/RunDto';
+import type { RunEventDto } from './bindings/RunEventDto';
+import type { RunSummaryDto } from './bindings/RunSummaryDto';
+import type { SavedReportDto } from './bindings/SavedReportDto';
+import type { StageDto } from './bindings/StageDto';
+import type { StartRunDto } from './bindings/StartRunDto';
+import type { TemplateDto } from './bindings/TemplateDto';
+
+const KINDS: readonly ErrorKind[] = [
+  'repository',
+  'plan',
+  'store',
+  'busy',
+  'notFound',
+  'refused',
+  'io',
+  'internal',
+];
+
+/** Any rejection as an ApiError: the shell's own `{kind, message}`, or Tauri's plain strings
+ * (unknown command, permission refused by a capability), which are the app's own fault. */
+export function toApiError(e: unknown): ApiError {
+  if (typeof e === 'object' && e !== null && 'kind' in e && 'message' in e) {
+    const { kind, message } = e as { kind: unknown; message: unknown };
+    if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) {
+      return { kind: kind as ErrorKind, message: String(message) };
+    }
+  }
+  if (e instanceof Error) return { kind: 'internal', message: e.message };
+  return { kind: 'internal', message: typeof e === 'string' ? e : JSON.stringify(e) };
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as ApiError).kind === 'string' &&
+    typeof (e as ApiError).message === 'string'
+  );
+}
+
+type ActivityListener = (inFlight: number) => void;
+let inFlight = 0;
+const listeners = new Set<ActivityListener>();
+
+/** Be told how many commands are in flight whenever that changes. Returns the unsubscriber. */
+export function onActivity(listener: ActivityListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function activity(delta: number): void {
+  inFlight += delta;
+  for (const l of listeners) l(inFlight);
+}
+
+/** Wrap any promise-returning work (a command, a native dialog) in the busy count. */
+export async function tracked<T>(work: () => Promise<T>): Promise<T> {
+  activity(1);
+  try {
+    return await work();
+  } catch (e) {
+    throw toApiError(e);
+  } finally {
+    activity(-1);
+  }
+}
+
+function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  return tracked(() => invoke<T>(command, args));
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  inspectRepo: (path: string) => call<RepoFactsDto>('inspect_repo', { path }),
+  listTemplates: () => call<TemplateDto[]>('list_templates'),
+  findPlans: (repo: string) => call<PlanFileDto[]>('find_plans', { repo }),
+  previewPlan: (choice: PlanChoiceDto) => call<PlanPreviewDto>('preview_plan', { choice }),
+  createDemo: () => call<DemoDto>('create_demo'),
+  startRun: (request: StartRunDto) => call<RunDto>('start_run', { request }),
+  /** Drive the run up to the end of `upTo`'s screen (null: to the end); progress arrives on
+   * `onEvent` as the engine stores it. */
+  driveRun: (
+    runId: string,
+    upTo: StageDto | null,
+    resuming: boolean,
+    onEvent: (event: RunEventDto) => void,
+  ) => {
+    const channel = new Channel<RunEventDto>();
+    channel.onmessage = onEvent;
+    return call<RunDto>('drive_run', { runId, upTo, resuming, onEvent: channel });
+  },
+  answerManual: (
+    runId: string,
+    stepId: string,
+    done: boolean,
+    note: string | null,
+    by: string | null,
+  ) => call<RunDto>('answer_manual', { runId, stepId, done, note, by }),
+  waiveStep: (runId: string, stepId: string, reason: string, by: string | null) =>
+    call<RunDto>('waive_step', { runId, stepId, reason, by }),
+  getRun: (runId: string) => call<RunDto>('get_run', { runId }),
+  listRuns: () => call<RunSummaryDto[]>('list_runs'),
+  reportMarkdown: (runId: string) => call<string>('report_markdown', { runId }),
+  reportHtml: (runId: string) => call<string>('report_html', { runId }),
+  saveReport: (runId: string, path: string) =>
+    call<SavedReportDto>('save_report', { runId, path }),
+  rollbackReadiness: (runId: string) => call<RollbackDto>('rollback_readiness', { runId }),
+};
+
+export type Api = typeof api;

@@ -1,0 +1,225 @@
+// The app's state and what the screens can do: open a repository, start, drive and answer a
+// run, move between screens. Every command goes through api.ts; a failure becomes the error
+// banner (what happened + what to do next) instead of an exception, and never a blank screen.
+
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
+import { api, onActivity, toApiError, tracked } from './api';
+import type { AppInfo } from './bindings/AppInfo';
+import type { PlanFileDto } from './bindings/PlanFileDto';
+import type { RepoFactsDto } from './bindings/RepoFactsDto';
+import type { RunDto } from './bindings/RunDto';
+import type { RunSummaryDto } from './bindings/RunSummaryDto';
+import type { StartRunDto } from './bindings/StartRunDto';
+import type { TemplateDto } from './bindings/TemplateDto';
+import type { UiError } from './errors';
+import { loadRecent, rememberRecent, type RecentRepo } from './recent';
+import { RunStore } from './run-store.svelte';
+import { frontier, screensOf, type Screen, type StageScreen } from './wizard';
+
+/** The repository being prepared on the Project screen (before a run exists). */
+export interface ProjectState {
+  facts: RepoFactsDto;
+  plans: PlanFileDto[];
+  templates: TemplateDto[];
+  /** The plan to select first (the demo's own plan). */
+  preferredPlan: string | null;
+}
+
+export class App {
+  screen: Screen = $state('welcome');
+  /** Where History's "Back" returns to. */
+  returnTo: Screen = $state('welcome');
+  inFlight = $state(0);
+  error: UiError | null = $state(null);
+  info: AppInfo | null = $state(null);
+  /** True once the first screen has what it needs (never a blank window before that). */
+  ready = $state(false);
+  project: ProjectState | null = $state(null);
+  runs: RunSummaryDto[] | null = $state(null);
+  recent: RecentRepo[] = $state(loadRecent());
+  readonly current = new RunStore();
+  rollbackOpen = $state(false);
+  /** The open run was interrupted (opened from History / the resume offer): the next drive
+   * tells the engine it resumes, which re-runs steps that were running when it stopped. */
+  resumePending = $state(false);
+  /** A drive is streaming right now. */
+  driving = $state(false);
+
+  constructor() {
+    onActivity((n) => (this.inFlight = n));
+  }
+
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  get run(): RunDto | null {
+    return this.current.run;
+  }
+
+  /** Run `work`; a failure is shown in the banner and the result is undefined. */
+  async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (e) {
+      this.error = toApiError(e);
+      return undefined;
+    }
+  }
+
+  fail(error: UiError): void {
+    this.error = error;
+  }
+
+  go(screen: Screen): void {
+    this.error = null;
+    if (screen === 'history' && this.screen !== 'history') this.returnTo = this.screen;
+    this.screen = screen;
+    if (screen === 'history') void this.refreshRuns();
+  }
+
+  async boot(): Promise<void> {
+    const info = await this.attempt(() => api.appInfo());
+    this.info = info ?? null;
+    if (info?.startRepo) {
+      this.ready = true;
+      await this.openRepo(info.startRepo);
+      return;
+    }
+    await this.refreshRuns();
+    this.ready = true;
+  }
+
+  async refreshRuns(): Promise<void> {
+    const runs = await this.attempt(() => api.listRuns());
+    if (runs) this.runs = runs;
+  }
+
+  /** The most recent run that can be resumed, offered on the Welcome screen. */
+  get resumeOffer(): RunSummaryDto | null {
+    return this.runs?.find((r) => r.unfinished) ?? null;
+  }
+
+  async openDemo(): Promise<void> {
+    const demo = await this.attempt(() => api.createDemo());
+    if (demo) await this.openRepo(demo.path, demo.plan);
+  }
+
+  async chooseFolder(): Promise<void> {
+    let picked: string | null = null;
+    try {
+      picked = await tracked(() =>
+        openDialog({ directory: true, multiple: false, title: 'Open a repository folder' }),
+      );
+    } catch (e) {
+      this.error = { kind: 'dialog', message: toApiError(e).message };
+      return;
+    }
+    if (picked) await this.openRepo(picked);
+  }
+
+  /** Read a repository and its plans, then show the Project screen. */
+  async openRepo(path: string, preferredPlan: string | null = null): Promise<void> {
+    this.error = null;
+    const loaded = await this.attempt(() =>
+      Promise.all([api.inspectRepo(path), api.findPlans(path), api.listTemplates()]),
+    );
+    if (!loaded) return;
+    const [facts, plans, templates] = loaded;
+    this.recent = rememberRecent(facts.path);
+    this.project = { facts, plans, templates, preferredPlan };
+    this.current.set(null);
+    this.resumePending = false;
+    this.rollbackOpen = false;
+    this.screen = 'project';
+  }
+
+  async startRun(request: StartRunDto): Promise<void> {
+    const run = await this.attempt(() => api.startRun(request));
+    if (!run) return;
+    this.current.set(run);
+    this.resumePending = false;
+    this.screen = screensOf(run)[1] ?? 'signoff';
+  }
+
+  /** Drive the open run up to the end of `stage`'s screen (Sign-off: to the end). */
+  async drive(stage: StageScreen): Promise<void> {
+    const run = this.run;
+    if (!run || this.driving) return;
+    this.error = null;
+    this.driving = true;
+    const resuming = this.resumePending;
+    try {
+      const upTo = stage === 'signoff' ? null : stage;
+      const done = await this.attempt(() => api.driveRun(run.id, upTo, resuming, (e) => this.current.apply(e)));
+      if (done) {
+        this.current.set(done);
+        this.resumePending = false;
+      } else {
+        // The live view may show steps as running that stopped: show what was stored.
+        await this.reload();
+      }
+    } finally {
+      this.driving = false;
+    }
+  }
+
+  async reload(): Promise<void> {
+    const id = this.run?.id;
+    if (!id) return;
+    const stored = await api.getRun(id).catch(() => undefined);
+    if (stored) this.current.set(stored);
+  }
+
+  async answer(stepId: string, done: boolean, note: string): Promise<boolean> {
+    const run = this.run;
+    if (!run) return false;
+    const trimmed = note.trim();
+    const updated = await this.attempt(() => api.answerManual(run.id, stepId, done, trimmed || null, null));
+    if (updated) this.current.set(updated);
+    return updated !== undefined;
+  }
+
+  async waive(stepId: string, reason: string): Promise<boolean> {
+    const run = this.run;
+    if (!run) return false;
+    const updated = await this.attempt(() => api.waiveStep(run.id, stepId, reason.trim(), null));
+    if (updated) this.current.set(updated);
+    return updated !== undefined;
+  }
+
+  /** Open a run from History: at the screen it is at, or its report when it is complete. */
+  async openRun(id: string, resume = false): Promise<void> {
+    const run = await this.attempt(() => api.getRun(id));
+    if (!run) return;
+    this.current.set(run);
+    this.project = null;
+    this.rollbackOpen = false;
+    this.resumePending = resume || run.status === 'running';
+    this.error = null;
+    this.screen = frontier(run);
+  }
+
+  async saveReport(runId: string, version: string): Promise<string | null> {
+    let path = this.info?.e2eReportPath ?? null;
+    if (!path) {
+      try {
+        path = await tracked(() =>
+          saveDialog({
+            title: 'Save the report',
+            defaultPath: `release-${version}-report.md`,
+            filters: [{ name: 'Markdown', extensions: ['md'] }],
+          }),
+        );
+      } catch (e) {
+        this.error = { kind: 'dialog', message: toApiError(e).message };
+        return null;
+      }
+    }
+    if (!path) return null;
+    const target = path;
+    const saved = await this.attempt(() => api.saveReport(runId, target));
+    return saved?.path ?? null;
+  }
+}
+

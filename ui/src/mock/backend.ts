@@ -1,0 +1,316 @@
+// A fake desktop shell for development and tests: answers every command of the contract from
+// fixtures recorded from the real boundary (src/mock/fixtures), and drives runs with a small
+// imitation of the engine (steps start and finish one by one, checks in parallel, a command
+// streams output, manual items wait, the demo's "pushed" check fails until waived). Never part
+// of the production bundle.
+
+import type { Channel } from '@tauri-apps/api/core';
+import type { ApiError } from '../lib/bindings/ApiError';
+import type { ErrorKind } from '../lib/bindings/ErrorKind';
+import type { PlanChoiceDto } from '../lib/bindings/PlanChoiceDto';
+import type { RunDto } from '../lib/bindings/RunDto';
+import type { RunEventDto } from '../lib/bindings/RunEventDto';
+import type { RunSummaryDto } from '../lib/bindings/RunSummaryDto';
+import type { StageDto } from '../lib/bindings/StageDto';
+import type { StartRunDto } from '../lib/bindings/StartRunDto';
+import type { StepDto } from '../lib/bindings/StepDto';
+import { appInfo } from './fixtures/appInfo';
+import { demo } from './fixtures/demo';
+import { facts } from './fixtures/facts';
+import { plans } from './fixtures/plans';
+import { preview } from './fixtures/preview';
+import { previewStaging } from './fixtures/previewStaging';
+import { reportHtml } from './fixtures/reportHtml';
+import { reportMarkdown } from './fixtures/reportMarkdown';
+import { rollbackAfter } from './fixtures/rollbackAfter';
+import { runChecksFailed } from './fixtures/runChecksFailed';
+import { runDone } from './fixtures/runDone';
+import { runStarted } from './fixtures/runStarted';
+import { templates } from './fixtures/templates';
+
+const ORDER: StageDto[] = ['checks', 'backup', 'deploy', 'validation', 'signoff'];
+
+const OUTPUT: Record<string, string[]> = {
+  'tag-release': ['Tagging 553b4c8 as v1.15.2', 'Annotated tag v1.15.2 created'],
+  package: [
+    'Writing build/student-management-1.15.2.zip',
+    '  adding: student-management-1.15.2/README.md',
+    '  adding: student-management-1.15.2/VERSION',
+    '  adding: student-management-1.15.2/CHANGELOG.md',
+    '  adding: student-management-1.15.2/app/main.py',
+    '  adding: student-management-1.15.2/app/students.py',
+    '  adding: student-management-1.15.2/migrations/0007_email_index.sql',
+    '  adding: student-management-1.15.2/scripts/e2e_metrics_collector.py',
+  ],
+  'repository-integrity': ['Checking object directories: 100% (256/256), done.', 'Checking objects: 100% (61/61), done.'],
+};
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function apiError(kind: ErrorKind, message: string): ApiError {
+  return { kind, message };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface MockOptions {
+  /** Milliseconds each step takes. */
+  stepMs?: number;
+  /** Commands that fail, with the kind to fail with. */
+  failures?: Record<string, ErrorKind>;
+  /** A step that never finishes (to look at a running step). */
+  hangOn?: string | null;
+}
+
+export class MockBackend {
+  runs = new Map<string, RunDto>();
+  private seq = 0;
+  private options: Required<MockOptions>;
+
+  constructor(options: MockOptions = {}) {
+    this.options = { stepMs: 250, failures: {}, hangOn: null, ...options };
+  }
+
+  set(options: MockOptions): void {
+    this.options = { ...this.options, ...options };
+  }
+
+  /** Put a run in the store as if it had been recorded earlier. */
+  seed(run: RunDto): void {
+    this.runs.set(run.id, clone(run));
+  }
+
+  async handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    const failure = this.options.failures[cmd];
+    if (failure) throw apiError(failure, this.failureMessage(failure, cmd));
+    switch (cmd) {
+      case 'app_info':
+        return clone(appInfo);
+      case 'inspect_repo':
+        return this.inspect(String(args.path));
+      case 'list_templates':
+        return clone(templates);
+      case 'find_plans':
+        return String(args.repo) === demo.path ? clone(plans) : [];
+      case 'preview_plan':
+        return this.preview(args.choice as PlanChoiceDto);
+      case 'create_demo':
+        return clone(demo);
+      case 'start_run':
+        return this.start(args.request as StartRunDto);
+      case 'drive_run':
+        return this.drive(
+          String(args.runId),
+          (args.upTo as StageDto | null) ?? null,
+          Boolean(args.resuming),
+          args.onEvent as Channel<RunEventDto>,
+        );
+      case 'answer_manual':
+        return this.answer(String(args.runId), String(args.stepId), Boolean(args.done), args.note as string | null);
+      case 'waive_step':
+        return this.waive(String(args.runId), String(args.stepId), String(args.reason));
+      case 'get_run':
+        return clone(this.run(String(args.runId)));
+      case 'list_runs':
+        return [...this.runs.values()].reverse().map(summary);
+      case 'report_markdown':
+        this.run(String(args.runId));
+        return reportMarkdown;
+      case 'report_html':
+        this.run(String(args.runId));
+        return reportHtml;
+      case 'save_report':
+        return { path: String(args.path), bytes: reportMarkdown.length };
+      case 'rollback_readiness':
+        this.run(String(args.runId));
+        return clone(rollbackAfter);
+      case 'plugin:dialog|open':
+        return demo.path;
+      case 'plugin:dialog|save':
+        return '/home/grace/Documents/release-1.15.2-report.md';
+      default:
+        throw `command ${cmd} not found`;
+    }
+  }
+
+  private failureMessage(kind: ErrorKind, cmd: string): string {
+    if (kind === 'busy') return 'run 20261120-235248-1e1f is being driven by another process (pid 4242) since 23:52:48';
+    if (kind === 'repository') return '/home/grace/Downloads is not a git repository (or any of its parents): choose the folder that holds the project\'s .git';
+    return `${cmd} failed (${kind}) in the mock backend`;
+  }
+
+  private inspect(path: string) {
+    if (path !== demo.path) {
+      throw apiError('repository', `${path} is not a git repository (or any of its parents): choose the folder that holds the project's .git`);
+    }
+    return clone(facts);
+  }
+
+  private preview(choice: PlanChoiceDto) {
+    if (choice.type === 'file') return clone(preview);
+    if (choice.value === 'staging') return clone(previewStaging);
+    const t = templates.find((x) => x.name === choice.value);
+    if (!t) throw apiError('notFound', `there is no built-in template named "${choice.value}"`);
+    return { ...clone(previewStaging), name: t.name, title: t.title, description: t.summary };
+  }
+
+  private run(id: string): RunDto {
+    const run = this.runs.get(id);
+    if (!run) throw apiError('notFound', `no run with id ${id} in the run store`);
+    return run;
+  }
+
+  private start(request: StartRunDto): RunDto {
+    this.seq += 1;
+    const run = clone(runStarted);
+    run.id = `20261120-2352${String(48 + this.seq).padStart(2, '0')}-mock`;
+    run.version = request.version ?? run.version;
+    run.environment = request.environment ?? run.environment;
+    run.operator = request.operator ?? run.operator;
+    run.dryRun = request.dryRun;
+    run.startedAt = new Date().toISOString();
+    this.runs.set(run.id, run);
+    return clone(run);
+  }
+
+  private step(run: RunDto, id: string): StepDto {
+    for (const p of run.phases) {
+      const s = p.steps.find((x) => x.id === id);
+      if (s) return s;
+    }
+    throw apiError('refused', `run ${run.id} has no step \`${id}\``);
+  }
+
+  private answer(runId: string, stepId: string, done: boolean, note: string | null): RunDto {
+    const run = this.run(runId);
+    const s = this.step(run, stepId);
+    if (s.kind !== 'manual') throw apiError('refused', `"${s.title}" is a ${s.kind} step, not a manual item`);
+    if (s.status !== 'pending') {
+      throw apiError('refused', `"${s.title}" was already answered (${s.status}); answers are final and kept in the log`);
+    }
+    s.status = done ? 'passed' : s.blocking ? 'failed' : 'warned';
+    s.summary = done ? `confirmed by ${run.operator}` : `marked not done by ${run.operator}: finish it, or waive it with a reason`;
+    s.note = note;
+    s.answeredBy = run.operator;
+    s.startedAt = s.finishedAt = new Date().toISOString();
+    return clone(run);
+  }
+
+  private waive(runId: string, stepId: string, reason: string): RunDto {
+    const run = this.run(runId);
+    const s = this.step(run, stepId);
+    if (s.status !== 'failed') throw apiError('refused', `"${s.title}" has not failed (${s.status}); only a failed step can be waived`);
+    if (!reason.trim()) throw apiError('refused', 'a waiver needs a written reason: say why it is safe to go on');
+    s.status = 'waived';
+    s.waiver = { reason: reason.trim(), by: run.operator, at: new Date().toISOString() };
+    return clone(run);
+  }
+
+  /** The engine's drive, imitated: phases in order up to `upTo`'s stage. */
+  private async drive(runId: string, upTo: StageDto | null, _resuming: boolean, channel: Channel<RunEventDto>): Promise<RunDto> {
+    const run = this.run(runId);
+    const send = (e: RunEventDto) => channel.onmessage(clone(e));
+    run.status = 'running';
+    run.outcome = 'pending';
+    run.verdictReasons = [];
+    const limit = upTo ? ORDER.indexOf(upTo) : ORDER.length;
+    for (const phase of run.phases.filter((p) => p.stage !== 'rollback')) {
+      const pending = phase.steps.filter((s) => s.status === 'pending');
+      if (pending.length > 0 && ORDER.indexOf(phase.stage) > limit) return clone(run);
+      if (pending.length === 0) {
+        if (phase.steps.some((s) => s.blocking && s.status === 'failed')) return this.finish(run, 'failed', send);
+        continue;
+      }
+      send({ event: 'phaseStarted', data: { phaseId: phase.id, title: phase.title } });
+      const waiting: string[] = [];
+      let failed = phase.steps.some((s) => s.blocking && s.status === 'failed');
+      const batch = phase.steps.filter((s) => s.status === 'pending' && s.readOnly && s.kind !== 'manual' && s.kind !== 'gate');
+      for (const s of batch) this.started(s, send);
+      for (const s of phase.steps) {
+        if (s.status !== 'pending' && s.status !== 'running') continue;
+        if (s.kind === 'manual') {
+          waiting.push(s.id);
+          continue;
+        }
+        if ((failed || waiting.length > 0) && (!s.readOnly || s.kind === 'gate')) continue;
+        if (s.status === 'pending') this.started(s, send);
+        for (const line of OUTPUT[s.id] ?? []) {
+          await sleep(this.options.stepMs / 4);
+          send({ event: 'stepOutput', data: { stepId: s.id, line } });
+        }
+        if (s.id === this.options.hangOn) await new Promise(() => undefined);
+        await sleep(this.options.stepMs);
+        this.finished(run, s, send);
+        failed ||= failedBlocking(s);
+      }
+      if (failed) return this.finish(run, 'failed', send);
+      if (waiting.length > 0) {
+        run.status = 'waiting';
+        run.waitingOn = waiting;
+        run.verdictReasons = [`${waiting.length} item(s) wait for a person`];
+        send({ event: 'runWaiting', data: { stepIds: waiting } });
+        return clone(run);
+      }
+    }
+    return this.finish(run, 'completed', send);
+  }
+
+  private started(s: StepDto, send: (e: RunEventDto) => void): void {
+    s.status = 'running';
+    send({ event: 'stepStarted', data: { stepId: s.id, title: s.title, kind: s.kind } });
+  }
+
+  private finished(run: RunDto, s: StepDto, send: (e: RunEventDto) => void): void {
+    const firstTry = runChecksFailed.phases.flatMap((p) => p.steps).find((x) => x.id === s.id && x.status === 'failed');
+    const final = firstTry ?? runDone.phases.flatMap((p) => p.steps).find((x) => x.id === s.id);
+    const result = clone(final ?? { ...s, status: 'passed' as const, summary: 'done' });
+    result.waiver = null;
+    if (run.dryRun && !s.readOnly) {
+      result.status = 'skipped';
+      result.summary = `dry run: would ${s.willDo}`;
+    }
+    Object.assign(s, result);
+    send({ event: 'stepFinished', data: { step: clone(s) } });
+  }
+
+  private finish(run: RunDto, status: 'completed' | 'failed', send: (e: RunEventDto) => void): RunDto {
+    run.status = status;
+    run.waitingOn = [];
+    if (status === 'failed') {
+      run.outcome = 'noGo';
+      run.verdictReasons = clone(runChecksFailed.verdictReasons);
+    } else {
+      run.outcome = runDone.outcome;
+      run.verdictReasons = clone(runDone.verdictReasons);
+      run.finishedAt = new Date().toISOString();
+    }
+    send({ event: 'runFinished', data: { status, outcome: run.outcome } });
+    return clone(run);
+  }
+}
+
+/** Read after the step was updated in place (TypeScript keeps the narrowing from before). */
+function failedBlocking(s: StepDto): boolean {
+  return s.blocking && s.status === 'failed';
+}
+
+function summary(run: RunDto): RunSummaryDto {
+  return {
+    id: run.id,
+    planTitle: run.planTitle,
+    repoPath: run.repoPath,
+    version: run.version,
+    environment: run.environment,
+    operator: run.operator,
+    status: run.status,
+    outcome: run.outcome,
+    dryRun: run.dryRun,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    unfinished: run.status === 'running' || run.status === 'waiting',
+  };
+}

@@ -1,0 +1,111 @@
+// Screens mounted in happy-dom over the mock backend (mockIPC answering with recorded DTOs):
+// errors shown with their kind and a next step, and "Next" held back until a failed check is
+// waived and the rest of the screen is settled — with the DOM contract's attributes.
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import AppView from '../src/App.svelte';
+import { App } from '../src/lib/app.svelte';
+import { MockBackend } from '../src/mock/backend';
+
+let backend: MockBackend;
+
+beforeEach(() => {
+  localStorage.clear();
+  backend = new MockBackend({ stepMs: 0 });
+  mockIPC((cmd, args) => backend.handle(cmd, (args ?? {}) as Record<string, unknown>));
+});
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+async function mounted(): Promise<{ app: App; container: HTMLElement }> {
+  const app = new App();
+  const { container } = render(AppView, { props: { app } });
+  await app.boot();
+  return { app, container };
+}
+
+function el<T extends Element = HTMLElement>(container: HTMLElement, selector: string): T {
+  const found = container.querySelector<T>(selector) ?? document.querySelector<T>(selector);
+  if (!found) throw new Error(`nothing matches ${selector}`);
+  return found;
+}
+
+describe('errors', () => {
+  it('shows a failing command’s kind, message and what to do next', async () => {
+    const { app, container } = await mounted();
+    await app.openRepo('/home/grace/Downloads');
+    await waitFor(() => el(container, '[role="alert"]'));
+    const alert = el(container, '[role="alert"]');
+    expect(alert.dataset.errorKind, 'the kind is in the DOM contract').toBe('repository');
+    expect(alert.textContent, 'the engine’s message').toContain('is not a git repository');
+    expect(alert.textContent, 'and what to do').toContain('Choose the folder that holds');
+    expect(el(container, 'main').dataset.screen, 'still on the welcome screen, not blank').toBe('welcome');
+  });
+
+  it('explains a busy run', async () => {
+    backend.set({ failures: { get_run: 'busy' } });
+    const { app, container } = await mounted();
+    await app.openRun('any');
+    await waitFor(() => el(container, '[data-error-kind="busy"]'));
+    expect(el(container, '[data-error-kind="busy"]').textContent).toContain('Another window');
+  });
+});
+
+describe('welcome', () => {
+  it('opens the demo onto the Project screen with the facts and prefilled settings', async () => {
+    const { container } = await mounted();
+    expect(el(container, 'main').dataset.busy, 'idle once booted').toBe('false');
+    await fireEvent.click(el(container, '[data-action="open-demo"]'));
+    await waitFor(() => expect(el(container, 'main').dataset.screen).toBe('project'));
+    await waitFor(() => expect(el<HTMLInputElement>(container, '[data-field="environment"]').value).toBe('staging'));
+    expect(el(container, '[data-facts]').textContent, 'commits since the previous release').toContain('Prepare release 1.15.2');
+    expect(el<HTMLSelectElement>(container, '[data-field="plan"]').value, 'the repository’s plan first').toMatch(/^file:.*plan\.toml$/);
+    expect(el<HTMLInputElement>(container, '[data-field="version"]').value, 'from VERSION').toBe('1.15.2');
+    expect(el(container, 'nav[aria-label="Release steps"] [aria-current="step"]').dataset.stage).toBe('project');
+  });
+});
+
+describe('checks', () => {
+  it('keeps Next disabled until the failed check is waived and the screen is settled', async () => {
+    const { app, container } = await mounted();
+    await app.openDemo();
+    await app.startRun({ repo: app.project?.facts.path ?? '', plan: { type: 'file', value: 'plan.toml' }, version: null, environment: null, operator: null, dryRun: false });
+    await waitFor(() => expect(el(container, 'main').dataset.screen).toBe('checks'));
+    const next = () => el<HTMLButtonElement>(container, '[data-action="next"]');
+    expect(next().disabled, 'nothing has run yet').toBe(true);
+
+    await fireEvent.click(el(container, '[data-action="run-stage"]'));
+    await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('failed'));
+    await waitFor(() => expect(el(container, 'main').dataset.busy).toBe('false'));
+    expect(el(container, '[data-step="disk"]').dataset.status, 'the other checks passed').toBe('passed');
+    expect(next().disabled, 'a failed blocking check stops Next').toBe(true);
+    expect(container.textContent, 'and the screen says why').toContain('“Every commit is pushed” failed');
+
+    await fireEvent.click(el(container, '[data-waive="pushed"]'));
+    const reason = el<HTMLTextAreaElement>(container, '[data-field="waive-reason"]');
+    const confirm = el<HTMLButtonElement>(container, '[data-action="confirm-waive"]');
+    expect(confirm.disabled, 'a reason is required').toBe(true);
+    await fireEvent.input(reason, { target: { value: 'Only the release notes changed' } });
+    expect(confirm.disabled).toBe(false);
+    await fireEvent.click(confirm);
+    await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('waived'));
+    expect(next().disabled, 'the manual items are still unanswered').toBe(true);
+
+    for (const id of ['team-notified', 'staging-access']) {
+      await fireEvent.click(el(container, `[data-manual="${id}"]`));
+      await fireEvent.click(el(container, '[data-action="confirm-action"]'));
+      await waitFor(() => expect(el(container, `[data-step="${id}"]`).dataset.status).toBe('passed'));
+    }
+    expect(next().disabled, 'the gate has not run yet: Continue first').toBe(true);
+    await fireEvent.click(el(container, '[data-action="run-stage"]'));
+    await waitFor(() => expect(el(container, '[data-step="ready"]').dataset.status).toBe('passed'));
+    await waitFor(() => expect(next().disabled, 'everything is settled').toBe(false));
+    await fireEvent.click(next());
+    expect(el(container, 'main').dataset.screen).toBe('backup');
+    expect(screen.queryByRole('button', { name: /Rollback/ }), 'rollback comes after the backup, not before').toBeNull();
+  });
+});

@@ -1,0 +1,1 @@
+// Test setup: nothing global yet beyond happy-dom (see vite.config.ts).
