@@ -1,8 +1,9 @@
 //! Release Pilot's desktop shell: Tauri v2 over the desktop boundary (`pilot_desktop_api`).
 //!
 //! The shell is deliberately thin. Each command in [`commands`] takes the app's state, runs one
-//! blocking [`Desktop`](pilot_desktop_api::Desktop) method off the main thread and returns its result or an [`ApiError`](pilot_desktop_api::ApiError)
-//! (`{kind, message}`); run progress streams through a `tauri::ipc::Channel`. The web UI never
+//! blocking [`Desktop`](pilot_desktop_api::Desktop) method off the main thread and returns its
+//! result or an [`ApiError`](pilot_desktop_api::ApiError) (`{kind, message}`); run progress
+//! streams through a `tauri::ipc::Channel`. The web UI never
 //! sends a command line: it names a run, a step and a stage, and the engine runs what the
 //! stored plan says.
 //!
