@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "drive_run",
     "answer_manual",
     "waive_step",
+    "record_signoff",
     "get_run",
     "list_runs",
     "report_markdown",

@@ -14,14 +14,15 @@ use pilot_engine::run::{
     Answers, DriveOptions, PlanOrigin, Progress, StartRequest, answer_manual, drive_run, readiness,
     start_run, waive_step,
 };
+use pilot_engine::signoff::record_signoff;
 use pilot_engine::store::RunStore;
 use pilot_engine::write::write_file_atomically;
 use pilot_engine::{Clock, DataPaths};
 
 use crate::dto::{
-    AppInfo, DemoDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RepoFactsDto, RollbackCheckDto,
-    RollbackDto, RunDto, RunEventDto, RunSummaryDto, SavedReportDto, StageDto, StartRunDto,
-    StepDto, TemplateDto,
+    AppInfo, DecisionDto, DemoDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RepoFactsDto,
+    RollbackCheckDto, RollbackDto, RunDto, RunEventDto, RunSummaryDto, SavedReportDto, StageDto,
+    StartRunDto, StepDto, TemplateDto,
 };
 use crate::{ApiError, ErrorKind};
 
@@ -220,6 +221,27 @@ impl Desktop {
             step_id,
             reason,
             by.unwrap_or(""),
+        )?;
+        Ok((&run).into())
+    }
+
+    /// Record a person's sign-off decision for one of the plan's roles.
+    pub fn record_signoff(
+        &self,
+        run_id: &str,
+        role: &str,
+        name: &str,
+        decision: DecisionDto,
+        comment: &str,
+    ) -> Result<RunDto, ApiError> {
+        let run = record_signoff(
+            &self.store,
+            self.clock.as_ref(),
+            run_id,
+            role,
+            name,
+            decision.into(),
+            comment,
         )?;
         Ok((&run).into())
     }

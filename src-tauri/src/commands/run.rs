@@ -4,7 +4,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pilot_desktop_api::ApiError;
-use pilot_desktop_api::dto::{RunDto, RunEventDto, RunSummaryDto, StageDto, StartRunDto};
+use pilot_desktop_api::dto::{
+    DecisionDto, RunDto, RunEventDto, RunSummaryDto, StageDto, StartRunDto,
+};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -60,6 +62,22 @@ pub async fn answer_manual(
 ) -> Result<RunDto, ApiError> {
     off_main_thread(&state, "answer_manual", move |d| {
         d.answer_manual(&run_id, &step_id, done, note.as_deref(), by.as_deref())
+    })
+    .await
+}
+
+/// Record a person's sign-off decision (approve, reject or hold) for one of the plan's roles.
+#[tauri::command]
+pub async fn record_signoff(
+    state: State<'_, AppState>,
+    run_id: String,
+    role: String,
+    name: String,
+    decision: DecisionDto,
+    comment: String,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "record_signoff", move |d| {
+        d.record_signoff(&run_id, &role, &name, decision, &comment)
     })
     .await
 }

@@ -37,6 +37,7 @@ const CONTRACT: &[&str] = &[
     "drive_run",
     "answer_manual",
     "waive_step",
+    "record_signoff",
     "get_run",
     "list_runs",
     "report_markdown",

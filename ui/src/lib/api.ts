@@ -6,6 +6,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
+import type { DecisionDto } from './bindings/DecisionDto';
 import type { DemoDto } from './bindings/DemoDto';
 import type { ErrorKind } from './bindings/ErrorKind';
 import type { PlanChoiceDto } from './bindings/PlanChoiceDto';
@@ -114,6 +115,8 @@ export const api = {
   ) => call<RunDto>('answer_manual', { runId, stepId, done, note, by }),
   waiveStep: (runId: string, stepId: string, reason: string, by: string | null) =>
     call<RunDto>('waive_step', { runId, stepId, reason, by }),
+  recordSignoff: (runId: string, role: string, name: string, decision: DecisionDto, comment: string) =>
+    call<RunDto>('record_signoff', { runId, role, name, decision, comment }),
   getRun: (runId: string) => call<RunDto>('get_run', { runId }),
   listRuns: () => call<RunSummaryDto[]>('list_runs'),
   reportMarkdown: (runId: string) => call<string>('report_markdown', { runId }),

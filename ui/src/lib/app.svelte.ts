@@ -4,6 +4,7 @@
 
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import { api, onActivity, toApiError, tracked } from './api';
+import type { DecisionDto } from './bindings/DecisionDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { PlanFileDto } from './bindings/PlanFileDto';
 import type { RepoFactsDto } from './bindings/RepoFactsDto';
@@ -184,6 +185,15 @@ export class App {
     const run = this.run;
     if (!run) return false;
     const updated = await this.attempt(() => api.waiveStep(run.id, stepId, reason.trim(), null));
+    if (updated) this.current.set(updated);
+    return updated !== undefined;
+  }
+
+  /** Record a person's decision for one of the plan's roles. */
+  async signoff(role: string, name: string, decision: DecisionDto, comment: string): Promise<boolean> {
+    const run = this.run;
+    if (!run) return false;
+    const updated = await this.attempt(() => api.recordSignoff(run.id, role, name.trim(), decision, comment.trim()));
     if (updated) this.current.set(updated);
     return updated !== undefined;
   }

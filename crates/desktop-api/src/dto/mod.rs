@@ -6,6 +6,7 @@ mod plan;
 mod progress;
 mod repo;
 mod run;
+mod signoff;
 
 pub use app::{AppInfo, DemoDto, SavedReportDto};
 pub use plan::{
@@ -19,6 +20,7 @@ pub use run::{
     RollbackCheckDto, RollbackDto, RunDto, RunStatusDto, RunSummaryDto, StartRunDto, StepDto,
     StepStatusDto, WaiverDto,
 };
+pub use signoff::{DecisionDto, NotCountedDto, RoleStateDto, SignoffDto, SignoffRoleDto};
 
 use ts_rs::TS;
 

@@ -116,6 +116,8 @@ pub struct RunDto {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub roles: Vec<RoleDto>,
+    /// Where each role that must sign off stands (empty for a dry run: no one signs it).
+    pub signoff: Vec<super::SignoffRoleDto>,
     pub success_criteria: Vec<String>,
     pub phases: Vec<PhaseDto>,
     pub events: Vec<EventDto>,
@@ -396,7 +398,7 @@ impl From<&Run> for RunDto {
     fn from(run: &Run) -> Self {
         let h = &run.header;
         let plan = &h.plan;
-        let (_, reasons) = pilot_engine::run::verdict(run, &run.steps, run.status);
+        let verdict = pilot_engine::signoff::run_verdict(run, &run.steps, run.status);
         Self {
             id: h.id.clone(),
             plan_name: plan.plan.name.clone(),
@@ -413,11 +415,16 @@ impl From<&Run> for RunDto {
             facts: (&h.facts).into(),
             status: run.status.into(),
             outcome: run.outcome.into(),
-            verdict_reasons: if run.outcome == Outcome::NoGo { reasons } else { Vec::new() },
+            verdict_reasons: if run.outcome == Outcome::Go {
+                Vec::new()
+            } else {
+                verdict.reasons.clone()
+            },
             waiting_on: run.waiting_on().into_iter().map(|s| s.step_id.clone()).collect(),
             started_at: time(h.started_at),
             finished_at: run.finished_at.map(time),
             roles: plan.plan.roles.iter().map(Into::into).collect(),
+            signoff: verdict.roles.iter().map(Into::into).collect(),
             success_criteria: plan.plan.success_criteria.clone(),
             phases: plan
                 .phases

@@ -45,10 +45,15 @@ fn typescript_bindings_are_fresh() {
             std::fs::write(committed.join(name), text).expect("write binding");
         }
     }
-    assert_eq!(
-        read_dir(&committed),
-        generated,
-        "ui/src/lib/bindings is stale: run `UPDATE_BINDINGS=1 cargo test -p pilot-desktop-api` and commit the result"
+    let on_disk = read_dir(&committed);
+    let stale: Vec<&String> = generated
+        .keys()
+        .chain(on_disk.keys())
+        .filter(|name| generated.get(*name) != on_disk.get(*name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "ui/src/lib/bindings is stale ({stale:?}): run `UPDATE_BINDINGS=1 cargo test -p pilot-desktop-api` and commit the result"
     );
 }
 

@@ -3,7 +3,8 @@
 use std::sync::{Arc, Mutex};
 
 use pilot_desktop_api::dto::{
-    OutcomeDto, PlanChoiceDto, RunEventDto, RunStatusDto, StageDto, StartRunDto, StepStatusDto,
+    DecisionDto, OutcomeDto, PlanChoiceDto, RoleStateDto, RunEventDto, RunStatusDto, StageDto,
+    StartRunDto, StepStatusDto,
 };
 use pilot_desktop_api::{Desktop, DesktopConfig, ErrorKind};
 use pilot_engine::{DataPaths, SystemClock};
@@ -114,22 +115,23 @@ fn the_demo_walks_from_project_to_report() {
     for item in ["backup-documented", "login-page", "announced"] {
         app.answer_manual(&run.id, item, true, None, Some("QA")).expect("ticked");
     }
-    // The sign-off screen is not in the boundary yet: the roles decide through the engine.
-    let store = pilot_engine::store::RunStore::open(&DataPaths::new(data.path()).store_file())
-        .expect("the same store");
+    // The sign-off screen: each role decides, and the matrix says where it stands.
+    let held = app
+        .record_signoff(
+            &run.id,
+            "qa_lead",
+            "Quinn <q@example.com>",
+            DecisionDto::Hold,
+            "smoke tests still running",
+        )
+        .expect("a hold is recorded");
+    let qa = held.signoff.iter().find(|r| r.id == "qa_lead").expect("the QA role is in the matrix");
+    assert_eq!(qa.state, RoleStateDto::OnHold, "a hold is shown as such");
+    assert!(qa.summary.contains("smoke tests still running"), "with its reason: {}", qa.summary);
     for (role, who) in
         [("tech_lead", "Tom <tom@example.com>"), ("qa_lead", "Quinn <q@example.com>")]
     {
-        pilot_engine::signoff::record_signoff(
-            &store,
-            &SystemClock,
-            &run.id,
-            role,
-            who,
-            pilot_engine::signoff::Decision::Approve,
-            "",
-        )
-        .expect("signed off");
+        app.record_signoff(&run.id, role, who, DecisionDto::Approve, "").expect("signed off");
     }
     let run = app.drive_run(&run.id, None, false, &on_event).expect("to the end");
     assert_eq!(run.status, RunStatusDto::Completed, "the run completes");

@@ -5,6 +5,7 @@ import type { PhaseDto } from "./PhaseDto";
 import type { RepoFactsDto } from "./RepoFactsDto";
 import type { RoleDto } from "./RoleDto";
 import type { RunStatusDto } from "./RunStatusDto";
+import type { SignoffRoleDto } from "./SignoffRoleDto";
 
 /**
  * A whole run.
@@ -21,4 +22,8 @@ verdictReasons: Array<string>,
 /**
  * Manual items a waiting run needs answered.
  */
-waitingOn: Array<string>, startedAt: string, finishedAt: string | null, roles: Array<RoleDto>, successCriteria: Array<string>, phases: Array<PhaseDto>, events: Array<EventDto>, };
+waitingOn: Array<string>, startedAt: string, finishedAt: string | null, roles: Array<RoleDto>, 
+/**
+ * Where each role that must sign off stands (empty for a dry run: no one signs it).
+ */
+signoff: Array<SignoffRoleDto>, successCriteria: Array<string>, phases: Array<PhaseDto>, events: Array<EventDto>, };

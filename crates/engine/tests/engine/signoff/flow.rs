@@ -431,7 +431,9 @@ fn the_production_template_ends_with_four_roles_signed() {
                 "not available on the test machine",
                 "Grace",
             )
-            .unwrap_or_else(|e| panic!("waiving {} ({:?}) failed: {e}", failed.step_id, failed.status));
+            .unwrap_or_else(|e| {
+                panic!("waiving {} ({:?}) failed: {e}", failed.step_id, failed.status)
+            });
         }
         run = f.drive(&id, &answers);
     }
