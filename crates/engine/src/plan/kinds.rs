@@ -262,6 +262,9 @@ impl StepAction {
                 | Self::FileEnvKey(_)
                 | Self::Command(_)
                 | Self::DeployCommand(_)
+                | Self::BackupSqlite(_)
+                | Self::BackupCommand(_)
+                | Self::BackupRecent(_)
         )
     }
 }
