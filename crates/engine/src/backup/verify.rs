@@ -52,7 +52,12 @@ pub(crate) fn verify_file(path: &Path, sync: bool) -> Result<Verified, BackupErr
         let integrity = s.spawn(|| integrity_check(path));
         let counts = row_counts(path).and_then(|tables| {
             if sync {
-                File::open(path).and_then(|f| f.sync_all()).map_err(|e| e.to_string())?;
+                // Opened for writing: Windows flushes only handles that may write.
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| e.to_string())?;
             }
             Ok(tables)
         });
