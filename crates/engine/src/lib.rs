@@ -14,6 +14,7 @@
 //! a step kind: declare its parameters in [`plan::kinds`], write its executor under
 //! `run/executors/`, and route it in `run/executors/mod.rs`.
 
+pub mod backup;
 pub mod clock;
 pub mod demo;
 pub mod paths;

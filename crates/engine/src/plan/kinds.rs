@@ -263,6 +263,9 @@ impl StepAction {
                 | Self::Command(_)
                 | Self::DeployCommand(_)
                 | Self::Signoff(_)
+                | Self::BackupSqlite(_)
+                | Self::BackupCommand(_)
+                | Self::BackupRecent(_)
         )
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the engine, against real things: repositories made with the git
 //! command line, real SQLite files, real processes.
 
+mod backup;
 mod common;
 mod executors;
 mod plan;

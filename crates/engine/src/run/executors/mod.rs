@@ -5,13 +5,15 @@
 //! Layout: `git.rs` (checks answered from the [`RepoFacts`] read when the run started),
 //! `git_files.rs` (VERSION, changelog and release notes, which may name files the facts did not
 //! read), `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets
-//! in env files, never revealed), `command.rs` (programs run without a shell) and `excerpt.rs`
-//! (bounded output reading for commands).
+//! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
+//! (bounded output reading for commands) and `backup.rs` (verified backups, through
+//! [`crate::backup`]).
 //!
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
 //! whose summary says what went wrong and what to do next. To add a kind: write its executor in
 //! the file of its family (or a new one) and route it in [`execute`].
 
+mod backup;
 mod command;
 mod env_file;
 mod excerpt;
@@ -74,6 +76,10 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::FileEnvKey(p) => env_file::env_key(p, ctx),
 
         StepAction::Command(p) | StepAction::DeployCommand(p) => command::run(p, ctx),
+
+        StepAction::BackupSqlite(p) => backup::sqlite(p, ctx),
+        StepAction::BackupCommand(p) => backup::command(p, ctx),
+        StepAction::BackupRecent(p) => backup::recent(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",

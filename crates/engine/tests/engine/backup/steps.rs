@@ -1,0 +1,254 @@
+//! The `backup.*` steps through the executor entry point, as the runner calls them: evidence
+//! the report's Backup section renders, live progress, and failures that say what to do.
+
+use std::fs;
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::Duration;
+use pilot_engine::FixedClock;
+use pilot_engine::backup::sqlite::backup_database;
+use pilot_engine::plan::StepAction;
+use pilot_engine::plan::kinds::{BackupCommandParams, BackupRecentParams, BackupSqliteParams};
+use pilot_engine::run::{StepOutcome, StepStatus};
+
+use super::{at, make_db, names_in, temp_dir};
+use crate::executors::{ready_facts, run_with};
+
+fn run_at(repo: &Path, now: chrono::DateTime<chrono::Utc>, action: StepAction) -> StepOutcome {
+    run_with(repo, &ready_facts(repo), &FixedClock::at(now), &|_| {}, action)
+}
+
+fn fact<'a>(out: &'a StepOutcome, label: &str) -> Option<&'a str> {
+    out.evidence.facts.iter().find(|f| f.label == label).map(|f| f.value.as_str())
+}
+
+#[test]
+fn backup_sqlite_takes_a_verified_backup_with_progress_and_evidence() {
+    let repo = temp_dir();
+    make_db(&repo.path().join("app.db"), "wal", 40);
+    let lines = Mutex::new(Vec::<String>::new());
+    let output = |l: &str| {
+        if let Ok(mut v) = lines.lock() {
+            v.push(l.to_owned());
+        }
+    };
+    let action = StepAction::BackupSqlite(BackupSqliteParams {
+        path: Some("app.db".into()),
+        dest_dir: Some("backups".into()),
+        min_size_bytes: Some(100_000),
+        ..BackupSqliteParams::default()
+    });
+    let out =
+        run_with(repo.path(), &ready_facts(repo.path()), &FixedClock::at(at()), &output, action);
+
+    assert_eq!(out.status, StepStatus::Passed, "the backup passes: {}", out.summary);
+    assert!(
+        out.summary.contains("Verified backup at"),
+        "says where and that it is verified: {}",
+        out.summary
+    );
+    let file = out.evidence.files.first().unwrap_or_else(|| panic!("the backup file is evidence"));
+    assert!(
+        file.path.ends_with("app-1.2.3-20260107T100000Z.sqlite3"),
+        "named by version and time: {}",
+        file.path
+    );
+    let on_disk = fs::metadata(&file.path).map(|m| m.len()).unwrap_or_default();
+    assert_eq!(file.size_bytes, on_disk, "the evidence gives the file's size");
+    assert_eq!(file.sha256.as_ref().map(String::len), Some(64), "and its SHA-256");
+    assert_eq!(fact(&out, "integrity"), Some("ok"), "integrity is a fact");
+    assert_eq!(fact(&out, "rows in messages"), Some("4 000"), "row counts per table are facts");
+    let size = out.evidence.measurements.iter().find(|m| m.metric == "backup size");
+    assert!(
+        size.is_some_and(|m| m.passed && m.target == "≥ 100000 bytes"),
+        "size vs minimum: {size:?}"
+    );
+
+    let lines = lines.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(
+        lines.iter().any(|l| l.starts_with("copied ") && l.ends_with("(100 %)")),
+        "progress lines: {lines:?}"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("verifying")), "verification announced: {lines:?}");
+}
+
+#[test]
+fn backup_sqlite_from_a_container_says_it_is_not_supported_yet() {
+    let repo = temp_dir();
+    let action = StepAction::BackupSqlite(BackupSqliteParams {
+        container: Some("sms".into()),
+        db_path: Some("/data/app.db".into()),
+        dest_dir: Some("backups".into()),
+        ..BackupSqliteParams::default()
+    });
+    let out = run_at(repo.path(), at(), action);
+    assert_eq!(out.status, StepStatus::Failed, "no backup was taken: {}", out.summary);
+    assert!(out.summary.contains("not supported yet"), "says why: {}", out.summary);
+    assert!(out.summary.contains("container sms"), "names the container: {}", out.summary);
+}
+
+#[test]
+fn backup_sqlite_without_a_folder_or_a_source_says_what_to_set() {
+    let repo = temp_dir();
+    let no_dir = run_at(
+        repo.path(),
+        at(),
+        StepAction::BackupSqlite(BackupSqliteParams {
+            path: Some("app.db".into()),
+            ..Default::default()
+        }),
+    );
+    assert_eq!(no_dir.status, StepStatus::Failed, "no folder: {}", no_dir.summary);
+    assert!(no_dir.summary.contains("dest_dir"), "names the parameter: {}", no_dir.summary);
+    let no_source = run_at(
+        repo.path(),
+        at(),
+        StepAction::BackupSqlite(BackupSqliteParams {
+            dest_dir: Some("b".into()),
+            ..Default::default()
+        }),
+    );
+    assert_eq!(no_source.status, StepStatus::Failed, "no source: {}", no_source.summary);
+    assert!(no_source.summary.contains("`path`"), "says what to give: {}", no_source.summary);
+    let missing = run_at(
+        repo.path(),
+        at(),
+        StepAction::BackupSqlite(BackupSqliteParams {
+            path: Some("gone.db".into()),
+            dest_dir: Some("b".into()),
+            ..Default::default()
+        }),
+    );
+    assert_eq!(missing.status, StepStatus::Failed, "missing db: {}", missing.summary);
+    assert!(missing.summary.contains("gone.db does not exist"), "names it: {}", missing.summary);
+    assert!(names_in(&repo.path().join("b")).is_empty(), "nothing written");
+}
+
+fn recent(dir: &str, hours: f64) -> StepAction {
+    StepAction::BackupRecent(BackupRecentParams { dir: Some(dir.into()), max_age_hours: hours })
+}
+
+#[test]
+fn backup_recent_reads_the_manifests_for_age() {
+    let repo = temp_dir();
+    let db = repo.path().join("app.db");
+    make_db(&db, "wal", 3);
+    let dest = repo.path().join("backups");
+    let old = at() - Duration::hours(30);
+    backup_database(&db, &dest, "1.2.2", old, None, &|_| {})
+        .unwrap_or_else(|e| panic!("old backup: {e}"));
+
+    let stale = run_at(repo.path(), at(), recent("backups", 24.0));
+    assert_eq!(stale.status, StepStatus::Failed, "30 h is older than 24 h: {}", stale.summary);
+    let age = stale.evidence.measurements.first().map(|m| (m.value, m.passed));
+    assert_eq!(age, Some((30.0, false)), "the age is measured against the limit");
+
+    let newer = at() - Duration::hours(2);
+    backup_database(&db, &dest, "1.2.3", newer, None, &|_| {})
+        .unwrap_or_else(|e| panic!("new backup: {e}"));
+    let fresh = run_at(repo.path(), at(), recent("backups", 24.0));
+    assert_eq!(fresh.status, StepStatus::Passed, "a 2 h old backup is recent: {}", fresh.summary);
+    assert_eq!(fact(&fresh, "version"), Some("1.2.3"), "the newest backup is the one judged");
+    assert_eq!(fact(&fresh, "verified backups"), Some("2"), "both are counted");
+    assert!(
+        fresh.evidence.files.first().is_some_and(|f| f.sha256.is_some()),
+        "the file is evidence"
+    );
+}
+
+#[test]
+fn backup_recent_ignores_corrupt_and_orphaned_manifests_and_a_missing_folder_fails() {
+    let repo = temp_dir();
+    let missing = run_at(repo.path(), at(), recent("backups", 1.0));
+    assert_eq!(missing.status, StepStatus::Failed, "no folder: {}", missing.summary);
+    assert!(missing.summary.contains("no backups folder"), "says so: {}", missing.summary);
+
+    let dest = repo.path().join("backups");
+    fs::create_dir(&dest).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    let empty = run_at(repo.path(), at(), recent("backups", 1.0));
+    assert!(empty.summary.starts_with("No verified backup in"), "empty folder: {}", empty.summary);
+
+    let db = repo.path().join("app.db");
+    make_db(&db, "wal", 3);
+    let record = backup_database(&db, &dest, "1.2.3", at(), None, &|_| {})
+        .unwrap_or_else(|e| panic!("backup: {e}"));
+    fs::remove_file(&record.path).unwrap_or_else(|e| panic!("remove: {e}"));
+    fs::write(dest.join("garbage.sqlite3.json"), "{ not json")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    let out = run_at(repo.path(), at(), recent("backups", 1.0));
+    assert_eq!(out.status, StepStatus::Failed, "no usable backup: {}", out.summary);
+    assert!(out.summary.contains("2 manifests ignored"), "says some were ignored: {}", out.summary);
+    let orphan = fact(&out, "ignored app-1.2.3-20260107T100000Z.sqlite3.json");
+    assert!(orphan.is_some_and(|r| r.contains("missing")), "the orphan's reason: {orphan:?}");
+    assert!(fact(&out, "ignored garbage.sqlite3.json").is_some(), "the corrupt one is named");
+}
+
+#[cfg(unix)]
+#[test]
+fn backup_command_runs_the_program_and_checks_its_output_file() {
+    let repo = temp_dir();
+    make_db(&repo.path().join("app.db"), "delete", 5);
+    let action = |output: &str, min: Option<u64>| {
+        StepAction::BackupCommand(BackupCommandParams {
+            program: "cp".into(),
+            args: vec!["app.db".into(), "copy.db".into()],
+            output: output.into(),
+            min_size_bytes: min,
+            timeout_secs: Some(30),
+        })
+    };
+    let out = run_at(repo.path(), at(), action("copy.db", Some(10_000)));
+    assert_eq!(out.status, StepStatus::Passed, "cp wrote the file: {}", out.summary);
+    let file = out.evidence.files.first().unwrap_or_else(|| panic!("the output file is evidence"));
+    let copy = fs::read(repo.path().join("copy.db")).unwrap_or_default();
+    let expected = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&copy));
+    assert_eq!(file.sha256.as_deref(), Some(expected.as_str()), "the SHA-256 is the file's");
+    assert!(out.evidence.command.is_some(), "the program run is evidence too");
+
+    let missing = run_at(repo.path(), at(), action("elsewhere.db", None));
+    assert_eq!(missing.status, StepStatus::Failed, "no output file: {}", missing.summary);
+    assert!(missing.summary.contains("wrote no file elsewhere.db"), "says so: {}", missing.summary);
+
+    let small = run_at(repo.path(), at(), action("copy.db", Some(1_000_000_000)));
+    assert_eq!(small.status, StepStatus::Failed, "too small: {}", small.summary);
+    assert!(small.summary.contains("need ≥ 1000000000"), "gives the minimum: {}", small.summary);
+
+    let failing = StepAction::BackupCommand(BackupCommandParams {
+        program: "cp".into(),
+        args: vec!["no-such.db".into(), "x.db".into()],
+        output: "x.db".into(),
+        min_size_bytes: None,
+        timeout_secs: Some(30),
+    });
+    let failed = run_at(repo.path(), at(), failing);
+    assert_eq!(failed.status, StepStatus::Failed, "cp failed: {}", failed.summary);
+    assert!(failed.summary.ends_with("No backup was taken."), "says so: {}", failed.summary);
+}
+
+#[cfg(unix)]
+#[test]
+fn backup_command_refuses_an_output_file_it_did_not_write() {
+    let repo = temp_dir();
+    let old = repo.path().join("old.db");
+    fs::write(&old, "yesterday's backup").unwrap_or_else(|e| panic!("write: {e}"));
+    let yesterday = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+    fs::File::options()
+        .write(true)
+        .open(&old)
+        .and_then(|f| f.set_modified(yesterday))
+        .unwrap_or_else(|e| panic!("age the file: {e}"));
+    let out = run_at(
+        repo.path(),
+        at(),
+        StepAction::BackupCommand(BackupCommandParams {
+            program: "true".into(),
+            args: vec![],
+            output: "old.db".into(),
+            min_size_bytes: None,
+            timeout_secs: Some(30),
+        }),
+    );
+    assert_eq!(out.status, StepStatus::Failed, "a stale file is no backup: {}", out.summary);
+    assert!(out.summary.contains("not written by this run"), "says why: {}", out.summary);
+}
