@@ -110,10 +110,15 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
     ]);
     let value = json(&out);
     assert_eq!(value["status"], "completed", "answered, the run completes: {}", text(&out.stderr));
-    // Backup steps have no executor yet: the verdict says no-go rather than pretending they
-    // happened.
-    assert_eq!(value["outcome"], "no-go", "steps that were not performed keep it from go");
-    assert_eq!(out.status.code(), Some(1), "no-go exits 1");
+    // Every blocking step passed or was waived with a reason, and both roles signed off.
+    assert_eq!(value["outcome"], "go", "the demo release may go: {}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "done and go exits 0");
+    let backups: Vec<_> = std::fs::read_dir(sandbox.data.path().join("backups"))
+        .expect("the data folder's backups/ was made")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite3"))
+        .collect();
+    assert_eq!(backups.len(), 1, "one verified backup of the demo database was written");
     assert_eq!(
         git(&repo, &["tag", "-l", "v1.15.2"]).trim(),
         "v1.15.2",

@@ -135,8 +135,18 @@ fn the_demo_walks_from_project_to_report() {
     }
     let run = app.drive_run(&run.id, None, false, &on_event).expect("to the end");
     assert_eq!(run.status, RunStatusDto::Completed, "the run completes");
-    assert_eq!(run.outcome, OutcomeDto::NoGo, "the backup is not performed by this version");
-    assert!(!run.verdict_reasons.is_empty(), "the verdict says why");
+    assert_eq!(
+        run.outcome,
+        OutcomeDto::Go,
+        "checks passed or waived, backup verified, both roles approved"
+    );
+    assert!(run.verdict_reasons.is_empty(), "a go needs no reasons: {:?}", run.verdict_reasons);
+    let rollback = app.rollback_readiness(&run.id).expect("readiness");
+    assert!(
+        rollback.ready,
+        "with the verified backup the rollback is ready: {:?}",
+        rollback.checks
+    );
 
     let out = data.path().join("report.md");
     let saved = app.save_report(&run.id, out.to_str().expect("utf-8")).expect("saved");

@@ -65,6 +65,8 @@ struct Driver<'a> {
     records: Vec<StepRecord>,
     /// Masks secret values before anything is stored or reported.
     redactor: Redactor,
+    /// The data folder's `backups/` (beside the run store), the default backups folder.
+    backups_dir: std::path::PathBuf,
     position: HashMap<&'a str, usize>,
 }
 
@@ -85,7 +87,18 @@ impl<'a> Driver<'a> {
     ) -> Self {
         let position = run.steps.iter().enumerate().map(|(i, s)| (s.step_id.as_str(), i)).collect();
         let redactor = Redactor::for_plan(&run.header.plan);
-        Self { store, clock, sink, run, answers, records: run.steps.clone(), position, redactor }
+        let backups_dir = store.data_dir().join("backups");
+        Self {
+            store,
+            clock,
+            sink,
+            run,
+            answers,
+            records: run.steps.clone(),
+            position,
+            redactor,
+            backups_dir,
+        }
     }
 
     fn run_id(&self) -> &str {
@@ -331,6 +344,7 @@ impl<'a> Driver<'a> {
                 version: &self.run.header.version,
                 clock: self.clock,
                 output: &output,
+                backups_dir: &self.backups_dir,
             };
             execute(step, &ctx)
         };

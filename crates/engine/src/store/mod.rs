@@ -57,6 +57,11 @@ impl RunStore {
         &self.path
     }
 
+    /// The data folder holding the store (and, beside it, `locks/` and `backups/`).
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or_else(|| Path::new("."))
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A poisoned mutex means a thread panicked while holding it; SQLite rolled back any
         // open transaction, so the connection itself is still consistent.

@@ -134,7 +134,7 @@ impl RunStore {
     /// Take the driver lock for a run (see [`RunLock`]). The run must exist.
     pub fn lock_run(&self, run_id: &str, now: DateTime<Utc>) -> Result<RunLock, StoreError> {
         self.run_exists(run_id)?;
-        let locks = self.path().parent().map(|d| d.join("locks")).unwrap_or_else(|| "locks".into());
+        let locks = self.data_dir().join("locks");
         RunLock::acquire(&locks, run_id, now)
     }
 

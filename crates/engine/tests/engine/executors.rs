@@ -122,7 +122,15 @@ pub(crate) fn run_with(
     output: &(dyn Fn(&str) + Sync),
     action: StepAction,
 ) -> StepOutcome {
-    let ctx = StepContext { repo_path: repo, facts, version: VERSION, clock, output };
+    let backups = repo.join("backups");
+    let ctx = StepContext {
+        repo_path: repo,
+        facts,
+        version: VERSION,
+        clock,
+        output,
+        backups_dir: &backups,
+    };
     execute(&step(action), &ctx)
 }
 

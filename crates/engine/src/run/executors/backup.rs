@@ -304,10 +304,9 @@ fn backups_dir(given: Option<&str>, ctx: &StepContext<'_>) -> Option<PathBuf> {
     }
 }
 
-/// The data folder's `backups/`. The step context does not carry the data folder yet (see
-/// the module's note in the hand-over): until it does, a plan must name its folder.
-fn default_backups_dir(_ctx: &StepContext<'_>) -> Option<PathBuf> {
-    None
+/// The data folder's `backups/`, beside the run store.
+fn default_backups_dir(ctx: &StepContext<'_>) -> Option<PathBuf> {
+    Some(ctx.backups_dir.to_path_buf())
 }
 
 fn no_folder(param: &str) -> StepOutcome {

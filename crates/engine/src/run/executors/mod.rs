@@ -40,6 +40,8 @@ pub struct StepContext<'a> {
     pub clock: &'a dyn Clock,
     /// Called with each line of live output (commands); may be a no-op.
     pub output: &'a (dyn Fn(&str) + Sync),
+    /// Where backups go when a step names no folder: the data folder's `backups/`.
+    pub backups_dir: &'a Path,
 }
 
 impl std::fmt::Debug for StepContext<'_> {
