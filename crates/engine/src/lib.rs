@@ -22,6 +22,7 @@ pub mod repo;
 pub mod report;
 pub mod run;
 pub mod store;
+pub mod validate;
 pub mod write;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -262,7 +262,11 @@ impl StepAction {
                 | Self::FileEnvKey(_)
                 | Self::Command(_)
                 | Self::DeployCommand(_)
-        )
+                | Self::HttpCheck(_)
+                | Self::HttpLatency(_)
+                | Self::HttpRateLimit(_)
+                | Self::TestReport(_)
+        ) || matches!(self, Self::LogScan(p) if p.container.is_none())
     }
 }
 

@@ -9,3 +9,4 @@ mod report;
 mod run;
 mod store;
 mod templates;
+mod validate;

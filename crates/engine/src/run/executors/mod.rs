@@ -5,8 +5,9 @@
 //! Layout: `git.rs` (checks answered from the [`RepoFacts`] read when the run started),
 //! `git_files.rs` (VERSION, changelog and release notes, which may name files the facts did not
 //! read), `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets
-//! in env files, never revealed), `command.rs` (programs run without a shell) and `excerpt.rs`
-//! (bounded output reading for commands).
+//! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
+//! (bounded output reading for commands), `http.rs` (requests, latency, rate limits),
+//! `log_scan.rs` (log patterns) and `test_report.rs` (JUnit and Playwright reports).
 //!
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
 //! whose summary says what went wrong and what to do next. To add a kind: write its executor in
@@ -18,7 +19,10 @@ mod excerpt;
 mod file;
 mod git;
 mod git_files;
+mod http;
+mod log_scan;
 mod system;
+mod test_report;
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +78,12 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::FileEnvKey(p) => env_file::env_key(p, ctx),
 
         StepAction::Command(p) | StepAction::DeployCommand(p) => command::run(p, ctx),
+
+        StepAction::HttpCheck(p) => http::check(p, ctx),
+        StepAction::HttpLatency(p) => http::latency(p, ctx),
+        StepAction::HttpRateLimit(p) => http::rate_limit(p, ctx),
+        StepAction::LogScan(p) => log_scan::scan(p, ctx),
+        StepAction::TestReport(p) => test_report::import(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",
