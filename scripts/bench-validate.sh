@@ -103,6 +103,10 @@ out = ["| | p50 | p95 | wall time |", "|---|---|---|---|"]
 out.append(f"| oha | {op50:.3f} ms | {op95:.3f} ms | {owall:.0f} ms |")
 out.append(f"| probe | {pp50:.3f} ms | {pp95:.3f} ms | {pwall:.0f} ms |")
 out.append(f"| probe vs oha | {100*(pp50-op50)/op50:+.1f}% | {100*(pp95-op95)/op95:+.1f}% | {pwall/owall:.2f}× |")
+ok = lambda b: "met" if b else "NOT met"
+out.append("")
+out.append(f"Targets: p50 within 10% {ok(abs(pp50-op50) <= 0.1*op50)}; p95 within 10% {ok(abs(pp95-op95) <= 0.1*op95)}; "
+           f"wall time ≤ 1.2× {ok(pwall <= 1.2*owall)}.")
 print("\n".join(out))
 ')
 
