@@ -25,6 +25,7 @@ pub mod run;
 pub mod signature;
 pub mod signoff;
 pub mod store;
+pub mod validate;
 pub mod write;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -266,7 +266,11 @@ impl StepAction {
                 | Self::BackupSqlite(_)
                 | Self::BackupCommand(_)
                 | Self::BackupRecent(_)
-        )
+                | Self::HttpCheck(_)
+                | Self::HttpLatency(_)
+                | Self::HttpRateLimit(_)
+                | Self::TestReport(_)
+        ) || matches!(self, Self::LogScan(p) if p.container.is_none())
     }
 }
 

@@ -345,6 +345,7 @@ impl<'a> Driver<'a> {
                 clock: self.clock,
                 output: &output,
                 backups_dir: &self.backups_dir,
+                run_started_at: self.run.header.started_at,
             };
             execute(step, &ctx)
         };

@@ -8,10 +8,30 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+
+/// How long to wait for a lock before saying who holds it. A real second driver holds it for
+/// the whole run; a brief hold comes from `fork`: a child process shares the parent's open file
+/// descriptions (and so its `flock`) between `fork` and `exec`, even for close-on-exec files, so
+/// a lock released while another thread starts a program can look held for a few milliseconds.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// Try to take the lock, retrying for up to `grace`.
+fn try_lock_for(file: &File, grace: Duration) -> Result<(), TryLockError> {
+    let deadline = Instant::now() + grace;
+    loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
 
 /// Held while a run is being driven; released on drop (or when the process dies).
 #[derive(Debug)]
@@ -34,7 +54,7 @@ impl RunLock {
             .truncate(false)
             .open(&path)
             .map_err(lock_err)?;
-        match file.try_lock() {
+        match try_lock_for(&file, GRACE) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let mut holder = String::new();

@@ -130,6 +130,8 @@ pub(crate) fn run_with(
         clock,
         output,
         backups_dir: &backups,
+        // Log scans in these tests look at the whole file.
+        run_started_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
     };
     execute(&step(action), &ctx)
 }

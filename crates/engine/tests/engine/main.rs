@@ -11,3 +11,4 @@ mod run;
 mod signoff;
 mod store;
 mod templates;
+mod validate;

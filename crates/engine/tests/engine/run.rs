@@ -237,9 +237,11 @@ title = "P"
 
 [[phase.step]]
 id = "health"
-title = "Health endpoint answers"
-kind = "http.check"
-url = "http://127.0.0.1:9/health"
+title = "Health endpoint holds for a while"
+kind = "soak"
+checks = []
+interval_secs = 1
+duration_secs = 1
 
 [[phase.step]]
 id = "gate"
@@ -251,7 +253,7 @@ requires = ["health"]
     );
     let run = fx.drive(&id, &Answers::default());
     let health = run.step("health").expect("record");
-    assert_eq!(health.status, StepStatus::Skipped, "an http step has no executor yet");
+    assert_eq!(health.status, StepStatus::Skipped, "a soak step has no executor yet");
     assert!(health.summary.contains("not supported yet"), "the skip says why: {}", health.summary);
     assert_eq!(status_of(&run, "gate"), StepStatus::Warned, "the gate opens with a warning");
     assert_eq!(run.status, RunStatus::Completed, "the run still goes through");

@@ -25,9 +25,7 @@ const MTIME_SLACK: Duration = Duration::from_secs(2);
 
 /// `backup.sqlite`: take and verify the backup, with progress on the step's live output.
 pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutcome {
-    let Some(dest_dir) = backups_dir(p.dest_dir.as_deref(), ctx) else {
-        return no_folder("dest_dir");
-    };
+    let dest_dir = backups_dir(p.dest_dir.as_deref(), ctx);
     let (source, shown_source) = match (&p.path, &p.container, &p.volume) {
         (Some(path), None, None) => (resolve(ctx.repo_path, path), path.clone()),
         (None, Some(_), _) | (None, _, Some(_)) => match database_from_docker(p) {
@@ -212,9 +210,7 @@ pub(super) fn command(p: &BackupCommandParams, ctx: &StepContext<'_>) -> StepOut
 
 /// `backup.recent`: the newest verified backup in the folder is young enough.
 pub(super) fn recent(p: &BackupRecentParams, ctx: &StepContext<'_>) -> StepOutcome {
-    let Some(dir) = backups_dir(p.dir.as_deref(), ctx) else {
-        return no_folder("dir");
-    };
+    let dir = backups_dir(p.dir.as_deref(), ctx);
     let shown = dir.display().to_string();
     if !dir.is_dir() {
         return StepOutcome::failed(
@@ -296,27 +292,13 @@ fn record_file(record: &BackupRecord) -> FileEvidence {
     }
 }
 
-/// The plan's folder, or the data folder's `backups/` when the plan names none.
-fn backups_dir(given: Option<&str>, ctx: &StepContext<'_>) -> Option<PathBuf> {
+/// The plan's folder (relative to the repository), or the data folder's `backups/` beside the
+/// run store when the plan names none.
+fn backups_dir(given: Option<&str>, ctx: &StepContext<'_>) -> PathBuf {
     match given {
-        Some(dir) => Some(resolve(ctx.repo_path, dir)),
-        None => default_backups_dir(ctx),
+        Some(dir) => resolve(ctx.repo_path, dir),
+        None => ctx.backups_dir.to_path_buf(),
     }
-}
-
-/// The data folder's `backups/`, beside the run store.
-fn default_backups_dir(ctx: &StepContext<'_>) -> Option<PathBuf> {
-    Some(ctx.backups_dir.to_path_buf())
-}
-
-fn no_folder(param: &str) -> StepOutcome {
-    StepOutcome::failed(
-        format!(
-            "The step names no backups folder and this build cannot default to the data \
-             folder's backups/: set `{param}` in the plan (e.g. \"backups\"), then re-run the step."
-        ),
-        Evidence::default(),
-    )
 }
 
 /// A database inside a container or volume, copied out to the host for the backup. Returns the

@@ -6,8 +6,9 @@
 //! `git_files.rs` (VERSION, changelog and release notes, which may name files the facts did not
 //! read), `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets
 //! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
-//! (bounded output reading for commands) and `backup.rs` (verified backups, through
-//! [`crate::backup`]).
+//! (bounded output reading for commands), `backup.rs` (verified backups, through
+//! [`crate::backup`]), `http.rs` (requests, latency, rate limits), `log_scan.rs` (log
+//! patterns) and `test_report.rs` (JUnit and Playwright reports).
 //!
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
 //! whose summary says what went wrong and what to do next. To add a kind: write its executor in
@@ -20,7 +21,10 @@ mod excerpt;
 mod file;
 mod git;
 mod git_files;
+mod http;
+mod log_scan;
 mod system;
+mod test_report;
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +46,8 @@ pub struct StepContext<'a> {
     pub output: &'a (dyn Fn(&str) + Sync),
     /// Where backups go when a step names no folder: the data folder's `backups/`.
     pub backups_dir: &'a Path,
+    /// When the run started: log scans look only at lines written since.
+    pub run_started_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl std::fmt::Debug for StepContext<'_> {
@@ -82,6 +88,11 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::BackupSqlite(p) => backup::sqlite(p, ctx),
         StepAction::BackupCommand(p) => backup::command(p, ctx),
         StepAction::BackupRecent(p) => backup::recent(p, ctx),
+        StepAction::HttpCheck(p) => http::check(p, ctx),
+        StepAction::HttpLatency(p) => http::latency(p, ctx),
+        StepAction::HttpRateLimit(p) => http::rate_limit(p, ctx),
+        StepAction::LogScan(p) => log_scan::scan(p, ctx),
+        StepAction::TestReport(p) => test_report::import(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",
