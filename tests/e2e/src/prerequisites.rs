@@ -31,6 +31,9 @@ pub fn tools() -> Result<Tools, String> {
     if cfg!(target_os = "linux") && !display_set && locate::in_path("Xvfb").is_none() {
         missing.push("an X display or Xvfb (apt-get install xvfb)");
     }
+    if cfg!(target_os = "linux") && locate::in_path("import").is_none() {
+        missing.push("ImageMagick's import, for screenshots (apt-get install imagemagick)");
+    }
     match tauri_driver {
         Some(tauri_driver) if missing.is_empty() => Ok(Tools { tauri_driver }),
         _ => Err(format!("missing: {}", missing.join(", "))),

@@ -6,6 +6,7 @@
 //! helpers wait for the expected outcome (a screen, a status) and then for the app to be idle.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -13,22 +14,33 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
-use crate::{E2eError, TauriDriver, locate};
+use crate::{Display, E2eError, TauriDriver, locate};
+
+/// The longest one poll of the page may take (a live page answers in milliseconds).
+const POLL_LIMIT: Duration = Duration::from_secs(15);
 
 /// The selector of an idle app.
 pub const IDLE: &str = r#"main[data-busy="false"]"#;
 
 /// A numbered folder of screenshots: `NN-name.png`, in the order they were taken.
+///
+/// Under X the picture is the X screen, taken with ImageMagick's `import`: the WebDriver
+/// screenshot command of WebKitWebDriver (WebKitGTK 2.50) never answered for a Tauri window
+/// under Xvfb on our machines, and a hung command stalls the session. A private Xvfb holds only
+/// the app's window, so the picture is what a person would see. Without X (Windows, macOS) the
+/// WebDriver command is used, with a time limit.
 #[derive(Debug)]
 pub struct Screenshots {
     dir: PathBuf,
     next: u32,
+    /// The X display to capture, if any.
+    x_display: Option<String>,
 }
 
 impl Screenshots {
     /// A new folder `target/e2e-screenshots/<timestamp>-<label>` in the workspace (or under
     /// `$E2E_SCREENSHOTS_DIR`), printed so a person can look at the pictures.
-    pub fn create(label: &str) -> Result<Self, E2eError> {
+    pub fn create(label: &str, display: &Display) -> Result<Self, E2eError> {
         let base = std::env::var_os("E2E_SCREENSHOTS_DIR")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
@@ -38,24 +50,61 @@ impl Screenshots {
         std::fs::create_dir_all(&dir)
             .map_err(E2eError::io(format!("creating {}", dir.display())))?;
         println!("e2e: screenshots of `{label}` go to {}", dir.display());
-        Ok(Self { dir, next: 1 })
+        let x_display = (!display.name().is_empty()).then(|| display.name().to_string());
+        Ok(Self { dir, next: 1, x_display })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Save what the webview shows now as `NN-name.png`.
+    /// Save what the window shows now as `NN-name.png`.
     pub async fn take(&mut self, client: &Client, name: &str) -> Result<PathBuf, E2eError> {
-        let png = client
-            .screenshot()
-            .await
-            .map_err(E2eError::command(format!("taking screenshot {name}")))?;
         let path = self.dir.join(format!("{:02}-{name}.png", self.next));
         self.next += 1;
-        std::fs::write(&path, png).map_err(E2eError::io(format!("writing {}", path.display())))?;
+        match &self.x_display {
+            Some(display) => {
+                // Let the last DOM change reach the screen (a frame or two).
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                capture_x_screen(display, &path)?;
+            }
+            None => {
+                let shot = tokio::time::timeout(SCREENSHOT_LIMIT, client.screenshot())
+                    .await
+                    .map_err(|_| E2eError::Timeout {
+                        what: format!("screenshot {name}"),
+                        secs: SCREENSHOT_LIMIT.as_secs(),
+                    })?
+                    .map_err(E2eError::command(format!("taking screenshot {name}")))?;
+                std::fs::write(&path, shot)
+                    .map_err(E2eError::io(format!("writing {}", path.display())))?;
+            }
+        }
         println!("e2e: screenshot {}", path.display());
         Ok(path)
+    }
+}
+
+/// The WebDriver screenshot's time limit on a user's display.
+const SCREENSHOT_LIMIT: Duration = Duration::from_secs(10);
+
+/// `import -window root` of an X display into a PNG.
+fn capture_x_screen(display: &str, path: &Path) -> Result<(), E2eError> {
+    let out = Command::new("import")
+        .args(["-display", display, "-window", "root"])
+        .arg(path)
+        .output()
+        .map_err(|source| E2eError::Spawn {
+            program: "import (apt-get install imagemagick)".into(),
+            source,
+        })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(E2eError::Io {
+            what: format!("capturing display {display}"),
+            source: std::io::Error::other(String::from_utf8_lossy(&out.stderr).into_owned()),
+        })
     }
 }
 
@@ -106,8 +155,10 @@ impl AppSession {
     ) -> Result<(), E2eError> {
         let started = Instant::now();
         loop {
-            // A page that is reloading answers with an error for a moment: keep polling.
-            if let Ok(Value::Bool(true)) = self.client.execute(script, vec![]).await {
+            // A page that is reloading answers with an error for a moment: keep polling. Each
+            // poll has its own limit, so an app that died cannot hang the test.
+            let poll = self.client.execute(script, vec![]);
+            if let Ok(Ok(Value::Bool(true))) = tokio::time::timeout(POLL_LIMIT, poll).await {
                 return Ok(());
             }
             if started.elapsed() > timeout {

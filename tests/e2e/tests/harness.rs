@@ -14,7 +14,7 @@ async fn empty_window_session_screenshot_and_clean_stop() {
         Err(reason) => return prerequisites::skip("harness", &reason),
     };
     let app = locate::empty_window().expect("the empty window builds with cargo");
-    let display = Display::ensure().expect("an X display is available or Xvfb starts");
+    let display = Display::for_tests().expect("an X display is available or Xvfb starts");
     let logs = tempfile::tempdir().expect("a temp folder for the driver log");
     let log = logs.path().join("tauri-driver.log");
     let driver = TauriDriver::start(&tools.tauri_driver, &display, &[], &log)
@@ -23,7 +23,8 @@ async fn empty_window_session_screenshot_and_clean_stop() {
 
     let session =
         AppSession::launch(&driver, &app, &[]).await.expect("a session launches the empty window");
-    let mut shots = Screenshots::create("harness").expect("the screenshot folder is created");
+    let mut shots =
+        Screenshots::create("harness", &display).expect("the screenshot folder is created");
     session
         .wait_until(
             "the page to load",

@@ -75,7 +75,7 @@ async fn demo_release_from_project_to_saved_report() {
     );
     let secret = secret_key(&demo.join(".env"));
 
-    let display = Display::ensure().expect("an X display is available or Xvfb starts");
+    let display = Display::for_tests().expect("an X display is available or Xvfb starts");
     let log = temp.path().join("tauri-driver.log");
     let mut env: Vec<(&str, &str)> = GIT_ENV.to_vec();
     let (data_s, report_s) = (data.display().to_string(), report.display().to_string());
@@ -86,7 +86,8 @@ async fn demo_release_from_project_to_saved_report() {
     let args = vec!["--repo".to_string(), demo.display().to_string()];
     let session =
         AppSession::launch(&driver, &app, &args).await.expect("a session launches release-pilot");
-    let mut shots = Screenshots::create("walkthrough").expect("the screenshot folder is created");
+    let mut shots =
+        Screenshots::create("walkthrough", &display).expect("the screenshot folder is created");
 
     let walked = walk(&session, &mut shots, &report).await;
     if let Err(e) = &walked {
@@ -341,18 +342,13 @@ async fn next(s: &AppSession, screen: &str, shots: &mut Screenshots, shot: &str)
     Ok(())
 }
 
-fn fill_if_empty<'a>(
-    s: &'a AppSession,
-    css: &'a str,
-    text: &'a str,
-) -> impl std::future::Future<Output = Walk> + 'a {
-    async move {
-        let field = s.wait_for(css, SHORT).await?;
-        if field.prop("value").await?.unwrap_or_default().trim().is_empty() {
-            s.type_into(css, text, SHORT).await?;
-        }
-        Ok(())
+/// Type `text` into a field the app left empty (the version is usually filled from VERSION).
+async fn fill_if_empty(s: &AppSession, css: &str, text: &str) -> Walk {
+    let field = s.wait_for(css, SHORT).await?;
+    if field.prop("value").await?.unwrap_or_default().trim().is_empty() {
+        s.type_into(css, text, SHORT).await?;
     }
+    Ok(())
 }
 
 /// The demo's secret, read from its env file: the report must never contain it.

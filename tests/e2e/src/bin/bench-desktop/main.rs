@@ -68,7 +68,7 @@ async fn main() {
 async fn run() -> Result<()> {
     let o = options()?;
     let tools = prerequisites::tools()?;
-    let display = Display::ensure()?;
+    let display = Display::for_tests()?;
     let work = tempfile::tempdir()?;
     let data = work.path().join("data");
     let data_s = data.display().to_string();
