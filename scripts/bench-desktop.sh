@@ -6,7 +6,7 @@
 #
 # Usage: scripts/bench-desktop.sh            (RUNS=5 starts per app by default)
 # The measuring itself is tests/e2e/src/bin/bench-desktop (it explains the methods); it drives
-# the apps through tauri-driver under Xvfb (a private one when there is no display).
+# the apps through tauri-driver on a private Xvfb, so the figures do not depend on a desktop.
 # When Release Pilot cannot be built yet, the empty window is measured alone, and the section
 # says so.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
@@ -35,7 +35,6 @@ else
   APP_NOTE="Release Pilot (src-tauri/, ui/) is not in this checkout yet: only the empty window was measured."
 fi
 
-ensure_xvfb_display
 log "Building the benchmark runner"
 cargo build --locked -q -p pilot-e2e --bin bench-desktop
 section="$(mktemp)"
