@@ -234,11 +234,11 @@ async fn deploy(s: &AppSession, shots: &mut Screenshots) -> Walk {
             check(package == "passed", format!("the package is built (status {package})"))?;
             break;
         }
-        if s.exists(r#"button[data-action="confirm-action"]"#).await? {
+        if s.exists(CONFIRM).await? {
             if confirmed == 0 {
                 shots.take(&s.client, "deploy-confirm-action").await?;
             }
-            s.click(r#"button[data-action="confirm-action"]"#, SHORT).await?;
+            s.click(CONFIRM, SHORT).await?;
             confirmed += 1;
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
@@ -277,15 +277,8 @@ async fn signoff(s: &AppSession, shots: &mut Screenshots) -> Walk {
         tick(s, "announced").await?;
     }
     shots.take(&s.client, "signoff").await?;
-    // "Finish" may be its own action or the screen's Next.
-    let finish = if s.exists(r#"button[data-action="finish"]"#).await? {
-        r#"button[data-action="finish"]"#
-    } else {
-        r#"button[data-action="next"]"#
-    };
-    s.click(finish, STEP).await?;
-    s.wait_screen("report", Duration::from_secs(60)).await?;
-    Ok(())
+    // Finishing the run is the screen's main action; Next then leads to the report.
+    next(s, "report", shots, "signoff-finished").await
 }
 
 async fn report_screen(s: &AppSession, shots: &mut Screenshots, report: &Path) -> Walk {
@@ -319,21 +312,44 @@ async fn history_and_rollback(s: &AppSession, shots: &mut Screenshots) -> Walk {
     Ok(())
 }
 
-/// Tick a manual item and wait until the engine recorded it.
+/// Tick a manual item (confirming the answer when the app asks) and wait until the engine
+/// recorded it.
 async fn tick(s: &AppSession, step: &str) -> Walk {
     s.click(&format!(r#"input[type="checkbox"][data-manual="{step}"]"#), SHORT).await?;
-    s.wait_step(step, &["passed"], SHORT).await?;
+    let started = std::time::Instant::now();
+    while s.step_status(step).await? != "passed" {
+        if s.exists(CONFIRM).await? {
+            s.click(CONFIRM, SHORT).await?;
+        }
+        if started.elapsed() > SHORT {
+            return Err(format!("the manual item {step} was not recorded as done").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     s.wait_idle(SHORT).await?;
     Ok(())
 }
 
+/// The confirm button of the app's dialogs (actions, answers, finishing the run).
+const CONFIRM: &str = r#"button[data-action="confirm-action"]"#;
+
 /// Move on to `screen`. When Next is still disabled after the answers, the run must first
-/// continue (the gate of the phase looks at the answers when the run is driven again).
+/// continue (the phase's gate looks at the answers when the run is driven again; on the
+/// sign-off screen this finishes the run), confirming what the app asks about.
 async fn next(s: &AppSession, screen: &str, shots: &mut Screenshots, shot: &str) -> Walk {
     let enabled = r#"const b = document.querySelector('button[data-action="next"]'); return b !== null && !b.disabled"#;
     if s.wait_until("Next to be enabled", enabled, Duration::from_secs(3)).await.is_err() {
         s.click(r#"button[data-action="run-stage"]"#, SHORT).await?;
-        s.wait_until("Next to be enabled after continuing the run", enabled, STEP).await?;
+        let started = std::time::Instant::now();
+        while s.eval(enabled, vec![]).await? != serde_json::Value::Bool(true) {
+            if s.exists(CONFIRM).await? {
+                s.click(CONFIRM, SHORT).await?;
+            }
+            if started.elapsed() > STEP {
+                return Err(format!("Next did not become enabled on the way to {screen}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
     s.wait_idle(STEP).await?;
     shots.take(&s.client, shot).await?;
