@@ -61,6 +61,23 @@ fn a_demo_run_is_driven_to_the_end_with_progress_on_the_channel() {
         assert_eq!(step_status(&run, item), "passed", "ticking {item} passes it");
     }
 
+    for (role, name) in [
+        ("tech_lead", "Grace Hopper <grace@example.com>"),
+        ("qa_lead", "Alan Turing <alan@example.com>"),
+    ] {
+        let run = app
+            .invoke(
+                "record_signoff",
+                json!({ "runId": run_id, "role": role, "name": name, "decision": "approve", "comment": "" }),
+            )
+            .expect("record_signoff works");
+        let state = run["signoff"]
+            .as_array()
+            .and_then(|roles| roles.iter().find(|r| r["id"] == role))
+            .map(|r| r["state"].clone());
+        assert_eq!(state, Some(json!("approved")), "{role} is approved in the sign-off matrix");
+    }
+
     let run = app
         .invoke(
             "drive_run",
