@@ -216,6 +216,11 @@ async fn checks(s: &AppSession, shots: &mut Screenshots) -> Walk {
 async fn backup(s: &AppSession, shots: &mut Screenshots) -> Walk {
     shots.take(&s.client, "backup-before").await?;
     s.click(r#"button[data-action="run-stage"]"#, SHORT).await?;
+    // The backup changes something (it writes a file), so the app asks first, naming the
+    // database it copies.
+    s.wait_for(CONFIRM, SHORT).await?;
+    shots.take(&s.client, "backup-confirm").await?;
+    s.click(CONFIRM, SHORT).await?;
     // A verified backup of the demo's database, taken online and checked before the deploy.
     let status = s.wait_step("db-backup", &["passed", "failed", "warned", "skipped"], STEP).await?;
     check(
