@@ -1,6 +1,6 @@
 //! Plans for the UI: the choice of plan, and a preview of what it will do.
 
-use pilot_engine::plan::{Plan, Role, Stage, StepAction};
+use pilot_engine::plan::{Plan, Role, Stage, Step, StepAction};
 use pilot_engine::run::describe;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -145,26 +145,28 @@ impl From<&Plan> for PlanPreviewDto {
                     title: p.title.clone(),
                     description: p.description.clone(),
                     stage: p.stage.into(),
-                    steps: p
-                        .steps
-                        .iter()
-                        .map(|s| StepPreviewDto {
-                            id: s.id.clone(),
-                            title: s.title.clone(),
-                            description: s.description.clone(),
-                            kind: s.kind().to_string(),
-                            blocking: s.blocking,
-                            read_only: s.action.is_read_only(),
-                            supported: s.action.is_supported(),
-                            will_do: describe(s),
-                            hint: match &s.action {
-                                StepAction::Manual(m) => m.hint.clone(),
-                                _ => None,
-                            },
-                        })
-                        .collect(),
+                    steps: p.steps.iter().map(Into::into).collect(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl From<&Step> for StepPreviewDto {
+    fn from(s: &Step) -> Self {
+        Self {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            description: s.description.clone(),
+            kind: s.kind().to_string(),
+            blocking: s.blocking,
+            read_only: s.action.is_read_only(),
+            supported: s.action.is_supported(),
+            will_do: describe(s),
+            hint: match &s.action {
+                StepAction::Manual(m) => m.hint.clone(),
+                _ => None,
+            },
         }
     }
 }

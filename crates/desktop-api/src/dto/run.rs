@@ -4,12 +4,12 @@
 use pilot_engine::plan::{Plan, StepAction};
 use pilot_engine::run::{
     Event, Evidence, Outcome, PlanOrigin, Run, RunStatus, RunSummary, StepRecord, StepStatus,
-    command_line, describe,
+    command_line,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{PlanChoiceDto, RoleDto, StageDto};
+use super::plan::{PlanChoiceDto, RoleDto, StageDto, StepPreviewDto};
 use super::repo::RepoFactsDto;
 use super::time;
 
@@ -318,20 +318,23 @@ impl StepDto {
     pub fn from_record(r: &StepRecord, plan: &Plan) -> Self {
         let step = plan.step(&r.step_id);
         let action = step.map(|s| &s.action);
+        // What the plan says the step is and will do: the same as its preview.
+        let (description, read_only, supported, will_do, hint) =
+            match step.map(StepPreviewDto::from) {
+                Some(p) => (p.description, p.read_only, p.supported, p.will_do, p.hint),
+                None => Default::default(),
+            };
         Self {
             id: r.step_id.clone(),
             phase_id: r.phase_id.clone(),
             title: r.title.clone(),
-            description: step.map(|s| s.description.clone()).unwrap_or_default(),
+            description,
             kind: r.kind.clone(),
             blocking: r.blocking,
-            read_only: action.is_some_and(StepAction::is_read_only),
-            supported: action.is_some_and(StepAction::is_supported),
-            will_do: step.map(describe).unwrap_or_default(),
-            hint: match action {
-                Some(StepAction::Manual(m)) => m.hint.clone(),
-                _ => None,
-            },
+            read_only,
+            supported,
+            will_do,
+            hint,
             touches: action.and_then(touches),
             status: r.status.into(),
             summary: r.summary.clone(),

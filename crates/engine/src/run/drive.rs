@@ -377,8 +377,7 @@ impl<'a> Driver<'a> {
             format!("{}: {}", status_word_step(rec.status), rec.summary),
         );
         let mut rec = rec;
-        let stored = self.store.update_step(self.run_id(), &rec, event);
-        stored?;
+        self.store.update_step(self.run_id(), &rec, event)?;
         if let Some(waived) = self.waived(rec.clone()) {
             let event = self.waiver_event(&waived);
             self.store.update_step(self.run_id(), &waived, event)?;
