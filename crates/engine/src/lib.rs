@@ -16,6 +16,7 @@
 
 pub mod clock;
 pub mod demo;
+pub mod docker;
 pub mod paths;
 pub mod plan;
 pub mod repo;
