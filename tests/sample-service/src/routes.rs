@@ -6,12 +6,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::json;
@@ -117,7 +117,10 @@ async fn admit(app: &App) -> Option<Response> {
     })
 }
 
-fn with_db<T>(app: &App, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, Response> {
+fn with_db<T>(
+    app: &App,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> Result<T, Response> {
     let conn = app.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     f(&conn).map_err(|e| {
         log::error(&format!("database error: {e}"));
@@ -148,8 +151,9 @@ async fn ready(State(app): State<Shared>) -> Response {
         Ok(n) if !app.settings.fail_health => {
             Json(json!({"status": "ready", "database": "ok", "students": n})).into_response()
         }
-        Ok(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not ready"})))
-            .into_response(),
+        Ok(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not ready"}))).into_response()
+        }
         Err(r) => r,
     }
 }
@@ -161,8 +165,12 @@ async fn api_health(State(app): State<Shared>) -> Response {
     let db_ok = with_db(&app, |c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))).is_ok();
     let status = if db_ok && !app.settings.fail_health { "healthy" } else { "unhealthy" };
     let code = if status == "healthy" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (code, Json(json!({"status": status, "database": if db_ok { "ok" } else { "error" },
-        "version": app.settings.version}))).into_response()
+    (
+        code,
+        Json(json!({"status": status, "database": if db_ok { "ok" } else { "error" },
+        "version": app.settings.version})),
+    )
+        .into_response()
 }
 
 async fn version(State(app): State<Shared>) -> Response {
@@ -183,9 +191,8 @@ async fn list_students(State(app): State<Shared>) -> Response {
     }
     let rows = with_db(&app, |c| {
         let total = db::count(c, "students")?;
-        let mut stmt = c.prepare(
-            "SELECT id, name, email, status FROM students ORDER BY id LIMIT 50",
-        )?;
+        let mut stmt =
+            c.prepare("SELECT id, name, email, status FROM students ORDER BY id LIMIT 50")?;
         let students = stmt
             .query_map([], |r| {
                 Ok(json!({"id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?,
@@ -220,7 +227,9 @@ async fn create_student(State(app): State<Shared>, Json(new): Json<NewStudent>) 
         Ok(c.last_insert_rowid())
     });
     match id {
-        Ok(id) => (StatusCode::CREATED, Json(json!({"id": id, "status": "created"}))).into_response(),
+        Ok(id) => {
+            (StatusCode::CREATED, Json(json!({"id": id, "status": "created"}))).into_response()
+        }
         Err(r) => r,
     }
 }

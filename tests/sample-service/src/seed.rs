@@ -7,17 +7,60 @@ use rusqlite::{Connection, params};
 use crate::{db, log};
 
 const FIRST: &[&str] = &[
-    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Dennis",
-    "Radia", "Niklaus", "Sophie", "Tim", "Hedy", "John", "Katherine", "Linus", "Guido", "Bjarne",
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Frances",
+    "Ken",
+    "Margaret",
+    "Dennis",
+    "Radia",
+    "Niklaus",
+    "Sophie",
+    "Tim",
+    "Hedy",
+    "John",
+    "Katherine",
+    "Linus",
+    "Guido",
+    "Bjarne",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson",
-    "Hamilton", "Ritchie", "Perlman", "Wirth", "Wilson", "Berners-Lee", "Lamarr", "McCarthy",
-    "Johnson", "Torvalds", "van Rossum", "Stroustrup",
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Allen",
+    "Thompson",
+    "Hamilton",
+    "Ritchie",
+    "Perlman",
+    "Wirth",
+    "Wilson",
+    "Berners-Lee",
+    "Lamarr",
+    "McCarthy",
+    "Johnson",
+    "Torvalds",
+    "van Rossum",
+    "Stroustrup",
 ];
 const SUBJECTS: &[&str] = &[
-    "Algorithms", "Databases", "Operating Systems", "Networks", "Compilers", "Statistics",
-    "Linear Algebra", "Security", "Distributed Systems", "Human-Computer Interaction",
+    "Algorithms",
+    "Databases",
+    "Operating Systems",
+    "Networks",
+    "Compilers",
+    "Statistics",
+    "Linear Algebra",
+    "Security",
+    "Distributed Systems",
+    "Human-Computer Interaction",
 ];
 const GRADES: &[&str] = &["A", "A-", "B+", "B", "B-", "C+", "C", "D", "F"];
 
@@ -25,7 +68,8 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, below: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) as usize) % below.max(1)
     }
 }
@@ -39,11 +83,16 @@ pub fn seed_if_empty(conn: &mut Connection, students: u32) -> rusqlite::Result<u
     let mut rng = Lcg(0x5eed);
     let tx = conn.transaction()?;
     {
-        let mut course = tx.prepare("INSERT INTO courses (code, title, credits) VALUES (?1, ?2, ?3)")?;
+        let mut course =
+            tx.prepare("INSERT INTO courses (code, title, credits) VALUES (?1, ?2, ?3)")?;
         for i in 0..60usize {
             let subject = SUBJECTS[i % SUBJECTS.len()];
             let level = 100 + (i / SUBJECTS.len()) * 100;
-            course.execute(params![format!("CS{level}{}", i % 10), format!("{subject} {level}"), (3 + i % 3) as i64])?;
+            course.execute(params![
+                format!("CS{level}{}", i % 10),
+                format!("{subject} {level}"),
+                (3 + i % 3) as i64
+            ])?;
         }
         let mut student = tx.prepare(
             "INSERT INTO students (name, email, enrolled_on, status, updated_at)
@@ -59,7 +108,11 @@ pub fn seed_if_empty(conn: &mut Connection, students: u32) -> rusqlite::Result<u
             let status = if rng.next(10) == 0 { "inactive" } else { "active" };
             student.execute(params![
                 format!("{first} {last}"),
-                format!("{}.{}.{id}@example.edu", first.to_lowercase(), last.to_lowercase().replace(' ', "")),
+                format!(
+                    "{}.{}.{id}@example.edu",
+                    first.to_lowercase(),
+                    last.to_lowercase().replace(' ', "")
+                ),
                 format!("{year}-09-{:02}", 1 + rng.next(28)),
                 status,
                 now,

@@ -3,10 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use bollard::models::{ContainerInspectResponse, HealthStatusEnum};
+use bollard::models::{ContainerCreateBody, ContainerInspectResponse, HealthStatusEnum};
 use bollard::query_parameters::{
-    InspectContainerOptions, ListContainersOptions, RemoveContainerOptionsBuilder,
-    RenameContainerOptions, StopContainerOptionsBuilder,
+    CreateContainerOptionsBuilder, InspectContainerOptions, ListContainersOptions,
+    RemoveContainerOptionsBuilder, RenameContainerOptions, StopContainerOptionsBuilder,
 };
 
 use super::{Connection, DockerError};
@@ -122,6 +122,16 @@ pub fn names_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<String>,
         .collect();
     names.sort_by(|a, b| b.cmp(a));
     Ok(names)
+}
+
+/// Create a container named `name`; returns its id.
+pub fn create(
+    conn: &Connection,
+    name: &str,
+    body: ContainerCreateBody,
+) -> Result<String, DockerError> {
+    let options = CreateContainerOptionsBuilder::new().name(name).build();
+    conn.call("create container", conn.api().create_container(Some(options), body)).map(|r| r.id)
 }
 
 /// Stop a container, giving it `grace` to exit before Docker kills it.

@@ -276,6 +276,7 @@ fn try_container_sqlite3(
         conn,
         target,
         &["sqlite3".to_owned(), "-version".to_owned()],
+        &[],
         Duration::from_secs(10),
         &|_| {},
     );
@@ -288,6 +289,7 @@ fn try_container_sqlite3(
         conn,
         target,
         &["sqlite3".to_owned(), db_path.to_owned(), format!(".backup '{inside}'")],
+        &[],
         Duration::from_secs(1800),
         output,
     )?;
@@ -299,6 +301,7 @@ fn try_container_sqlite3(
         conn,
         target,
         &["rm".to_owned(), "-f".to_owned(), inside],
+        &[],
         Duration::from_secs(10),
         &|_| {},
     );

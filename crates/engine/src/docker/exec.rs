@@ -24,11 +24,13 @@ pub struct ExecResult {
     pub stderr: Vec<String>,
 }
 
-/// Run `command` in `container`, giving each output line to `output`, for at most `timeout`.
+/// Run `command` in `container` (with `env`, `KEY=value` entries, added to the container's),
+/// giving each output line to `output`, for at most `timeout`.
 pub fn run(
     conn: &Connection,
     container: &str,
     command: &[String],
+    env: &[String],
     timeout: Duration,
     output: &dyn Fn(&str),
 ) -> Result<ExecResult, DockerError> {
@@ -39,6 +41,7 @@ pub fn run(
     }
     let config = ExecConfig {
         cmd: Some(command.to_vec()),
+        env: (!env.is_empty()).then(|| env.to_vec()),
         attach_stdout: Some(true),
         attach_stderr: Some(true),
         ..Default::default()

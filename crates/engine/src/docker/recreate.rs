@@ -19,8 +19,6 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use bollard::models::ContainerCreateBody;
-use bollard::query_parameters::CreateContainerOptionsBuilder;
 use chrono::{DateTime, Utc};
 
 use super::carry_over::{LABEL_FALLBACK, LABEL_PREVIOUS_IMAGE, create_body};
@@ -259,8 +257,10 @@ impl Recreate<'_> {
             (LABEL_PREVIOUS_IMAGE.to_owned(), old_state.image.clone()),
         ]);
         let body = create_body(&old, old_image.as_ref(), self.req.image, labels);
-        self.act(format!("create {name} from {}", self.req.image), |c| create(c, name, body))
-            .map_err(|e| (e, stage))?;
+        self.act(format!("create {name} from {}", self.req.image), |c| {
+            container::create(c, name, body)
+        })
+        .map_err(|e| (e, stage))?;
         self.act(format!("start {name}"), |c| container::start(c, name))
             .map_err(|e| (e, Stage::Created))?;
         self.wait_and_settle()
@@ -368,9 +368,4 @@ impl Recreate<'_> {
             ),
         }
     }
-}
-
-fn create(conn: &Connection, name: &str, body: ContainerCreateBody) -> Result<String, DockerError> {
-    let options = CreateContainerOptionsBuilder::new().name(name).build();
-    conn.call("create container", conn.api().create_container(Some(options), body)).map(|r| r.id)
 }

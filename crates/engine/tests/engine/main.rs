@@ -2,6 +2,7 @@
 //! command line, real SQLite files, real processes.
 
 mod common;
+mod docker;
 mod executors;
 mod plan;
 mod repo;

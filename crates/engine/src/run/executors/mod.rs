@@ -5,14 +5,18 @@
 //! Layout: `git.rs` (checks answered from the [`RepoFacts`] read when the run started),
 //! `git_files.rs` (VERSION, changelog and release notes, which may name files the facts did not
 //! read), `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets
-//! in env files, never revealed), `command.rs` (programs run without a shell) and `excerpt.rs`
-//! (bounded output reading for commands).
+//! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
+//! (bounded output reading for commands), `docker.rs` (the read-only Docker checks) and
+//! `deploy.rs` (deploy.recreate, deploy.exec, deploy.wait_log and the container half of
+//! rollback, over `crate::docker`).
 //!
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
 //! whose summary says what went wrong and what to do next. To add a kind: write its executor in
 //! the file of its family (or a new one) and route it in [`execute`].
 
 mod command;
+mod deploy;
+mod docker;
 mod env_file;
 mod excerpt;
 mod file;
@@ -74,6 +78,15 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::FileEnvKey(p) => env_file::env_key(p, ctx),
 
         StepAction::Command(p) | StepAction::DeployCommand(p) => command::run(p, ctx),
+
+        StepAction::DockerEngine(p) => docker::engine(p, ctx),
+        StepAction::DockerImage(p) => docker::image(p, ctx),
+        StepAction::DockerVolume(p) => docker::volume(p, ctx),
+        StepAction::DockerContainer(p) => docker::container(p, ctx),
+        StepAction::DeployRecreate(p) => deploy::recreate(p, ctx),
+        StepAction::DeployExec(p) => deploy::exec(p, ctx),
+        StepAction::DeployWaitLog(p) => deploy::wait_log(p, ctx),
+        StepAction::Rollback(p) => deploy::rollback(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",
