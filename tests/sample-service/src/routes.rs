@@ -120,13 +120,15 @@ async fn admit(app: &App) -> Option<Response> {
 fn with_db<T>(
     app: &App,
     f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-) -> Result<T, Response> {
+) -> rusqlite::Result<T> {
     let conn = app.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    f(&conn).map_err(|e| {
-        log::error(&format!("database error: {e}"));
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "error", "detail": e.to_string()})))
-            .into_response()
-    })
+    f(&conn).inspect_err(|e| log::error(&format!("database error: {e}")))
+}
+
+/// The answer when the database fails: 503, so health checks and load balancers notice.
+fn db_unavailable(e: &rusqlite::Error) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "error", "detail": e.to_string()})))
+        .into_response()
 }
 
 async fn login_page(State(app): State<Shared>) -> Response {
@@ -154,7 +156,7 @@ async fn ready(State(app): State<Shared>) -> Response {
         Ok(_) => {
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not ready"}))).into_response()
         }
-        Err(r) => r,
+        Err(e) => db_unavailable(&e),
     }
 }
 
@@ -203,7 +205,7 @@ async fn list_students(State(app): State<Shared>) -> Response {
     });
     match rows {
         Ok(body) => Json(body).into_response(),
-        Err(r) => r,
+        Err(e) => db_unavailable(&e),
     }
 }
 
@@ -230,7 +232,7 @@ async fn create_student(State(app): State<Shared>, Json(new): Json<NewStudent>) 
         Ok(id) => {
             (StatusCode::CREATED, Json(json!({"id": id, "status": "created"}))).into_response()
         }
-        Err(r) => r,
+        Err(e) => db_unavailable(&e),
     }
 }
 

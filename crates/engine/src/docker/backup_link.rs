@@ -55,7 +55,7 @@ pub fn backup_database(
     let part = dest_dir.join(format!("{name}.part"));
     let made = make(source, &part, min_size);
     match made {
-        Ok((row_counts, size_bytes, sha256)) => {
+        Ok(Made { row_counts, size_bytes, sha256 }) => {
             std::fs::rename(&part, &dest)
                 .map_err(|source| DockerError::Io { path: dest.clone(), source })?;
             Ok(VerifiedBackup { path: dest, size_bytes, sha256, row_counts })
@@ -92,11 +92,14 @@ pub fn restore_database(backup: &Path, target: &Path) -> Result<(), DockerError>
     Ok(())
 }
 
-fn make(
-    source: &Path,
-    part: &Path,
-    min_size: Option<u64>,
-) -> Result<(Vec<(String, i64)>, u64, String), DockerError> {
+/// What making the backup file produced, before it gets its final name.
+struct Made {
+    row_counts: Vec<(String, i64)>,
+    size_bytes: u64,
+    sha256: String,
+}
+
+fn make(source: &Path, part: &Path, min_size: Option<u64>) -> Result<Made, DockerError> {
     let fail = |e: rusqlite::Error| DockerError::Backup(format!("{}: {e}", source.display()));
     let src = Connection::open(source).map_err(fail)?;
     src.busy_timeout(std::time::Duration::from_secs(10)).map_err(fail)?;
@@ -143,5 +146,5 @@ fn make(
         }
         hasher.update(&buf[..n]);
     }
-    Ok((counts, size, hex::encode(hasher.finalize())))
+    Ok(Made { row_counts: counts, size_bytes: size, sha256: hex::encode(hasher.finalize()) })
 }

@@ -86,20 +86,37 @@ pub fn copy_database_out(
     result
 }
 
+/// Where and how a backup from Docker is written.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupTarget<'a> {
+    /// The backups folder.
+    pub dest_dir: &'a Path,
+    /// A scratch folder the caller owns, for the copy.
+    pub work_dir: &'a Path,
+    /// The release the backup is named after.
+    pub version: &'a str,
+    /// The run's clock: names the backup.
+    pub now: DateTime<Utc>,
+    /// A good backup is at least this many bytes.
+    pub min_size: Option<u64>,
+}
+
 /// Copy out, back up and verify: the whole container/volume backup, with the stand-in (or the
 /// backup module) doing the host part. The copy in `work_dir` is removed afterwards.
 pub fn backup_from_docker(
     conn: &Connection,
     location: &DatabaseLocation<'_>,
-    dest_dir: &Path,
-    work_dir: &Path,
-    version: &str,
-    now: DateTime<Utc>,
-    min_size: Option<u64>,
+    target: &BackupTarget<'_>,
     output: &dyn Fn(&str),
 ) -> Result<(CopiedDatabase, VerifiedBackup), DockerError> {
-    let copied = copy_database_out(conn, location, work_dir, output)?;
-    let backup = backup_link::backup_database(&copied.path, dest_dir, version, now, min_size);
+    let copied = copy_database_out(conn, location, target.work_dir, output)?;
+    let backup = backup_link::backup_database(
+        &copied.path,
+        target.dest_dir,
+        target.version,
+        target.now,
+        target.min_size,
+    );
     for (file, _) in &copied.files {
         let _ = std::fs::remove_file(file);
     }
@@ -208,10 +225,8 @@ fn copy_from(
         .ok_or_else(|| DockerError::NoSuchContainer { name: target.to_owned() })?;
     let running = may_run && state.running && !state.paused;
 
-    if running {
-        if let Some(copied) = try_container_sqlite3(conn, target, db_path, &dest, output)? {
-            return Ok(copied);
-        }
+    if running && let Some(copied) = try_container_sqlite3(conn, target, db_path, &dest, output)? {
+        return Ok(copied);
     }
     let paused_at = Instant::now();
     if running {

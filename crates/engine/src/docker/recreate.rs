@@ -195,15 +195,19 @@ impl Recreate<'_> {
                     ));
                 }
                 if let Some(fallback) = kept.first() {
-                    // Interrupted after the new container was created: finish the health wait.
+                    // Already on the new image, with this deploy's fallback kept: a resumed run,
+                    // or a container briefly unhealthy (just paused for a backup, restarting).
+                    // Finish the health wait; put the fallback back if it never passes.
                     self.fallback = Some(fallback.clone());
                     self.report_old = container::state(self.conn, fallback).map_err(untouched)?;
-                    self.act(
-                        format!("resume: start {name} (already on {})", self.req.image),
-                        |c| container::start(c, name),
-                    )
-                    .map_err(|e| (e, Stage::Created))?;
-                    return self.wait_and_settle();
+                    if !c.running {
+                        self.act(
+                            format!("resume: start {name} (already on {})", self.req.image),
+                            |c| container::start(c, name),
+                        )
+                        .map_err(|e| (e, Stage::Created))?;
+                    }
+                    return self.wait_and_settle(c.running);
                 }
                 (c.name.clone(), Stage::Untouched)
             }
@@ -263,12 +267,14 @@ impl Recreate<'_> {
         .map_err(|e| (e, stage))?;
         self.act(format!("start {name}"), |c| container::start(c, name))
             .map_err(|e| (e, Stage::Created))?;
-        self.wait_and_settle()
+        self.wait_and_settle(false)
     }
 
     /// Wait for the new container's health; on success tidy older fallbacks, on failure put
     /// the old container back.
-    fn wait_and_settle(&mut self) -> Result<Done, (DockerError, Stage)> {
+    /// `already_running`: the container was found running on the new image (nothing was
+    /// started), so becoming healthy means it was already deployed.
+    fn wait_and_settle(&mut self, already_running: bool) -> Result<Done, (DockerError, Stage)> {
         let name = self.req.container;
         let timeout = self.req.health_timeout;
         let t = Instant::now();
@@ -289,7 +295,12 @@ impl Recreate<'_> {
                         });
                     }
                 }
-                return Ok((RecreateOutcome::Deployed, Some(state), Some(after), Vec::new()));
+                let outcome = if already_running {
+                    RecreateOutcome::AlreadyDeployed
+                } else {
+                    RecreateOutcome::Deployed
+                };
+                return Ok((outcome, Some(state), Some(after), Vec::new()));
             }
             HealthWait::TimedOut { state } => format!(
                 "the new container was not healthy after {} s (health: {}{})",

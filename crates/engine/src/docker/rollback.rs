@@ -111,10 +111,10 @@ fn run(
 
     // The fallback to put back, if one is kept.
     let mut fallback = None;
-    if let Some(f) = current_labels.get(LABEL_FALLBACK) {
-        if container::state(conn, f).map_err(nothing)?.is_some() {
-            fallback = Some(f.clone());
-        }
+    if let Some(f) = current_labels.get(LABEL_FALLBACK)
+        && container::state(conn, f).map_err(nothing)?.is_some()
+    {
+        fallback = Some(f.clone());
     }
     if fallback.is_none() {
         fallback = recreate::fallbacks(conn, name).map_err(nothing)?.into_iter().next();

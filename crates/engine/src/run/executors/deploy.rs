@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use regex::Regex;
 
+use crate::docker::Connection;
 use crate::docker::exec as docker_exec;
 use crate::docker::logs::{self, LogWait};
 use crate::docker::recreate::{self, Action, RecreateOutcome, RecreateReport, RecreateRequest};
@@ -17,7 +18,7 @@ use crate::plan::kinds::{
 };
 use crate::run::{Evidence, Measurement, StepOutcome};
 
-use super::docker::{connect, failure};
+use super::docker::failure;
 use super::{StepContext, resolve};
 
 const DEFAULT_HEALTH_TIMEOUT: Duration = Duration::from_secs(120);
@@ -26,9 +27,9 @@ const DEFAULT_LOG_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_GRACE: Duration = Duration::from_secs(10);
 
 pub(super) fn recreate(p: &DeployRecreateParams, ctx: &StepContext<'_>) -> StepOutcome {
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     let timeout = p.health_timeout_secs.map_or(DEFAULT_HEALTH_TIMEOUT, Duration::from_secs);
     let request = RecreateRequest {
@@ -133,9 +134,9 @@ fn recreate_outcome(p: &DeployRecreateParams, timeout: Duration, r: RecreateRepo
 }
 
 pub(super) fn exec(p: &DeployExecParams, ctx: &StepContext<'_>) -> StepOutcome {
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     let shown = p.command.join(" ");
     let timeout = p.timeout_secs.map_or(DEFAULT_EXEC_TIMEOUT, Duration::from_secs);
@@ -214,9 +215,9 @@ pub(super) fn wait_log(p: &DeployWaitLogParams, ctx: &StepContext<'_>) -> StepOu
             );
         }
     };
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     let timeout = p.timeout_secs.map_or(DEFAULT_LOG_TIMEOUT, Duration::from_secs);
     let evidence = Evidence::default().fact("container", &p.container).fact("pattern", &p.pattern);
@@ -277,9 +278,9 @@ pub(super) fn rollback(p: &RollbackParams, ctx: &StepContext<'_>) -> StepOutcome
             return StepOutcome::failed(why, Evidence::default().fact("container", name));
         }
     };
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     let work_dir = std::env::temp_dir().join(format!(
         "release-pilot-rollback-{}-{}",

@@ -11,11 +11,6 @@ use crate::run::{Evidence, StepOutcome};
 
 use super::StepContext;
 
-/// Connect, or the failed outcome that says how to get an engine.
-pub(super) fn connect() -> Result<Connection, StepOutcome> {
-    Connection::connect().map_err(|e| failure(&e, Evidence::default()))
-}
-
 /// A failed step from a Docker error: the error's message already says what to do next.
 pub(super) fn failure(e: &DockerError, evidence: Evidence) -> StepOutcome {
     let mut text = e.to_string();
@@ -29,9 +24,9 @@ pub(super) fn failure(e: &DockerError, evidence: Evidence) -> StepOutcome {
 }
 
 pub(super) fn engine(p: &DockerEngineParams, _ctx: &StepContext<'_>) -> StepOutcome {
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     let info = match engine::info(&conn) {
         Ok(i) => i,
@@ -60,9 +55,9 @@ pub(super) fn engine(p: &DockerEngineParams, _ctx: &StepContext<'_>) -> StepOutc
 }
 
 pub(super) fn image(p: &DockerImageParams, _ctx: &StepContext<'_>) -> StepOutcome {
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     match image::facts(&conn, &p.image) {
         Ok(Some(f)) => {
@@ -91,9 +86,9 @@ pub(super) fn image(p: &DockerImageParams, _ctx: &StepContext<'_>) -> StepOutcom
 }
 
 pub(super) fn volume(p: &DockerVolumeParams, _ctx: &StepContext<'_>) -> StepOutcome {
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     match volume::inspect(&conn, &p.volume) {
         Ok(Some(v)) => StepOutcome::passed(
@@ -113,9 +108,9 @@ pub(super) fn volume(p: &DockerVolumeParams, _ctx: &StepContext<'_>) -> StepOutc
 }
 
 pub(super) fn container(p: &DockerContainerParams, _ctx: &StepContext<'_>) -> StepOutcome {
-    let conn = match connect() {
+    let conn = match Connection::connect() {
         Ok(c) => c,
-        Err(outcome) => return outcome,
+        Err(e) => return failure(&e, Evidence::default()),
     };
     let state = match container::state(&conn, &p.container) {
         Ok(Some(s)) => s,

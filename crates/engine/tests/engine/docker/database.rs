@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use pilot_engine::docker::{self, CopyMethod, DatabaseLocation, container};
+use pilot_engine::docker::{self, BackupTarget, CopyMethod, DatabaseLocation, container};
 
 use super::support::{Cleanup, build_sample, engine, free_port, start_service, unique};
 
@@ -28,11 +28,13 @@ fn backup_while_the_service_writes_is_consistent_and_restorable() {
     let (copied, backup) = docker::backup_from_docker(
         &conn,
         &location,
-        dest.path(),
-        work.path(),
-        "1.0.0",
-        chrono::Utc::now(),
-        Some(100_000),
+        &BackupTarget {
+            dest_dir: dest.path(),
+            work_dir: work.path(),
+            version: "1.0.0",
+            now: chrono::Utc::now(),
+            min_size: Some(100_000),
+        },
         &|_| {},
     )
     .expect("a backup of a database being written to works");

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use pilot_engine::docker::{self, DatabaseLocation, container, recreate};
+use pilot_engine::docker::{self, BackupTarget, DatabaseLocation, container, recreate};
 use pilot_engine::plan::StepAction;
 use pilot_engine::plan::kinds::{
     DeployExecParams, DeployRecreateParams, DeployWaitLogParams, RollbackParams,
@@ -182,11 +182,13 @@ fn an_n_plus_1_that_never_becomes_healthy_leaves_n_serving_and_rollback_possible
     let (_, backup) = docker::backup_from_docker(
         &conn,
         &location,
-        backups.path(),
-        work.path(),
-        &v1,
-        chrono::Utc::now(),
-        None,
+        &BackupTarget {
+            dest_dir: backups.path(),
+            work_dir: work.path(),
+            version: &v1,
+            now: chrono::Utc::now(),
+            min_size: None,
+        },
         &|_| {},
     )
     .expect("the backup before the deploy works");
@@ -250,11 +252,13 @@ fn a_migration_that_fails_half_way_is_undone_by_restoring_the_backup() {
     let (_, backup) = docker::backup_from_docker(
         &conn,
         &location,
-        backups.path(),
-        work.path(),
-        &version,
-        chrono::Utc::now(),
-        None,
+        &BackupTarget {
+            dest_dir: backups.path(),
+            work_dir: work.path(),
+            version: &version,
+            now: chrono::Utc::now(),
+            min_size: None,
+        },
         &|_| {},
     )
     .expect("the backup before the migration works");

@@ -13,3 +13,4 @@ mod database;
 mod deploy;
 mod interrupted;
 mod support;
+mod templates;
