@@ -54,7 +54,9 @@ fn engine_check_reports_version_and_api() {
 #[test]
 #[ignore = "run by engine_check_without_docker_fails_fast_and_says_how_to_start in a child process"]
 fn engine_check_child_with_dead_docker_host() {
+    let started = Instant::now();
     let outcome = run_step(StepAction::DockerEngine(DockerEngineParams::default()));
+    println!("ELAPSED_MS={}", started.elapsed().as_millis());
     println!("STATUS={:?}", outcome.status);
     println!("SUMMARY={}", outcome.summary);
 }
@@ -88,10 +90,18 @@ fn engine_check_without_docker_fails_fast_and_says_how_to_start() {
         stdout.contains(&dead.display().to_string()),
         "the summary names the address tried: {stdout}"
     );
-    // The child is a whole test process; the check itself must be well within this.
+    let elapsed_ms: u64 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("ELAPSED_MS="))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the child reports how long the check took");
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "the check fails fast, never hangs: {:?}",
+        elapsed_ms < 2000,
+        "the check fails within a second or two, never hangs: {elapsed_ms} ms"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the child process ends: {:?}",
         started.elapsed()
     );
 }
