@@ -72,7 +72,12 @@ pub fn serve(settings: Settings) -> Result<(), String> {
         }
         log::info(&format!("listening on http://{addr}"));
         log::info("Application startup complete");
-        axum::serve(listener, router(app)).await.map_err(|e| e.to_string())
+        axum::serve(listener, router(app))
+            .with_graceful_shutdown(stop_signal())
+            .await
+            .map_err(|e| e.to_string())?;
+        log::info("stopped");
+        Ok(())
     })
 }
 
@@ -87,6 +92,31 @@ fn router(app: Shared) -> Router {
         .route("/api/v1/auth/login", post(login))
         .route("/metrics", get(metrics))
         .with_state(app)
+}
+
+/// SIGTERM (`docker stop`) or Ctrl-C. As PID 1 in a container the process gets no default
+/// handler for SIGTERM, so without this every stop would wait for Docker's kill timeout.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    log::info("stop requested: shutting down");
 }
 
 /// `SAMPLE_LOG_ERRORS=1`: errors in the log every few seconds, for the log-scan tests.
