@@ -54,5 +54,9 @@ if [ -n "$start" ]; then
   docker volume create "$volume" >/dev/null
   docker run -d --name "$container" --network host -v "$volume:/data" \
     -e SAMPLE_ENVIRONMENT=staging "release-pilot-sample:$start" >/dev/null
-  log "release-pilot-sample:$start runs as $container on http://127.0.0.1:8080"
+  for _ in $(seq 1 30); do
+    [ "$(docker inspect -f '{{.State.Health.Status}}' "$container")" = healthy ] && break
+    sleep 1
+  done
+  log "release-pilot-sample:$start runs as $container on http://127.0.0.1:8080 ($(docker inspect -f '{{.State.Health.Status}}' "$container"))"
 fi
