@@ -20,6 +20,14 @@ ensure_rust
 ensure_node_modules
 ensure_tauri_driver
 
+stage "Docker engine for the deploy, backup and rollback tests"
+source "$ROOT/scripts/lib/docker.sh"
+ensure_docker
+# Required here: without an engine the Docker tests fail instead of skipping.
+export RELEASE_PILOT_REQUIRE_DOCKER=1
+remove_test_docker_resources
+add_cleanup remove_test_docker_resources
+
 stage "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 

@@ -213,5 +213,9 @@ pub enum DemoCommand {
     Init {
         /// A new or empty folder.
         dir: PathBuf,
+        /// Add the Docker mode: a plan that deploys Release Pilot's sample service through the
+        /// Docker Engine API (see DOCKER.md in the demo for building its images).
+        #[arg(long)]
+        docker: bool,
     },
 }

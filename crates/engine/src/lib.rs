@@ -17,6 +17,7 @@
 pub mod backup;
 pub mod clock;
 pub mod demo;
+pub mod docker;
 pub mod paths;
 pub mod plan;
 pub mod repo;

@@ -8,9 +8,10 @@
 //! file with a secret, a SQLite database, and a plan file in `.release-pilot/plan.toml`.
 //!
 //! Layout: `files.rs` (the project's files), `history.rs` (commits and tags), `data.rs` (the
-//! sample database).
+//! sample database), `docker.rs` (the Docker mode: a plan deployed through the Docker API).
 
 mod data;
+mod docker;
 mod files;
 mod history;
 
@@ -60,9 +61,28 @@ pub enum DemoError {
     },
 }
 
+pub use docker::DOCKER_PLAN_PATH;
+
+/// How the demo is made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Add the Docker mode: a plan deployed through the Docker API against the sample service,
+    /// committed with its instructions (`DOCKER.md`); the returned plan is that one.
+    pub docker: bool,
+}
+
 /// Create the demo project in `dir` (which must not exist or be empty). Commit times are laid
 /// out backwards from `now`, so the history looks recent whenever it is made.
 pub fn init_demo(dir: &Path, now: DateTime<Utc>) -> Result<DemoProject, DemoError> {
+    init_demo_with(dir, now, DemoOptions::default())
+}
+
+/// [`init_demo`] with options (the Docker mode).
+pub fn init_demo_with(
+    dir: &Path,
+    now: DateTime<Utc>,
+    options: DemoOptions,
+) -> Result<DemoProject, DemoError> {
     let io = |source| DemoError::Io { path: dir.to_path_buf(), source };
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir).map_err(io)?;
@@ -75,5 +95,10 @@ pub fn init_demo(dir: &Path, now: DateTime<Utc>) -> Result<DemoProject, DemoErro
     history::write_history(&path, now)?;
     files::write_untracked(&path)?;
     data::write_database(&path.join("data").join("app.sqlite3"))?;
-    Ok(DemoProject { plan: path.join(DEMO_PLAN_PATH), path, version: DEMO_VERSION.to_string() })
+    let plan = if options.docker {
+        docker::write_docker_mode(&path, now)?
+    } else {
+        path.join(DEMO_PLAN_PATH)
+    };
+    Ok(DemoProject { plan, path, version: DEMO_VERSION.to_string() })
 }

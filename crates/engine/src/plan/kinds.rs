@@ -270,7 +270,16 @@ impl StepAction {
                 | Self::HttpLatency(_)
                 | Self::HttpRateLimit(_)
                 | Self::TestReport(_)
-        ) || matches!(self, Self::LogScan(p) if p.container.is_none())
+                | Self::DockerEngine(_)
+                | Self::DockerImage(_)
+                | Self::DockerVolume(_)
+                | Self::DockerContainer(_)
+                | Self::DeployRecreate(_)
+                | Self::DeployExec(_)
+                | Self::DeployWaitLog(_)
+                | Self::Rollback(_)
+                | Self::LogScan(_)
+        )
     }
 }
 
@@ -460,7 +469,7 @@ pub struct CommandParams {
     pub read_only: bool,
 }
 
-// ----- docker (executors arrive with the deploy issue) -------------------------------------
+// ----- docker ------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -572,6 +581,9 @@ pub struct DeployExecParams {
     pub container: String,
     /// The command and its arguments, e.g. ["/service", "migrate"].
     pub command: Vec<String>,
+    /// Extra environment variables for the command (on top of the container's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
     /// Stop waiting for the command after this many seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u64>,
@@ -607,6 +619,20 @@ pub struct RollbackParams {
     /// Health checks to re-run afterwards (step ids).
     #[serde(default)]
     pub recheck: Vec<String>,
+    /// The database's path inside the container, e.g. "/data/app.db": when given, the newest
+    /// verified backup (see `backup_file` / `backup_dir`) is restored into it, with the container
+    /// stopped, before the previous version starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_path: Option<String>,
+    /// The backup file to restore (relative to the repository unless absolute)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_file: Option<String>,
+    /// ...or the backups folder whose newest backup is restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_dir: Option<String>,
+    /// How long the previous version has to become healthy (default 120 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_timeout_secs: Option<u64>,
 }
 
 // ----- validation --------------------------------------------------------------------------

@@ -53,6 +53,26 @@ const TEMPLATES: &[Template] = &[
                   and rollback.",
         source: include_str!("templates/production.toml"),
     },
+    // The staging plan with its Docker parts executed through the Docker Engine API (deploy,
+    // migrations, log watch, rollback), against the sample service by default.
+    Template {
+        name: "staging-docker",
+        title: "Staging deployment (Docker)",
+        summary: "The staging plan with the deploy done through the Docker API: recreate the \
+                  container on the new image keeping the old one for rollback, health countdown, \
+                  migrations inside the container, log watch, and a rollback that restores the \
+                  verified backup.",
+        source: include_str!("templates/staging-docker.toml"),
+    },
+    // The production plan with its Docker parts executed through the Docker Engine API.
+    Template {
+        name: "production-docker",
+        title: "Production deployment (Docker)",
+        summary: "The production plan with the deploy done through the Docker API: online backup \
+                  from the running container, recreate with a kept fallback, migrations inside \
+                  the new container, and a one-step rollback.",
+        source: include_str!("templates/production-docker.toml"),
+    },
 ];
 
 /// Every built-in template.

@@ -1,4 +1,5 @@
-//! Forbidden and required patterns in a log file, read line by line (bounded memory, CRLF and
+//! Forbidden and required patterns in a log file (read line by line) or in lines already read
+//! (a container's log) (bounded memory, CRLF and
 //! invalid UTF-8 tolerated). With `since`, lines that start with an RFC 3339 timestamp older
 //! than it are left out: only what the service logged after the deploy began counts. Lines with
 //! no timestamp are always scanned (a traceback's continuation lines have none).
@@ -53,27 +54,61 @@ pub fn scan_file(
     let read_err = |source| ValidateError::Read { path: path.display().to_string(), source };
     let file = std::fs::File::open(path).map_err(read_err)?;
     let mut reader = std::io::BufReader::new(file);
-    let hits = |res: &[Regex]| {
-        res.iter()
-            .map(|r| PatternHits { pattern: r.as_str().to_owned(), count: 0, lines: Vec::new() })
-            .collect::<Vec<_>>()
-    };
-    let mut scan = Scan { lines_scanned: 0, forbidden: hits(forbid), required: hits(require) };
+    let mut scanner = Scanner::new(forbid, require, since);
     let mut raw = Vec::new();
-    let mut n = 0u64;
     loop {
         raw.clear();
         if reader.read_until(b'\n', &mut raw).map_err(read_err)? == 0 {
             break;
         }
-        n += 1;
-        let line = String::from_utf8_lossy(&raw);
+        scanner.line(&String::from_utf8_lossy(&raw));
+    }
+    Ok(scanner.finish())
+}
+
+/// Scan lines already read (a container's log, from the Docker API).
+pub fn scan_lines<'l>(
+    lines: impl IntoIterator<Item = &'l str>,
+    forbid: &[Regex],
+    require: &[Regex],
+    since: Option<DateTime<Utc>>,
+) -> Scan {
+    let mut scanner = Scanner::new(forbid, require, since);
+    for line in lines {
+        scanner.line(line);
+    }
+    scanner.finish()
+}
+
+/// The scan in progress, fed one line at a time (so a file never has to be held whole).
+struct Scanner<'r> {
+    forbid: &'r [Regex],
+    require: &'r [Regex],
+    since: Option<DateTime<Utc>>,
+    scan: Scan,
+    n: u64,
+}
+
+impl<'r> Scanner<'r> {
+    fn new(forbid: &'r [Regex], require: &'r [Regex], since: Option<DateTime<Utc>>) -> Self {
+        let hits = |res: &[Regex]| {
+            res.iter()
+                .map(|r| PatternHits { pattern: r.as_str().to_owned(), count: 0, lines: Vec::new() })
+                .collect::<Vec<_>>()
+        };
+        let scan = Scan { lines_scanned: 0, forbidden: hits(forbid), required: hits(require) };
+        Self { forbid, require, since, scan, n: 0 }
+    }
+
+    fn line(&mut self, line: &str) {
+        self.n += 1;
+        let n = self.n;
         let line = line.trim_end_matches(['\n', '\r']);
-        if since.is_some_and(|s| timestamp(line).is_some_and(|t| t < s)) {
-            continue;
+        if self.since.is_some_and(|s| timestamp(line).is_some_and(|t| t < s)) {
+            return;
         }
-        scan.lines_scanned += 1;
-        for (re, h) in forbid.iter().zip(scan.forbidden.iter_mut()) {
+        self.scan.lines_scanned += 1;
+        for (re, h) in self.forbid.iter().zip(self.scan.forbidden.iter_mut()) {
             if re.is_match(line) {
                 h.count += 1;
                 if h.lines.len() < MAX_LINES_KEPT {
@@ -81,7 +116,7 @@ pub fn scan_file(
                 }
             }
         }
-        for (re, h) in require.iter().zip(scan.required.iter_mut()) {
+        for (re, h) in self.require.iter().zip(self.scan.required.iter_mut()) {
             if re.is_match(line) {
                 h.count += 1;
                 if h.lines.is_empty() {
@@ -90,7 +125,10 @@ pub fn scan_file(
             }
         }
     }
-    Ok(scan)
+
+    fn finish(self) -> Scan {
+        self.scan
+    }
 }
 
 /// A leading RFC 3339 timestamp ("2026-11-20T10:00:00Z", or with a space instead of the T, as

@@ -3,6 +3,7 @@
 
 mod backup;
 mod common;
+mod docker;
 mod executors;
 mod plan;
 mod repo;

@@ -66,7 +66,7 @@ fn tables_and_task_lists_parse_as_gfm() {
     assert_eq!(commits.rows[1][1], "Fix | pipe in `grade` export", "summary shown verbatim");
 
     // Ticked: disk, memory (warned), compose, git-clean, git-branch, changelog (waived),
-    // backup, latency. Unticked: docker (skipped), smoke tests, rollback, and the four
+    // backup, latency. Unticked: soak (skipped), smoke tests, rollback, and the four
     // success criteria of a NO-GO run.
     assert_eq!(parsed.ticked, 8, "ok steps are ticked task-list items");
     assert_eq!(parsed.unticked, 7, "other steps and unmet criteria are unticked");
@@ -91,7 +91,7 @@ fn report_reads_like_a_runbook() {
         "    ````text",
         "- Previous release: `v1.15.1` (1.15.1) at commit `8c1e07a2b`",
         "- Image to put back: `sms:1.15.1`",
-        "⏭️ Skipped, not supported by this version: **Docker engine answers**",
+        "⏭️ Skipped, not supported by this version: **Soak: keep probing for 10 minutes**",
     ] {
         assert!(md.contains(needle), "the report should contain {needle:?}:\n{md}");
     }

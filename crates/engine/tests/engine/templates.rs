@@ -283,7 +283,9 @@ fn every_step_parameter_is_known_to_its_kind() {
 fn expected_stages(name: &str) -> Vec<Stage> {
     use Stage::*;
     match name {
-        "staging" | "production" => vec![Checks, Backup, Deploy, Validation, Signoff, Rollback],
+        "staging" | "production" | "staging-docker" | "production-docker" => {
+            vec![Checks, Backup, Deploy, Validation, Signoff, Rollback]
+        }
         "readiness" => vec![Checks, Validation, Signoff],
         other => panic!("no expected stages for template {other:?}"),
     }

@@ -7,10 +7,11 @@
 //! file first (with size and SHA-256), then facts and measurements.
 
 use std::cell::Cell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::backup::sqlite::backup_database;
+use crate::docker::{Connection, CopyMethod, DatabaseLocation, copy_database_out};
 use crate::backup::{BackupError, BackupProgress, BackupRecord, BackupStage, catalog};
 use crate::plan::kinds::{
     BackupCommandParams, BackupRecentParams, BackupSqliteParams, CommandParams,
@@ -26,12 +27,27 @@ const MTIME_SLACK: Duration = Duration::from_secs(2);
 /// `backup.sqlite`: take and verify the backup, with progress on the step's live output.
 pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutcome {
     let dest_dir = backups_dir(p.dest_dir.as_deref(), ctx);
+    // A database in a container or volume is first copied out to a scratch folder beside the
+    // backups (same disk; removed when `_scratch` drops, on every path), then backed up and
+    // verified from the copy exactly like a file on this machine.
+    let mut _scratch = None;
+    let mut copy_facts = Vec::new();
     let (source, shown_source) = match (&p.path, &p.container, &p.volume) {
         (Some(path), None, None) => (resolve(ctx.repo_path, path), path.clone()),
-        (None, Some(_), _) | (None, _, Some(_)) => match database_from_docker(p) {
-            Ok(found) => found,
-            Err(e) => return failed(&e, Evidence::default()),
-        },
+        (None, Some(_), _) | (None, _, Some(_)) => {
+            let scratch = match Scratch::new(&dest_dir, ctx) {
+                Ok(s) => s,
+                Err(e) => return failed(&e, Evidence::default()),
+            };
+            match database_from_docker(p, &scratch.0, ctx) {
+                Ok((path, shown, facts)) => {
+                    _scratch = Some(scratch);
+                    copy_facts = facts;
+                    (path, shown)
+                }
+                Err(outcome) => return outcome,
+            }
+        }
         _ => {
             return StepOutcome::failed(
                 "The step names no single database: give `path` (a file on this machine), or \
@@ -76,7 +92,13 @@ pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutco
         p.min_size_bytes,
         &progress,
     ) {
-        Ok(record) => verified(&record, &shown_source, p.min_size_bytes),
+        Ok(record) => {
+            let mut outcome = verified(&record, &shown_source, p.min_size_bytes);
+            for (label, value) in copy_facts {
+                outcome.evidence = outcome.evidence.fact(label, value);
+            }
+            outcome
+        }
         Err(e) => failed(&e, evidence),
     }
 }
@@ -301,20 +323,75 @@ fn backups_dir(given: Option<&str>, ctx: &StepContext<'_>) -> PathBuf {
     }
 }
 
-/// A database inside a container or volume, copied out to the host for the backup. Returns the
-/// copy's path and how to show the source. Waits for the Docker module's `copy_database_out`.
-fn database_from_docker(p: &BackupSqliteParams) -> Result<(PathBuf, String), BackupError> {
-    let place = match (&p.container, &p.volume) {
-        (Some(c), _) => format!("container {c}"),
-        (None, Some(v)) => format!("volume {v}"),
-        (None, None) => "Docker".to_owned(),
+/// A database inside a container or volume, copied out into `work_dir` through the Docker
+/// Engine API (the container's own sqlite3 `.backup` when it has one, else paused and copied
+/// with its WAL). Returns the copy's path, how to show the source, and facts about the copy.
+fn database_from_docker(
+    p: &BackupSqliteParams,
+    work_dir: &Path,
+    ctx: &StepContext<'_>,
+) -> Result<(PathBuf, String, Vec<(String, String)>), StepOutcome> {
+    let Some(db_path) = p.db_path.as_deref() else {
+        return Err(StepOutcome::failed(
+            "The step names a container or volume but not `db_path`, the database's path inside \
+             it (e.g. /data/app.db): add it to the plan, then re-run the step.",
+            Evidence::default(),
+        ));
     };
-    Err(BackupError::Unsupported {
-        what: format!("backing up a database from a {place}"),
-        detail: "take the backup with the image's own tools (a backup.command step) for now, \
-                 or give the database's path on this machine"
-            .into(),
-    })
+    let shown = match (&p.container, &p.volume) {
+        (Some(c), _) => format!("{c}:{db_path} (container)"),
+        (None, Some(v)) => format!("{v}:{db_path} (volume)"),
+        (None, None) => db_path.to_owned(),
+    };
+    let evidence = || Evidence::default().fact("source", &shown);
+    let conn = Connection::connect().map_err(|e| super::docker::failure(&e, evidence()))?;
+    let location = DatabaseLocation {
+        container: p.container.as_deref(),
+        volume: p.volume.as_deref(),
+        db_path,
+    };
+    let copied = copy_database_out(&conn, &location, work_dir, ctx.output)
+        .map_err(|e| super::docker::failure(&e, evidence()))?;
+    let method = match copied.method {
+        CopyMethod::ContainerSqlite3 => "the container's own sqlite3 .backup".to_owned(),
+        CopyMethod::PausedArchive => format!(
+            "container paused {:.2} s, database and WAL copied through the archive API",
+            copied.paused_for.unwrap_or_default().as_secs_f64()
+        ),
+        CopyMethod::StoppedArchive => {
+            "copied through the archive API from a stopped container".to_owned()
+        }
+    };
+    let facts = vec![
+        ("copied from".to_owned(), copied.container.clone()),
+        ("copy method".to_owned(), method),
+    ];
+    Ok((copied.path, shown, facts))
+}
+
+/// A hidden scratch folder inside the backups folder for a database copied out of Docker:
+/// on the same disk as the backup, never mistaken for one, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(dest_dir: &Path, ctx: &StepContext<'_>) -> Result<Self, BackupError> {
+        let dir = dest_dir.join(format!(
+            ".copy-{}-{}",
+            ctx.clock.now().format("%Y%m%dT%H%M%S%3fZ"),
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| BackupError::FolderNotWritable {
+            dir: dest_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A failed outcome from a backup error: the error says what happened and what to do.

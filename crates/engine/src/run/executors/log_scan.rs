@@ -1,38 +1,58 @@
 //! `log.scan`: forbidden patterns (ERROR, CRITICAL, a traceback) with the matching lines as
-//! evidence, and required patterns ("Application startup complete"), in a log file. Container
-//! logs arrive with the Docker executors; until then such a step is "not supported yet".
+//! evidence, and required patterns ("Application startup complete"), in a log file or in a
+//! container's log read through the Docker Engine API. Either way only what was logged since the
+//! run began counts: Docker is asked for the lines since then; a file's lines with an older
+//! timestamp are left out.
 
 use super::{StepContext, plural, resolve};
+use crate::docker::Connection;
 use crate::plan::kinds::LogScanParams;
 use crate::run::{Evidence, Measurement, StepOutcome};
 use crate::validate::logs;
 
 pub(super) fn scan(p: &LogScanParams, ctx: &StepContext<'_>) -> StepOutcome {
-    let Some(file) = p.file.as_deref().filter(|_| p.container.is_none()) else {
-        return StepOutcome::skipped(
-            "not supported yet: scanning container logs arrives with the Docker executors; name a `file` instead",
-        );
-    };
     let (forbid, require) = match (logs::patterns(&p.forbid), logs::patterns(&p.require)) {
         (Ok(f), Ok(r)) => (f, r),
         (Err(e), _) | (_, Err(e)) => {
             return StepOutcome::failed(e.to_string(), Evidence::default());
         }
     };
-    let path = resolve(ctx.repo_path, file);
-    // The run's start is not in the step context yet: the whole file is scanned (lines with an
-    // older timestamp are only left out once the runner passes `since`).
-    let scan = match logs::scan_file(&path, &forbid, &require, Some(ctx.run_started_at)) {
-        Ok(s) => s,
-        Err(e) => {
+    let since = Some(ctx.run_started_at);
+    let (source, scan) = match (p.container.as_deref(), p.file.as_deref()) {
+        (Some(name), None) => {
+            let read = Connection::connect().and_then(|conn| {
+                crate::docker::logs::logs_since(&conn, name, since, None)
+            });
+            match read {
+                Ok(lines) => (
+                    format!("container {name}"),
+                    logs::scan_lines(lines.iter().map(|l| l.text.as_str()), &forbid, &require, since),
+                ),
+                Err(e) => return super::docker::failure(&e, Evidence::default()),
+            }
+        }
+        (None, Some(file)) => {
+            let path = resolve(ctx.repo_path, file);
+            match logs::scan_file(&path, &forbid, &require, since) {
+                Ok(s) => (path.display().to_string(), s),
+                Err(e) => {
+                    return StepOutcome::failed(
+                        format!("{e}; is the log path right?"),
+                        Evidence::default(),
+                    );
+                }
+            }
+        }
+        _ => {
             return StepOutcome::failed(
-                format!("{e}; is the log path right?"),
+                "The step must name exactly one of `container` (its log, through Docker) or \
+                 `file` (a log file): fix the plan, then re-run the step.",
                 Evidence::default(),
             );
         }
     };
     let mut ev = Evidence::default()
-        .fact("log", path.display().to_string())
+        .fact("log", &source)
         .fact("lines scanned", scan.lines_scanned.to_string());
     let mut problems = Vec::new();
     for h in &scan.forbidden {
@@ -69,6 +89,6 @@ pub(super) fn scan(p: &LogScanParams, ctx: &StepContext<'_>) -> StepOutcome {
             ev,
         )
     } else {
-        StepOutcome::failed(format!("{}: {}", path.display(), problems.join("; ")), ev)
+        StepOutcome::failed(format!("{source}: {}", problems.join("; ")), ev)
     }
 }

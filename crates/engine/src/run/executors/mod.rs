@@ -8,7 +8,9 @@
 //! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
 //! (bounded output reading for commands), `backup.rs` (verified backups, through
 //! [`crate::backup`]), `http.rs` (requests, latency, rate limits), `log_scan.rs` (log
-//! patterns) and `test_report.rs` (JUnit and Playwright reports).
+//! patterns), `test_report.rs` (JUnit and Playwright reports), `docker.rs` (the read-only
+//! Docker checks) and `deploy.rs` (deploy.recreate, deploy.exec, deploy.wait_log and the
+//! container half of rollback, over `crate::docker`).
 //!
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
 //! whose summary says what went wrong and what to do next. To add a kind: write its executor in
@@ -16,6 +18,8 @@
 
 mod backup;
 mod command;
+mod deploy;
+mod docker;
 mod env_file;
 mod excerpt;
 mod file;
@@ -93,6 +97,14 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::HttpRateLimit(p) => http::rate_limit(p, ctx),
         StepAction::LogScan(p) => log_scan::scan(p, ctx),
         StepAction::TestReport(p) => test_report::import(p, ctx),
+        StepAction::DockerEngine(p) => docker::engine(p, ctx),
+        StepAction::DockerImage(p) => docker::image(p, ctx),
+        StepAction::DockerVolume(p) => docker::volume(p, ctx),
+        StepAction::DockerContainer(p) => docker::container(p, ctx),
+        StepAction::DeployRecreate(p) => deploy::recreate(p, ctx),
+        StepAction::DeployExec(p) => deploy::exec(p, ctx),
+        StepAction::DeployWaitLog(p) => deploy::wait_log(p, ctx),
+        StepAction::Rollback(p) => deploy::rollback(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",

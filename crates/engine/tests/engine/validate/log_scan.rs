@@ -100,5 +100,14 @@ fn bad_pattern_and_container_source_are_explained() {
         container: Some("sms".into()),
         ..LogScanParams::default()
     });
-    assert!(!action.is_supported(), "container logs wait for the Docker executors");
+    assert!(action.is_supported(), "container logs are read through the Docker executors");
+    let both = StepAction::LogScan(LogScanParams {
+        container: Some("sms".into()),
+        file: Some("app.log".into()),
+        ..LogScanParams::default()
+    });
+    let dir = temp_dir();
+    let o = run_in(dir.path(), &ready_facts(dir.path()), both);
+    assert_status(&o, StepStatus::Failed, "a container and a file at once is ambiguous");
+    assert!(o.summary.contains("exactly one"), "the fix is named: {}", o.summary);
 }
