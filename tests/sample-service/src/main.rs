@@ -25,6 +25,7 @@
 
 mod db;
 mod log;
+mod metrics_api;
 mod migrate;
 mod pages;
 mod probe;

@@ -17,9 +17,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::settings::Settings;
-use crate::{db, log, migrate, pages, seed, writer};
+use crate::{db, log, metrics_api, migrate, pages, seed, writer};
 
-struct App {
+pub(crate) struct App {
     settings: Settings,
     conn: Mutex<Connection>,
     requests: AtomicU64,
@@ -28,7 +28,7 @@ struct App {
     started: Instant,
 }
 
-type Shared = Arc<App>;
+pub(crate) type Shared = Arc<App>;
 
 /// Start up and serve until the process is stopped.
 pub fn serve(settings: Settings) -> Result<(), String> {
@@ -90,6 +90,10 @@ fn router(app: Shared) -> Router {
         .route("/api/v1/version", get(version))
         .route("/api/v1/students", get(list_students).post(create_student))
         .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/metrics/students", get(metrics_api::students))
+        .route("/api/v1/metrics/courses", get(metrics_api::courses))
+        .route("/api/v1/metrics/grades", get(metrics_api::grades))
+        .route("/api/v1/audit/logs", get(metrics_api::audit_logs))
         .route("/metrics", get(metrics))
         .with_state(app)
 }
@@ -131,7 +135,7 @@ async fn error_noise() {
 
 /// Count the request, apply the latency and rate-limit switches. `Some` is the answer to give
 /// instead of the real one.
-async fn admit(app: &App) -> Option<Response> {
+pub(crate) async fn admit(app: &App) -> Option<Response> {
     app.requests.fetch_add(1, Ordering::Relaxed);
     if app.settings.slow_ms > 0 {
         tokio::time::sleep(Duration::from_millis(app.settings.slow_ms)).await;
@@ -147,7 +151,7 @@ async fn admit(app: &App) -> Option<Response> {
     })
 }
 
-fn with_db<T>(
+pub(crate) fn with_db<T>(
     app: &App,
     f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
@@ -156,7 +160,7 @@ fn with_db<T>(
 }
 
 /// The answer when the database fails: 503, so health checks and load balancers notice.
-fn db_unavailable(e: &rusqlite::Error) -> Response {
+pub(crate) fn db_unavailable(e: &rusqlite::Error) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "error", "detail": e.to_string()})))
         .into_response()
 }

@@ -2,6 +2,7 @@
 //! made with libgit2, cross-checked with the git command line), a real run store.
 
 mod common;
+mod docker;
 mod inspect;
 mod plan;
 mod resume;

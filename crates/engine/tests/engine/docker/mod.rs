@@ -13,5 +13,6 @@ mod container_steps;
 mod database;
 mod deploy;
 mod interrupted;
-mod support;
+/// The shared Docker test support (tests/docker-support), under its old name here.
+use pilot_test_docker as support;
 mod templates;

@@ -1,7 +1,8 @@
-//! What the Docker tests share: the engine (or a loud skip), the sample binary and images, a
-//! running sample service, a cleanup guard, a tiny HTTP client and row counts.
-
-#![allow(dead_code)]
+//! What the Docker tests share (the engine's `docker::` tests and the CLI's acceptance run of
+//! the Docker templates): the engine (or a loud skip), the sample binary and images, a running
+//! sample service, a cleanup guard, a tiny HTTP client and row counts.
+//!
+//! Test support: a failure here is the test's failure, so it panics with a message.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -17,7 +18,7 @@ use pilot_engine::docker::{
 };
 
 /// The Dockerfile of the sample image, the one `scripts/build-sample-images.sh` uses.
-const DOCKERFILE: &str = include_str!("../../../../../tests/sample-service/Dockerfile");
+const DOCKERFILE: &str = include_str!("../../sample-service/Dockerfile");
 
 /// A connection to the engine, or `None` (after a loud message) when there is none and the
 /// environment does not require one.
@@ -63,10 +64,7 @@ pub fn sample_binary() -> PathBuf {
     let _lock = BUILDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     BUILT
         .get_or_init(|| {
-            let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-                .parent()
-                .expect("the target dir")
-                .join("sample-static");
+            let target = target_dir().join("sample-static");
             let binary =
                 target.join("x86_64-unknown-linux-gnu").join("release").join("sample-service");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -93,6 +91,17 @@ pub fn sample_binary() -> PathBuf {
         .clone()
 }
 
+/// The cargo target dir the running test binary was built into (`<target>/debug/deps/<test>`),
+/// so the sample binary lands beside the rest of the build whatever `CARGO_TARGET_DIR` is.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.ancestors()
+        .find(|p| p.file_name().is_some_and(|n| n == "deps"))
+        .and_then(|deps| deps.parent()?.parent())
+        .map(Path::to_path_buf)
+        .expect("the test binary lives in <target>/<profile>/deps")
+}
+
 /// The build context: the Dockerfile and the binary, as an uncompressed tar.
 fn context(binary: &Path) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
@@ -112,7 +121,13 @@ fn context(binary: &Path) -> Vec<u8> {
 
 /// Build `release-pilot-sample:<version>` (broken: its health check fails forever).
 pub fn build_sample(conn: &Connection, version: &str, broken: bool) -> String {
-    let tag = format!("release-pilot-sample:{version}");
+    build_sample_as(conn, "release-pilot-sample", version, broken)
+}
+
+/// [`build_sample`] under another repository name (`REPOSITORY:VERSION`), for tests that run a
+/// plan whose `image` variable they set.
+pub fn build_sample_as(conn: &Connection, repository: &str, version: &str, broken: bool) -> String {
+    let tag = format!("{repository}:{version}");
     let request = image::BuildRequest {
         tag: &tag,
         context: context(&sample_binary()),
@@ -129,6 +144,7 @@ pub fn build_sample(conn: &Connection, version: &str, broken: bool) -> String {
 
 /// Removes everything a test made, pass or fail: containers whose names start with the prefix
 /// (the service, its fallbacks, rolled-back copies), volumes and images.
+#[derive(Debug)]
 pub struct Cleanup {
     pub prefix: String,
     pub volumes: Vec<String>,
@@ -177,14 +193,16 @@ pub fn start_service_with(
         .expect("create the test volume");
     let body = ContainerCreateBody {
         image: Some(image.to_owned()),
-        env: Some(vec![
-            format!("SAMPLE_PORT={port}"),
-            "SAMPLE_ENVIRONMENT=test".into(),
-            "SAMPLE_WRITE_MS=20".into(),
-        ]
-        .into_iter()
-        .chain(extra_env.iter().map(|e| (*e).to_owned()))
-        .collect()),
+        env: Some(
+            vec![
+                format!("SAMPLE_PORT={port}"),
+                "SAMPLE_ENVIRONMENT=test".into(),
+                "SAMPLE_WRITE_MS=20".into(),
+            ]
+            .into_iter()
+            .chain(extra_env.iter().map(|e| (*e).to_owned()))
+            .collect(),
+        ),
         labels: Some(HashMap::from([(TEST_LABEL.to_owned(), "1".to_owned())])),
         host_config: Some(HostConfig {
             network_mode: Some("host".into()),
@@ -195,7 +213,7 @@ pub fn start_service_with(
     };
     container::create(conn, name, body).expect("create the service container");
     container::start(conn, name).expect("start the service container");
-    match container::wait_healthy(conn, name, Duration::from_secs(30), &|_| {}) {
+    match container::wait_healthy(conn, name, Duration::from_secs(30), &|_| {}, &|_| {}) {
         Ok(container::HealthWait::Up { .. }) => {}
         other => panic!("the sample service {name} must become healthy: {other:?}"),
     }
