@@ -95,6 +95,13 @@ impl ProgressSink for Terminal {
                     bar.set_message(line);
                 }
             }
+            Progress::StepMeter { step_id, meter } => {
+                // On a terminal the spinner's message shows the meter's words; the plain output
+                // already has the step's own progress lines.
+                if let Some(bar) = self.bars().get(&step_id) {
+                    bar.set_message(meter.label);
+                }
+            }
             Progress::StepFinished { record } => {
                 if let Some(bar) = self.bars().remove(&record.step_id) {
                     bar.finish_and_clear();

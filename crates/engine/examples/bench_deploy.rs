@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     container::create(&conn, NAME, body)?;
     container::start(&conn, NAME)?;
-    container::wait_healthy(&conn, NAME, Duration::from_secs(60), &|_| {})?;
+    container::wait_healthy(&conn, NAME, Duration::from_secs(60), &|_| {}, &|_| {})?;
 
     let mut rows = Vec::new();
     for round in 0..rounds {
@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             stop_grace: Duration::from_secs(10),
             now: chrono::Utc::now() + chrono::Duration::seconds(round as i64),
         };
-        let report = recreate::recreate(&fresh, &request, &|_| {});
+        let report = recreate::recreate(&fresh, &request, &|_| {}, &|_| {});
         if !matches!(report.outcome, RecreateOutcome::Deployed) {
             return Err(format!(
                 "round {round}: the recreate did not deploy: {:?}",

@@ -1,7 +1,7 @@
 //! Live progress sent through a `tauri::ipc::Channel` while a run is driven.
 
 use pilot_engine::plan::Plan;
-use pilot_engine::run::Progress;
+use pilot_engine::run::{MeterUnit, Progress};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -17,6 +17,10 @@ pub enum RunEventDto {
     StepStarted { step_id: String, title: String, kind: String },
     #[serde(rename_all = "camelCase")]
     StepOutput { step_id: String, line: String },
+    /// A long step's progress bar: `done` of `total` in `unit` ("bytes", "seconds",
+    /// "requests", "rounds"), with a label that says it in words.
+    #[serde(rename_all = "camelCase")]
+    StepMeter { step_id: String, label: String, done: u64, total: u64, unit: String },
     #[serde(rename_all = "camelCase")]
     StepFinished { step: Box<StepDto> },
     #[serde(rename_all = "camelCase")]
@@ -34,6 +38,13 @@ impl RunEventDto {
                 Self::StepStarted { step_id, title, kind }
             }
             Progress::StepOutput { step_id, line } => Self::StepOutput { step_id, line },
+            Progress::StepMeter { step_id, meter } => Self::StepMeter {
+                step_id,
+                label: meter.label,
+                done: meter.done,
+                total: meter.total,
+                unit: unit_word(meter.unit).to_owned(),
+            },
             Progress::StepFinished { record } => {
                 Self::StepFinished { step: Box::new(StepDto::from_record(&record, plan)) }
             }
@@ -42,5 +53,15 @@ impl RunEventDto {
                 Self::RunFinished { status: status.into(), outcome: outcome.into() }
             }
         }
+    }
+}
+
+/// The unit as the UI's type names it.
+fn unit_word(unit: MeterUnit) -> &'static str {
+    match unit {
+        MeterUnit::Bytes => "bytes",
+        MeterUnit::Seconds => "seconds",
+        MeterUnit::Requests => "requests",
+        MeterUnit::Rounds => "rounds",
     }
 }

@@ -188,6 +188,7 @@ pub fn wait_healthy(
     name: &str,
     timeout: Duration,
     output: &dyn Fn(&str),
+    countdown: &dyn Fn(&Countdown),
 ) -> Result<HealthWait, DockerError> {
     let started = Instant::now();
     let deadline = started + timeout;
@@ -215,6 +216,12 @@ pub fn wait_healthy(
         let left = (deadline - now).as_secs();
         if last_told != Some(left) {
             last_told = Some(left);
+            countdown(&Countdown {
+                container: name.to_owned(),
+                left: deadline - now,
+                total: timeout,
+                health: health_word(state.health),
+            });
             output(&format!(
                 "waiting for health of {name}: {left} s left ({})",
                 health_word(state.health)
@@ -222,6 +229,18 @@ pub fn wait_healthy(
         }
         conn.pause_for(POLL.min(deadline - now));
     }
+}
+
+/// The health wait's countdown, once a second: what the desktop draws as a shrinking bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Countdown {
+    pub container: String,
+    /// Time left before the wait gives up.
+    pub left: Duration,
+    /// The whole wait (the plan's health timeout).
+    pub total: Duration,
+    /// "starting", "unhealthy"… as [`health_word`] says it.
+    pub health: &'static str,
 }
 
 /// "healthy", "starting"… for messages.

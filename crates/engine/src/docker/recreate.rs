@@ -113,10 +113,18 @@ pub fn recreate(
     conn: &Connection,
     req: &RecreateRequest<'_>,
     output: &dyn Fn(&str),
+    countdown: &dyn Fn(&container::Countdown),
 ) -> RecreateReport {
     let started = Instant::now();
-    let mut run =
-        Recreate { conn, req, output, actions: Vec::new(), report_old: None, fallback: None };
+    let mut run = Recreate {
+        conn,
+        req,
+        output,
+        countdown,
+        actions: Vec::new(),
+        report_old: None,
+        fallback: None,
+    };
     let (outcome, new, time_to_healthy, failed_logs) = match run.go() {
         Ok(done) => done,
         Err((error, stage)) => {
@@ -156,6 +164,7 @@ struct Recreate<'a> {
     conn: &'a Connection,
     req: &'a RecreateRequest<'a>,
     output: &'a dyn Fn(&str),
+    countdown: &'a dyn Fn(&container::Countdown),
     actions: Vec<Action>,
     report_old: Option<ContainerState>,
     fallback: Option<String>,
@@ -278,7 +287,7 @@ impl Recreate<'_> {
         let name = self.req.container;
         let timeout = self.req.health_timeout;
         let t = Instant::now();
-        let waited = container::wait_healthy(self.conn, name, timeout, self.output)
+        let waited = container::wait_healthy(self.conn, name, timeout, self.output, self.countdown)
             .map_err(|e| (e, Stage::Created))?;
         self.actions
             .push(Action { what: format!("wait for {name} to become healthy"), took: t.elapsed() });
@@ -355,8 +364,13 @@ impl Recreate<'_> {
         })?;
         self.act(format!("start {name} (the previous version)"), |c| container::start(c, name))?;
         let t = Instant::now();
-        let waited =
-            container::wait_healthy(self.conn, name, self.req.health_timeout, self.output)?;
+        let waited = container::wait_healthy(
+            self.conn,
+            name,
+            self.req.health_timeout,
+            self.output,
+            self.countdown,
+        )?;
         self.actions.push(Action {
             what: format!("wait for the previous {name} to become healthy"),
             took: t.elapsed(),

@@ -68,6 +68,7 @@ pub fn rollback(
     conn: &Connection,
     req: &RollbackRequest<'_>,
     output: &dyn Fn(&str),
+    countdown: &dyn Fn(&container::Countdown),
 ) -> RollbackReport {
     let mut report = RollbackReport {
         outcome: RollbackOutcome::NothingToPutBack,
@@ -78,7 +79,7 @@ pub fn rollback(
         actions: Vec::new(),
         time_to_healthy: None,
     };
-    if let Err((error, left)) = run(conn, req, output, &mut report) {
+    if let Err((error, left)) = run(conn, req, output, countdown, &mut report) {
         report.outcome = RollbackOutcome::Error { error, left };
     }
     report
@@ -101,6 +102,7 @@ fn run(
     conn: &Connection,
     req: &RollbackRequest<'_>,
     output: &dyn Fn(&str),
+    countdown: &dyn Fn(&container::Countdown),
     report: &mut RollbackReport,
 ) -> Result<(), (DockerError, String)> {
     let name = req.container;
@@ -189,7 +191,7 @@ fn run(
             stop_grace: Duration::from_secs(10),
             now: req.now,
         };
-        let recreated = recreate::recreate(conn, &request, output);
+        let recreated = recreate::recreate(conn, &request, output, countdown);
         report.actions.extend(recreated.actions);
         report.after = recreated.new;
         report.time_to_healthy = recreated.time_to_healthy;
@@ -216,7 +218,7 @@ fn run(
     }
 
     let t = Instant::now();
-    let waited = container::wait_healthy(conn, name, req.health_timeout, output)
+    let waited = container::wait_healthy(conn, name, req.health_timeout, output, countdown)
         .map_err(|e| (e, format!("the previous version is {name}; its health is unknown")))?;
     report
         .actions

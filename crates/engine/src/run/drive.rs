@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::answers::Answers;
 use super::describe::describe;
 use super::executors::{StepContext, execute};
-use super::progress::{Progress, ProgressSink};
+use super::progress::{Meter, Progress, ProgressSink};
 use super::redact::Redactor;
 use super::{
     Evidence, NewEvent, Outcome, Run, RunError, RunStatus, StepOutcome, StepRecord, StepStatus,
@@ -338,12 +338,16 @@ impl<'a> Driver<'a> {
                 self.sink
                     .emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
             };
+            let meter = |meter: Meter| {
+                self.sink.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
+            };
             let ctx = StepContext {
                 repo_path: std::path::Path::new(&self.run.header.repo_path),
                 facts: &self.run.header.facts,
                 version: &self.run.header.version,
                 clock: self.clock,
                 output: &output,
+                meter: &meter,
                 backups_dir: &self.backups_dir,
                 run_started_at: self.run.header.started_at,
             };

@@ -29,7 +29,7 @@ pub use model::{
     CommandEvidence, Event, Evidence, Fact, FileEvidence, Measurement, NewEvent, Outcome,
     PlanOrigin, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord, StepStatus, Waiver,
 };
-pub use progress::{NoProgress, Progress, ProgressSink};
+pub use progress::{Meter, MeterUnit, NoProgress, Progress, ProgressSink};
 pub use redact::{MASK, Redactor};
 pub use rollback::{Readiness, ReadinessCheck, readiness};
 pub use start::{StartRequest, start_run};

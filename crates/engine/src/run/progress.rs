@@ -16,12 +16,37 @@ pub enum Progress {
     StepStarted { step_id: String, title: String, kind: String },
     /// A line of live output from a running step (not stored; the evidence keeps an excerpt).
     StepOutput { step_id: String, line: String },
+    /// How far a long step has come (a backup's bytes, a health wait's seconds left): what a
+    /// front end draws as a progress bar. Not stored, like output.
+    StepMeter { step_id: String, meter: Meter },
     /// A step has its result (already stored).
     StepFinished { record: Box<StepRecord> },
     /// The run stopped to wait for people: these steps need an answer.
     RunWaiting { steps: Vec<String> },
     /// The run ended (completed or failed).
     RunFinished { status: RunStatus, outcome: Outcome },
+}
+
+/// A long step's progress: `done` of `total` in `unit`, and a line saying it in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meter {
+    /// "Copying app.db: 120 of 512 MiB", "Waiting for sms to become healthy: 87 s left".
+    pub label: String,
+    pub done: u64,
+    pub total: u64,
+    pub unit: MeterUnit,
+}
+
+/// What a meter counts. A countdown's `done` is the time already waited, so every meter fills
+/// from left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MeterUnit {
+    Bytes,
+    Seconds,
+    Requests,
+    Rounds,
 }
 
 /// Receives progress. Called from several threads while checks run concurrently.

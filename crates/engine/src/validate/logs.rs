@@ -93,7 +93,11 @@ impl<'r> Scanner<'r> {
     fn new(forbid: &'r [Regex], require: &'r [Regex], since: Option<DateTime<Utc>>) -> Self {
         let hits = |res: &[Regex]| {
             res.iter()
-                .map(|r| PatternHits { pattern: r.as_str().to_owned(), count: 0, lines: Vec::new() })
+                .map(|r| PatternHits {
+                    pattern: r.as_str().to_owned(),
+                    count: 0,
+                    lines: Vec::new(),
+                })
                 .collect::<Vec<_>>()
         };
         let scan = Scan { lines_scanned: 0, forbidden: hits(forbid), required: hits(require) };

@@ -122,6 +122,18 @@ pub(crate) fn run_with(
     output: &(dyn Fn(&str) + Sync),
     action: StepAction,
 ) -> StepOutcome {
+    run_metered(repo, facts, clock, output, &|_| {}, action)
+}
+
+/// [`run_with`], also receiving the step's meter (progress bars).
+pub(crate) fn run_metered(
+    repo: &Path,
+    facts: &RepoFacts,
+    clock: &dyn Clock,
+    output: &(dyn Fn(&str) + Sync),
+    meter: &(dyn Fn(pilot_engine::run::Meter) + Sync),
+    action: StepAction,
+) -> StepOutcome {
     let backups = repo.join("backups");
     let ctx = StepContext {
         repo_path: repo,
@@ -129,6 +141,7 @@ pub(crate) fn run_with(
         version: VERSION,
         clock,
         output,
+        meter,
         backups_dir: &backups,
         // Log scans in these tests look at the whole file.
         run_started_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::backup::sqlite::backup_database;
-use crate::docker::{Connection, CopyMethod, DatabaseLocation, copy_database_out};
 use crate::backup::{BackupError, BackupProgress, BackupRecord, BackupStage, catalog};
+use crate::docker::{Connection, CopyMethod, DatabaseLocation, copy_database_out};
 use crate::plan::kinds::{
     BackupCommandParams, BackupRecentParams, BackupSqliteParams, CommandParams,
 };
-use crate::run::{Evidence, FileEvidence, Measurement, StepOutcome, StepStatus};
+use crate::run::{Evidence, FileEvidence, Measurement, Meter, MeterUnit, StepOutcome, StepStatus};
 
 use super::file::file_evidence;
 use super::{StepContext, plural, resolve};
@@ -40,12 +40,12 @@ pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutco
                 Err(e) => return failed(&e, Evidence::default()),
             };
             match database_from_docker(p, &scratch.0, ctx) {
-                Ok((path, shown, facts)) => {
+                Ok(copied) => {
                     _scratch = Some(scratch);
-                    copy_facts = facts;
-                    (path, shown)
+                    copy_facts = copied.facts;
+                    (copied.path, copied.shown)
                 }
-                Err(outcome) => return outcome,
+                Err(outcome) => return *outcome,
             }
         }
         _ => {
@@ -58,7 +58,22 @@ pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutco
     };
 
     let reported = Cell::new(None::<u64>);
+    let metered = Cell::new(None::<u64>);
     let progress = |p: BackupProgress| {
+        // The meter moves by whole percents (a few hundred messages at most, whatever the size).
+        if p.stage == BackupStage::Copying && metered.get() != Some(p.percent()) {
+            metered.set(Some(p.percent()));
+            (ctx.meter)(Meter {
+                label: format!(
+                    "Copying {shown_source}: {} of {} MiB",
+                    grouped(p.bytes_done() >> 20),
+                    grouped(p.bytes_total() >> 20)
+                ),
+                done: p.bytes_done(),
+                total: p.bytes_total(),
+                unit: MeterUnit::Bytes,
+            });
+        }
         // One line per tenth copied, and one when verification starts: enough to show life
         // without flooding the run's output.
         let line = match p.stage {
@@ -323,6 +338,13 @@ fn backups_dir(given: Option<&str>, ctx: &StepContext<'_>) -> PathBuf {
     }
 }
 
+/// A database copied out of Docker: the copy, how to show its source, facts about the copy.
+struct CopiedOut {
+    path: PathBuf,
+    shown: String,
+    facts: Vec<(String, String)>,
+}
+
 /// A database inside a container or volume, copied out into `work_dir` through the Docker
 /// Engine API (the container's own sqlite3 `.backup` when it has one, else paused and copied
 /// with its WAL). Returns the copy's path, how to show the source, and facts about the copy.
@@ -330,13 +352,13 @@ fn database_from_docker(
     p: &BackupSqliteParams,
     work_dir: &Path,
     ctx: &StepContext<'_>,
-) -> Result<(PathBuf, String, Vec<(String, String)>), StepOutcome> {
+) -> Result<CopiedOut, Box<StepOutcome>> {
     let Some(db_path) = p.db_path.as_deref() else {
-        return Err(StepOutcome::failed(
+        return Err(Box::new(StepOutcome::failed(
             "The step names a container or volume but not `db_path`, the database's path inside \
              it (e.g. /data/app.db): add it to the plan, then re-run the step.",
             Evidence::default(),
-        ));
+        )));
     };
     let shown = match (&p.container, &p.volume) {
         (Some(c), _) => format!("{c}:{db_path} (container)"),
@@ -344,14 +366,15 @@ fn database_from_docker(
         (None, None) => db_path.to_owned(),
     };
     let evidence = || Evidence::default().fact("source", &shown);
-    let conn = Connection::connect().map_err(|e| super::docker::failure(&e, evidence()))?;
+    let failure = |e: &crate::docker::DockerError| Box::new(super::docker::failure(e, evidence()));
+    let conn = Connection::connect().map_err(|e| failure(&e))?;
     let location = DatabaseLocation {
         container: p.container.as_deref(),
         volume: p.volume.as_deref(),
         db_path,
     };
-    let copied = copy_database_out(&conn, &location, work_dir, ctx.output)
-        .map_err(|e| super::docker::failure(&e, evidence()))?;
+    let copied =
+        copy_database_out(&conn, &location, work_dir, ctx.output).map_err(|e| failure(&e))?;
     let method = match copied.method {
         CopyMethod::ContainerSqlite3 => "the container's own sqlite3 .backup".to_owned(),
         CopyMethod::PausedArchive => format!(
@@ -366,7 +389,7 @@ fn database_from_docker(
         ("copied from".to_owned(), copied.container.clone()),
         ("copy method".to_owned(), method),
     ];
-    Ok((copied.path, shown, facts))
+    Ok(CopiedOut { path: copied.path, shown, facts })
 }
 
 /// A hidden scratch folder inside the backups folder for a database copied out of Docker:

@@ -9,6 +9,7 @@ use std::time::Duration;
 use regex::Regex;
 
 use crate::docker::Connection;
+use crate::docker::container::Countdown;
 use crate::docker::exec as docker_exec;
 use crate::docker::logs::{self, LogWait};
 use crate::docker::recreate::{self, Action, RecreateOutcome, RecreateReport, RecreateRequest};
@@ -16,7 +17,7 @@ use crate::docker::rollback::{self, Restore, RollbackOutcome, RollbackRequest};
 use crate::plan::kinds::{
     DeployExecParams, DeployRecreateParams, DeployWaitLogParams, RollbackParams,
 };
-use crate::run::{Evidence, Measurement, StepOutcome};
+use crate::run::{Evidence, Measurement, Meter, MeterUnit, StepOutcome};
 
 use super::docker::failure;
 use super::{StepContext, resolve};
@@ -39,8 +40,23 @@ pub(super) fn recreate(p: &DeployRecreateParams, ctx: &StepContext<'_>) -> StepO
         stop_grace: STOP_GRACE,
         now: ctx.clock.now(),
     };
-    let report = recreate::recreate(&conn, &request, ctx.output);
+    let report = recreate::recreate(&conn, &request, ctx.output, &|c| countdown(ctx, c));
     recreate_outcome(p, timeout, report)
+}
+
+/// The health wait's countdown as the step's meter: it fills as the time allowed runs out.
+fn countdown(ctx: &StepContext<'_>, c: &Countdown) {
+    let total = c.total.as_secs();
+    let left = c.left.as_secs();
+    (ctx.meter)(Meter {
+        label: format!(
+            "Waiting for {} to become healthy ({}): {left} s left of {total} s",
+            c.container, c.health
+        ),
+        done: total.saturating_sub(left),
+        total,
+        unit: MeterUnit::Seconds,
+    });
 }
 
 fn recreate_outcome(p: &DeployRecreateParams, timeout: Duration, r: RecreateReport) -> StepOutcome {
@@ -298,7 +314,7 @@ pub(super) fn rollback(p: &RollbackParams, ctx: &StepContext<'_>) -> StepOutcome
         health_timeout: timeout,
         now: ctx.clock.now(),
     };
-    let r = rollback::rollback(&conn, &request, ctx.output);
+    let r = rollback::rollback(&conn, &request, ctx.output, &|c| countdown(ctx, c));
     let _ = std::fs::remove_dir_all(&work_dir);
 
     let mut evidence = Evidence::default().fact("container", name);

@@ -20,13 +20,17 @@ pub(super) fn scan(p: &LogScanParams, ctx: &StepContext<'_>) -> StepOutcome {
     let since = Some(ctx.run_started_at);
     let (source, scan) = match (p.container.as_deref(), p.file.as_deref()) {
         (Some(name), None) => {
-            let read = Connection::connect().and_then(|conn| {
-                crate::docker::logs::logs_since(&conn, name, since, None)
-            });
+            let read = Connection::connect()
+                .and_then(|conn| crate::docker::logs::logs_since(&conn, name, since, None));
             match read {
                 Ok(lines) => (
                     format!("container {name}"),
-                    logs::scan_lines(lines.iter().map(|l| l.text.as_str()), &forbid, &require, since),
+                    logs::scan_lines(
+                        lines.iter().map(|l| l.text.as_str()),
+                        &forbid,
+                        &require,
+                        since,
+                    ),
                 ),
                 Err(e) => return super::docker::failure(&e, Evidence::default()),
             }

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use crate::Clock;
 use crate::plan::{Step, StepAction};
 use crate::repo::RepoFacts;
-use crate::run::StepOutcome;
+use crate::run::{Meter, StepOutcome};
 
 /// What an executor may look at.
 pub struct StepContext<'a> {
@@ -48,6 +48,8 @@ pub struct StepContext<'a> {
     pub clock: &'a dyn Clock,
     /// Called with each line of live output (commands); may be a no-op.
     pub output: &'a (dyn Fn(&str) + Sync),
+    /// Called as a long step advances (backup bytes, health countdown); may be a no-op.
+    pub meter: &'a (dyn Fn(Meter) + Sync),
     /// Where backups go when a step names no folder: the data folder's `backups/`.
     pub backups_dir: &'a Path,
     /// When the run started: log scans look only at lines written since.

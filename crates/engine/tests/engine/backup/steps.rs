@@ -39,8 +39,16 @@ fn backup_sqlite_takes_a_verified_backup_with_progress_and_evidence() {
         min_size_bytes: Some(100_000),
         ..BackupSqliteParams::default()
     });
-    let out =
-        run_with(repo.path(), &ready_facts(repo.path()), &FixedClock::at(at()), &output, action);
+    let meters = Mutex::new(Vec::<pilot_engine::run::Meter>::new());
+    let meter = |m| meters.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(m);
+    let out = crate::executors::run_metered(
+        repo.path(),
+        &ready_facts(repo.path()),
+        &FixedClock::at(at()),
+        &output,
+        &meter,
+        action,
+    );
 
     assert_eq!(out.status, StepStatus::Passed, "the backup passes: {}", out.summary);
     assert!(
@@ -64,6 +72,21 @@ fn backup_sqlite_takes_a_verified_backup_with_progress_and_evidence() {
         size.is_some_and(|m| m.passed && m.target == "≥ 100000 bytes"),
         "size vs minimum: {size:?}"
     );
+
+    let meters = meters.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let last = meters.last().unwrap_or_else(|| panic!("the copy moves a meter"));
+    assert!(
+        last.done == last.total
+            && last.total > 0
+            && last.unit == pilot_engine::run::MeterUnit::Bytes,
+        "the meter ends full, in bytes: {last:?}"
+    );
+    assert!(
+        meters.windows(2).all(|w| w[0].done <= w[1].done)
+            && last.label.starts_with("Copying app.db"),
+        "it only moves forward and says what it copies: {meters:?}"
+    );
+    assert!(meters.len() <= 101, "at most one message per percent: {}", meters.len());
 
     let lines = lines.lock().map(|l| l.clone()).unwrap_or_default();
     assert!(

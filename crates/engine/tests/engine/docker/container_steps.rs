@@ -125,17 +125,15 @@ fn backup_step_from_a_container_is_verified_and_leaves_no_scratch() {
         .expect("the backups folder exists")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect();
-    assert!(
-        names.iter().all(|n| !n.starts_with('.')),
-        "the scratch copy is removed: {names:?}"
-    );
+    assert!(names.iter().all(|n| !n.starts_with('.')), "the scratch copy is removed: {names:?}");
     assert!(
         names.iter().any(|n| n.starts_with("app-") && n.ends_with(".sqlite3")),
         "the backup is named after the database and version: {names:?}"
     );
     let progress = lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     assert!(
-        progress.iter().any(|l| l.contains("pausing")) && progress.iter().any(|l| l.contains("copied")),
+        progress.iter().any(|l| l.contains("pausing"))
+            && progress.iter().any(|l| l.contains("copied")),
         "the copy and the backup's progress reach the live output: {progress:?}"
     );
 

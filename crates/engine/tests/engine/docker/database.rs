@@ -49,12 +49,7 @@ fn backup_while_the_service_writes_is_consistent_and_restorable() {
     let state = container::state(&conn, &name).expect("inspect").expect("the service exists");
     assert!(state.running && !state.paused, "the service runs again after the copy: {state:?}");
     let students = backup.tables.iter().find(|t| t.table == "students").map(|t| t.rows);
-    assert_eq!(
-        students,
-        Some(3000),
-        "every seeded student is in the backup: {:?}",
-        backup.tables
-    );
+    assert_eq!(students, Some(3000), "every seeded student is in the backup: {:?}", backup.tables);
     assert_eq!(backup.sha256.len(), 64, "the backup is hashed");
     assert!(
         std::fs::read_dir(work.path()).expect("read work dir").next().is_none(),
@@ -63,7 +58,8 @@ fn backup_while_the_service_writes_is_consistent_and_restorable() {
 
     // Restorable: the backup opens, passes its integrity check, and has its rows.
     let restored = work.path().join("restored.db");
-    pilot_engine::backup::sqlite::restore_database(&backup.path, &restored).expect("the backup restores");
+    pilot_engine::backup::sqlite::restore_database(&backup.path, &restored)
+        .expect("the backup restores");
     let db = rusqlite::Connection::open(&restored).expect("open the restored file");
     let orphans: i64 = db
         .query_row(

@@ -194,7 +194,23 @@ fn an_n_plus_1_that_never_becomes_healthy_leaves_n_serving_and_rollback_possible
     )
     .expect("the backup before the deploy works");
 
-    let outcome = run_step(recreate_step(&name, &broken, 6));
+    let meters = std::sync::Mutex::new(Vec::<pilot_engine::run::Meter>::new());
+    let dir = crate::executors::temp_dir();
+    let outcome = crate::executors::run_metered(
+        dir.path(),
+        &crate::executors::ready_facts(dir.path()),
+        &pilot_engine::SystemClock,
+        &|_| {},
+        &|m| meters.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(m),
+        recreate_step(&name, &broken, 6),
+    );
+    let meters = meters.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    assert!(
+        meters.iter().any(|m| m.unit == pilot_engine::run::MeterUnit::Seconds
+            && m.total == 6
+            && m.label.contains("s left")),
+        "the health wait counts down on the step's meter: {meters:?}"
+    );
     assert_eq!(
         outcome.status,
         StepStatus::Failed,
@@ -264,8 +280,11 @@ fn a_migration_that_fails_half_way_is_undone_by_restoring_the_backup() {
         &|_| {},
     )
     .expect("the backup before the migration works");
-    let backed_up: i64 =
-        backup.tables.iter().find(|t| t.table == "enrollments").map_or(0, |t| i64::try_from(t.rows).unwrap_or(i64::MAX));
+    let backed_up: i64 = backup
+        .tables
+        .iter()
+        .find(|t| t.table == "enrollments")
+        .map_or(0, |t| i64::try_from(t.rows).unwrap_or(i64::MAX));
 
     // The migration is told to fail half-way through the exec's environment.
     let bad = run_step(StepAction::DeployExec(DeployExecParams {

@@ -103,11 +103,16 @@ fn engine_lost_mid_deploy_keeps_the_old_container_and_the_step_resumes() {
         stop_grace: Duration::from_secs(10),
         now: chrono::Utc::now(),
     };
-    let report = recreate::recreate(&through_proxy, &request, &|line| {
-        if line.starts_with("create ") {
-            proxy.kill();
-        }
-    });
+    let report = recreate::recreate(
+        &through_proxy,
+        &request,
+        &|line| {
+            if line.starts_with("create ") {
+                proxy.kill();
+            }
+        },
+        &|_| {},
+    );
     let RecreateOutcome::Interrupted { error, left } = &report.outcome else {
         panic!("losing the engine mid-deploy is reported as an interruption: {:?}", report.outcome);
     };
@@ -127,8 +132,12 @@ fn engine_lost_mid_deploy_keeps_the_old_container_and_the_step_resumes() {
     );
 
     // Resumable: the step re-run against the engine continues from the kept container.
-    let resumed =
-        recreate::recreate(&conn, &RecreateRequest { now: chrono::Utc::now(), ..request }, &|_| {});
+    let resumed = recreate::recreate(
+        &conn,
+        &RecreateRequest { now: chrono::Utc::now(), ..request },
+        &|_| {},
+        &|_| {},
+    );
     assert!(
         matches!(resumed.outcome, RecreateOutcome::Deployed),
         "the re-run finishes the deploy: {:?}",
