@@ -1,5 +1,6 @@
-//! The runbooks' metrics and audit endpoints (`/api/v1/metrics/{students,courses,grades}`,
-//! `/api/v1/audit/logs`), which the staging validation phase checks answer 200 with real
+//! The runbooks' read-only endpoints beyond students: the course list (`/api/v1/courses`), the
+//! metrics (`/api/v1/metrics/{students,courses,grades}`) and the audit log
+//! (`/api/v1/audit/logs`), which the templates' validation phases check answer 200 with real
 //! figures. Read-only queries over the service's own database.
 
 use axum::Json;
@@ -9,6 +10,23 @@ use serde_json::json;
 
 use crate::db;
 use crate::routes::{Shared, admit, db_unavailable, with_db};
+
+pub async fn course_list(State(app): State<Shared>) -> Response {
+    if let Some(r) = admit(&app).await {
+        return r;
+    }
+    let body = with_db(&app, |c| {
+        let mut stmt = c.prepare("SELECT id, code, title, credits FROM courses ORDER BY code")?;
+        let courses = stmt
+            .query_map([], |r| {
+                Ok(json!({"id": r.get::<_, i64>(0)?, "code": r.get::<_, String>(1)?,
+                    "title": r.get::<_, String>(2)?, "credits": r.get::<_, i64>(3)?}))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(json!({"total": courses.len(), "courses": courses}))
+    });
+    answer(body)
+}
 
 pub async fn students(State(app): State<Shared>) -> Response {
     if let Some(r) = admit(&app).await {

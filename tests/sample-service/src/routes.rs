@@ -90,6 +90,7 @@ fn router(app: Shared) -> Router {
         .route("/api/v1/version", get(version))
         .route("/api/v1/students", get(list_students).post(create_student))
         .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/courses", get(metrics_api::course_list))
         .route("/api/v1/metrics/students", get(metrics_api::students))
         .route("/api/v1/metrics/courses", get(metrics_api::courses))
         .route("/api/v1/metrics/grades", get(metrics_api::grades))

@@ -39,7 +39,16 @@ struct Service {
     name: String,
     repository: String,
     port: u16,
+    /// The staging instance the production template deploys first (`<name>-staging`).
+    staging_port: Option<u16>,
 }
+
+const STAGING_ROLES: &[(&str, &str)] = &[
+    ("devops_lead", "Linus Torvalds <linus@example.com>"),
+    ("qa_lead", "Alan Turing <alan@example.com>"),
+    ("backend_lead", "Barbara Liskov <barbara@example.com>"),
+    ("tech_lead", "Grace Hopper <grace@example.com>"),
+];
 
 impl Service {
     fn volume(&self) -> String {
@@ -47,11 +56,10 @@ impl Service {
     }
 }
 
-/// The staging-docker template with its variables pointed at `svc`.
-fn plan_for(sandbox: &Sandbox, svc: &Service) -> PathBuf {
-    let plan = sandbox.root.path().join("staging-docker.toml");
-    let out =
-        sandbox.pilot(&["plan", "export", "staging-docker", "-o", plan.to_str().expect("utf-8")]);
+/// The template (`staging-docker` or `production-docker`) with its variables pointed at `svc`.
+fn plan_for(sandbox: &Sandbox, template: &str, svc: &Service) -> PathBuf {
+    let plan = sandbox.root.path().join(format!("{template}.toml"));
+    let out = sandbox.pilot(&["plan", "export", template, "-o", plan.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "the template exports: {}", text(&out.stderr));
     let base = format!("http://127.0.0.1:{}", svc.port);
     let mut toml = std::fs::read_to_string(&plan).expect("read the exported plan");
@@ -65,13 +73,21 @@ fn plan_for(sandbox: &Sandbox, svc: &Service) -> PathBuf {
     ] {
         toml = set_var(&toml, key, &value);
     }
+    if let Some(port) = svc.staging_port {
+        toml = set_var(&toml, "staging_url", &format!("http://127.0.0.1:{port}"));
+        toml = set_var(&toml, "staging_container", &format!("{}-staging", svc.name));
+    }
+    assert!(
+        toml.contains(&format!("container = {:?}", svc.name)),
+        "the plan now deploys this test's container"
+    );
     // A broken build is given 30 s (the template's 120 s is for real services).
     toml = toml.replace("health_timeout_secs = 120", "health_timeout_secs = 30");
     std::fs::write(&plan, toml).expect("write the plan");
     plan
 }
 
-/// Replace `key = "…"` in the plan's `[vars]`.
+/// Replace `key = "…"` in the plan's `[vars]` (a template without that variable is unchanged).
 fn set_var(toml: &str, key: &str, value: &str) -> String {
     let prefix = format!("{key} = ");
     let mut found = false;
@@ -86,12 +102,14 @@ fn set_var(toml: &str, key: &str, value: &str) -> String {
             }
         })
         .collect();
-    assert!(found, "the template has the variable {key}");
+    if !found {
+        return toml.to_owned();
+    }
     lines.join("\n") + "\n"
 }
 
-/// Every manual item ticked, the four roles approving.
-fn answers_for(sandbox: &Sandbox, plan: &Path) -> PathBuf {
+/// Every manual item ticked, and each role approving by the person given.
+fn answers_for(sandbox: &Sandbox, plan: &Path, roles: &[(&str, &str)]) -> PathBuf {
     let file = sandbox.root.path().join("answers.toml");
     let out = sandbox.pilot(&[
         "plan",
@@ -106,12 +124,7 @@ fn answers_for(sandbox: &Sandbox, plan: &Path) -> PathBuf {
         .expect("read answers")
         .replace("done = false", "done = true")
         .replace("Your Name <you@example.com>", "Grace Hopper <grace@example.com>");
-    for (role, name) in [
-        ("devops_lead", "Linus Torvalds <linus@example.com>"),
-        ("qa_lead", "Alan Turing <alan@example.com>"),
-        ("backend_lead", "Barbara Liskov <barbara@example.com>"),
-        ("tech_lead", "Grace Hopper <grace@example.com>"),
-    ] {
+    for (role, name) in roles {
         answers.push_str(&format!(
             "\n[signoff.{role}]\nname = {name:?}\ndecision = \"approve\"\ncomment = \"Checked\"\n"
         ));
@@ -140,6 +153,8 @@ fn run_to_end(
         "1.15.2",
         "--answers",
         answers_arg,
+        "--operator",
+        "Release Bot <bot@example.com>",
         "--json",
     ]);
     let mut value = json(&out);
@@ -198,28 +213,40 @@ fn report_of(sandbox: &Sandbox, run_id: &str) -> String {
     std::fs::read_to_string(file).expect("read the report")
 }
 
-/// Start N, with N and N+1 (broken or not) built under this test's repository name.
-fn service(purpose: &str, broken_next: bool) -> Option<(Service, Cleanup)> {
+/// Start N, with N and N+1 (broken or not) built under this test's repository name; with
+/// `staging`, a second instance of N as `<name>-staging`.
+fn service(purpose: &str, broken_next: bool, staging: bool) -> Option<(Service, Cleanup)> {
     let conn = engine()?;
     let name = unique(purpose);
     let mut cleanup = Cleanup::new(&name);
-    let svc = Service { repository: format!("{name}-sample"), port: free_port(), name };
+    let svc = Service {
+        repository: format!("{name}-sample"),
+        port: free_port(),
+        staging_port: staging.then(free_port),
+        name,
+    };
     for (version, broken) in [("1.15.1", false), ("1.15.2", broken_next)] {
         cleanup.images.push(build_sample_as(&conn, &svc.repository, version, broken));
     }
     cleanup.volumes.push(svc.volume());
     let image = format!("{}:1.15.1", svc.repository);
     start_service_with(&conn, &svc.name, &image, &svc.volume(), svc.port, &[]);
+    if let Some(port) = svc.staging_port {
+        let staging = format!("{}-staging", svc.name);
+        let volume = format!("{staging}-data");
+        cleanup.volumes.push(volume.clone());
+        start_service_with(&conn, &staging, &image, &volume, port, &[]);
+    }
     Some((svc, cleanup))
 }
 
 #[test]
 fn staging_docker_deploys_n_plus_1_with_a_verified_backup_and_a_passing_health_check() {
-    let Some((svc, _cleanup)) = service("cli-deploy", false) else { return };
+    let Some((svc, _cleanup)) = service("cli-deploy", false, false) else { return };
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
-    let plan = plan_for(&sandbox, &svc);
-    let answers = answers_for(&sandbox, &plan);
+    let plan = plan_for(&sandbox, "staging-docker", &svc);
+    let answers = answers_for(&sandbox, &plan, STAGING_ROLES);
     let (value, waived) = run_to_end(&sandbox, &repo, &plan, &answers);
 
     assert_eq!(
@@ -261,11 +288,11 @@ fn staging_docker_deploys_n_plus_1_with_a_verified_backup_and_a_passing_health_c
 
 #[test]
 fn staging_docker_with_an_unhealthy_n_plus_1_leaves_n_serving_and_says_so() {
-    let Some((svc, _cleanup)) = service("cli-broken", true) else { return };
+    let Some((svc, _cleanup)) = service("cli-broken", true, false) else { return };
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
-    let plan = plan_for(&sandbox, &svc);
-    let answers = answers_for(&sandbox, &plan);
+    let plan = plan_for(&sandbox, "staging-docker", &svc);
+    let answers = answers_for(&sandbox, &plan, STAGING_ROLES);
     let (value, _) = run_to_end(&sandbox, &repo, &plan, &answers);
 
     let deploy = step(&value, "containers-stopped");
@@ -282,4 +309,95 @@ fn staging_docker_with_an_unhealthy_n_plus_1_leaves_n_serving_and_says_so() {
     let report = report_of(&sandbox, value["run_id"].as_str().expect("id"));
     assert!(report.contains(summary), "the report says what happened: {summary}");
     assert!(report.contains("Rollback"), "the report has its rollback section");
+}
+
+/// Issue #6's acceptance: the production template's full run ends GO with its four roles
+/// signed off, the report is signed by two keys, stock OpenSSH accepts both signatures, and one
+/// flipped byte makes both `pilot verify` and `ssh-keygen` refuse it.
+#[test]
+fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
+    let Some((svc, _cleanup)) = service("cli-prod", false, true) else { return };
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let plan = plan_for(&sandbox, "production-docker", &svc);
+    let answers = answers_for(
+        &sandbox,
+        &plan,
+        &[
+            ("code_review", "Barbara Liskov <barbara@example.com>"),
+            ("security_review", "Whitfield Diffie <whit@example.com>"),
+            ("qa", "Alan Turing <alan@example.com>"),
+            ("operations", "Linus Torvalds <linus@example.com>"),
+        ],
+    );
+    let (value, waived) = run_to_end(&sandbox, &repo, &plan, &answers);
+    let run_id = value["run_id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        value["outcome"],
+        "go",
+        "production ends GO (waived: {waived:?}); the report's head:\n{}",
+        report_of(&sandbox, &run_id).lines().take(40).collect::<Vec<_>>().join("\n")
+    );
+    assert_eq!(served_version(svc.port).as_deref(), Some("1.15.2"), "N+1 serves in production");
+    let report = sandbox.root.path().join("report.md");
+    let out = sandbox.pilot(&["report", &run_id, "-o", report.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "the report is written: {}", text(&out.stderr));
+    let markdown = std::fs::read_to_string(&report).expect("report");
+    for role in ["Code review", "Security review", "QA", "Operations"] {
+        assert!(markdown.contains(role), "the report's sign-off lists {role}");
+    }
+
+    let dir = sandbox.root.path();
+    let allowed = dir.join("allowed_signers");
+    let mut allowed_text = String::new();
+    let mut signatures = Vec::new();
+    for (who, kind, role) in [("qa", "ed25519", "qa"), ("ops", "rsa", "operations")] {
+        let key = crate::sign::keygen(dir, who, kind, "");
+        let sig = dir.join(format!("{who}.sig"));
+        let out = sandbox.pilot(&[
+            "sign",
+            report.to_str().expect("utf-8"),
+            "--key",
+            key.to_str().expect("utf-8"),
+            "--role",
+            role,
+            "-o",
+            sig.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{who} signs: {}", text(&out.stderr));
+        let out = sandbox.pilot(&["attach", &run_id, sig.to_str().expect("utf-8")]);
+        assert_eq!(out.status.code(), Some(0), "attached: {}", text(&out.stderr));
+        allowed_text.push_str(&format!("{who}@example.com {}\n", crate::sign::public_line(&key)));
+        signatures.push((format!("{who}@example.com"), sig));
+    }
+    std::fs::write(&allowed, allowed_text).expect("allowed signers");
+    for (who, sig) in &signatures {
+        assert!(
+            crate::sign::openssh_accepts(&allowed, who, sig, &report),
+            "ssh-keygen -Y verify accepts {who}'s signature"
+        );
+    }
+    let verify = |report: &Path| {
+        sandbox.pilot(&[
+            "verify",
+            report.to_str().expect("utf-8"),
+            "--allowed-signers",
+            allowed.to_str().expect("utf-8"),
+        ])
+    };
+    let out = verify(&report);
+    assert_eq!(out.status.code(), Some(0), "pilot verify accepts: {}", text(&out.stdout));
+
+    let mut bytes = markdown.into_bytes();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(&report, &bytes).expect("tamper");
+    for (who, sig) in &signatures {
+        assert!(
+            !crate::sign::openssh_accepts(&allowed, who, sig, &report),
+            "ssh-keygen refuses {who}'s signature over the changed report"
+        );
+    }
+    let out = verify(&report);
+    assert_eq!(out.status.code(), Some(1), "pilot verify refuses: {}", text(&out.stdout));
 }

@@ -79,7 +79,7 @@ decision = "approve"
 "#;
 
 /// `ssh-keygen -t kind` into `dir`; returns the private key's path.
-fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
+pub(crate) fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
     let path = dir.join(name);
     let mut cmd = Command::new("ssh-keygen");
     cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", name, "-f"]).arg(&path);
@@ -91,12 +91,12 @@ fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
     path
 }
 
-fn public_line(key: &Path) -> String {
+pub(crate) fn public_line(key: &Path) -> String {
     let text = std::fs::read_to_string(format!("{}.pub", key.display())).expect("public key");
     text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
 }
 
-fn openssh_accepts(allowed: &Path, who: &str, sig: &Path, report: &Path) -> bool {
+pub(crate) fn openssh_accepts(allowed: &Path, who: &str, sig: &Path, report: &Path) -> bool {
     let mut child = Command::new("ssh-keygen")
         .args(["-Y", "verify", "-f"])
         .arg(allowed)

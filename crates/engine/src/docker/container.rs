@@ -156,6 +156,16 @@ pub fn start(conn: &Connection, name: &str) -> Result<(), DockerError> {
     }
 }
 
+/// Freeze every process of a running container (the backup's consistent copy).
+pub fn pause(conn: &Connection, name: &str) -> Result<(), DockerError> {
+    conn.call("pause container", conn.api().pause_container(name))
+}
+
+/// Let a paused container run again.
+pub fn unpause(conn: &Connection, name: &str) -> Result<(), DockerError> {
+    conn.call("unpause container", conn.api().unpause_container(name))
+}
+
 pub fn rename(conn: &Connection, name: &str, new_name: &str) -> Result<(), DockerError> {
     let options = RenameContainerOptions { name: new_name.to_owned() };
     conn.call("rename container", conn.api().rename_container(name, options))

@@ -238,13 +238,13 @@ fn copy_from(
     let paused_at = Instant::now();
     if running {
         output(&format!("pausing {target} to copy {db_path} with its WAL"));
-        conn.call("pause container", conn.api().pause_container(target))?;
+        container::pause(conn, target)?;
     }
     let copied = copy_three(conn, target, db_path, &dest);
     let paused_for = running.then(|| paused_at.elapsed());
     if running {
         // Unpause whatever happened: a paused service is an outage.
-        conn.call("unpause container", conn.api().unpause_container(target))?;
+        container::unpause(conn, target)?;
         output(&format!(
             "{target} resumed after {:.2} s",
             paused_for.unwrap_or_default().as_secs_f64()

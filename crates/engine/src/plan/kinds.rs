@@ -501,6 +501,11 @@ pub struct DockerContainerParams {
     /// The container's health check must report healthy (default true).
     #[serde(default = "yes")]
     pub healthy: bool,
+    /// When the health is "starting" or "unhealthy", wait up to this many seconds for it to
+    /// become healthy before failing (default 15): a container just started, or paused a moment
+    /// for a backup, reports unhealthy until its next check passes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_secs: Option<u64>,
 }
 
 fn yes() -> bool {

@@ -107,12 +107,29 @@ pub(super) fn volume(p: &DockerVolumeParams, _ctx: &StepContext<'_>) -> StepOutc
     }
 }
 
-pub(super) fn container(p: &DockerContainerParams, _ctx: &StepContext<'_>) -> StepOutcome {
+/// How long `docker.container` waits for a "starting" or "unhealthy" container by default.
+const DEFAULT_SETTLE: std::time::Duration = std::time::Duration::from_secs(15);
+
+pub(super) fn container(p: &DockerContainerParams, ctx: &StepContext<'_>) -> StepOutcome {
     let conn = match Connection::connect() {
         Ok(c) => c,
         Err(e) => return failure(&e, Evidence::default()),
     };
-    let state = match container::state(&conn, &p.container) {
+    let mut state = container::state(&conn, &p.container);
+    // A health that is not settled yet gets a short wait (with the countdown on the live
+    // output), so a check right after a start or a backup's pause does not fail on a blip.
+    if p.healthy
+        && let Ok(Some(s)) = &state
+        && s.running
+        && matches!(s.health, container::Health::Starting | container::Health::Unhealthy)
+    {
+        let settle = p.settle_secs.map_or(DEFAULT_SETTLE, std::time::Duration::from_secs);
+        if let Err(e) = container::wait_healthy(&conn, &p.container, settle, ctx.output, &|_| {}) {
+            return failure(&e, Evidence::default().fact("container", &p.container));
+        }
+        state = container::state(&conn, &p.container);
+    }
+    let state = match state {
         Ok(Some(s)) => s,
         Ok(None) => {
             return StepOutcome::failed(

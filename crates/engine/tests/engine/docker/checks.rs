@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pilot_engine::SystemClock;
+use pilot_engine::docker::container;
 use pilot_engine::plan::StepAction;
 use pilot_engine::plan::kinds::{
     DockerContainerParams, DockerEngineParams, DockerImageParams, DockerVolumeParams,
@@ -153,6 +154,7 @@ fn image_volume_and_container_checks_see_the_running_service() {
     let healthy = run_step(StepAction::DockerContainer(DockerContainerParams {
         container: name.clone(),
         healthy: true,
+        settle_secs: None,
     }));
     assert_eq!(
         healthy.status,
@@ -163,11 +165,37 @@ fn image_volume_and_container_checks_see_the_running_service() {
     let none = run_step(StepAction::DockerContainer(DockerContainerParams {
         container: format!("{name}-none"),
         healthy: true,
+        settle_secs: None,
     }));
     assert_eq!(
         none.status,
         StepStatus::Failed,
         "a missing container fails the check: {}",
         none.summary
+    );
+
+    // Paused long enough for its health check to fail (as a backup's pause can), then resumed:
+    // the check waits for the health to settle instead of failing on the blip.
+    container::pause(&conn, &name).expect("pause the service");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while container::state(&conn, &name)
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.health != container::Health::Unhealthy)
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    container::unpause(&conn, &name).expect("unpause the service");
+    let settled = run_step(StepAction::DockerContainer(DockerContainerParams {
+        container: name.clone(),
+        healthy: true,
+        settle_secs: Some(20),
+    }));
+    assert_eq!(
+        settled.status,
+        StepStatus::Passed,
+        "an unhealthy blip after a pause settles within the wait: {}",
+        settled.summary
     );
 }
