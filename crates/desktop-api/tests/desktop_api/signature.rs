@@ -25,7 +25,7 @@ impl Signing {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = DesktopConfig {
-            data: DataPaths::new(&dir.path().join("data")),
+            data: DataPaths::new(dir.path().join("data")),
             start_repo: None,
             e2e_report_path: None,
             app_version: "0.0.0-test".into(),
