@@ -478,7 +478,7 @@ async fn signatures(
         check(text.contains(who), format!("the verification shows {who:?}: {text}"))?;
     }
     s.eval(
-        r#"document.querySelector('[data-panel="verify"]').scrollIntoView({block: 'start'})"#,
+        r#"document.querySelector('[data-verify-result] .signatures').scrollIntoView({block: 'center'})"#,
         vec![],
     )
     .await?;
