@@ -25,6 +25,10 @@ const COMMANDS: &[&str] = &[
     "report_html",
     "save_report",
     "rollback_readiness",
+    "signing_setup",
+    "sign_report",
+    "attach_signature",
+    "verify_report",
 ];
 
 fn main() {

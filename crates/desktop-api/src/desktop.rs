@@ -44,8 +44,9 @@ pub struct DesktopConfig {
 #[derive(Debug)]
 pub struct Desktop {
     config: DesktopConfig,
-    store: RunStore,
-    clock: Arc<dyn Clock>,
+    // The signing commands (`crate::signature`) use the store and the clock too.
+    pub(crate) store: RunStore,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Desktop {

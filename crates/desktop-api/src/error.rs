@@ -6,6 +6,7 @@ use pilot_engine::demo::DemoError;
 use pilot_engine::plan::PlanError;
 use pilot_engine::repo::RepoError;
 use pilot_engine::run::RunError;
+use pilot_engine::signature::{AttachError, SignatureError};
 use pilot_engine::store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -28,6 +29,8 @@ pub enum ErrorKind {
     Refused,
     /// Reading or writing a file failed.
     Io,
+    /// A report could not be signed, or a signature or allowed-signers file cannot be used.
+    Signature,
     /// Anything else.
     Internal,
 }
@@ -91,5 +94,45 @@ impl From<RunError> for ApiError {
 impl From<DemoError> for ApiError {
     fn from(e: DemoError) -> Self {
         Self::new(ErrorKind::Io, e.to_string())
+    }
+}
+
+/// Signing errors, worded for the app: the engine's own words name `pilot` flags and
+/// environment variables, which a desktop user has no use for.
+impl From<SignatureError> for ApiError {
+    fn from(e: SignatureError) -> Self {
+        let message = match &e {
+            SignatureError::Read { .. } => return Self::new(ErrorKind::Io, e.to_string()),
+            SignatureError::PassphraseNeeded { path } => format!(
+                "the key {} is protected by a passphrase, and Release Pilot never asks for \
+                 passphrases: load it into ssh-agent (ssh-add {}), then choose \"ssh-agent\" and \
+                 pick it",
+                path.display(),
+                path.display()
+            ),
+            SignatureError::NoAgent => "no ssh-agent is reachable from Release Pilot: start one \
+                 and add your key (ssh-add) before starting the app, or sign with a key file"
+                .to_string(),
+            _ => e.to_string(),
+        };
+        Self::new(ErrorKind::Signature, message)
+    }
+}
+
+impl From<AttachError> for ApiError {
+    fn from(e: AttachError) -> Self {
+        match e {
+            AttachError::Store(e) => e.into(),
+            AttachError::Mismatch { source_name, run_id } => Self::new(
+                ErrorKind::Signature,
+                format!(
+                    "the signature in {source_name} does not match run {run_id}'s report as it \
+                     stands: it was made over another version of the report (or another file). \
+                     Save the report again with Save as…, sign that file, and attach the new \
+                     signature"
+                ),
+            ),
+            other => Self::new(ErrorKind::Signature, other.to_string()),
+        }
     }
 }

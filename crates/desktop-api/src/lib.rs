@@ -14,7 +14,9 @@ mod desktop;
 pub mod dto;
 mod error;
 mod html;
+mod signature;
 
 pub use desktop::{Desktop, DesktopConfig};
 pub use error::{ApiError, ErrorKind};
 pub use html::markdown_to_html;
+pub use signature::SigningPlaces;

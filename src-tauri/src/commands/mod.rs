@@ -7,6 +7,7 @@ pub mod app;
 pub mod project;
 pub mod report;
 pub mod run;
+pub mod signature;
 
 use pilot_desktop_api::{ApiError, Desktop, ErrorKind};
 use tauri::Runtime;
@@ -34,6 +35,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         report::report_html,
         report::save_report,
         report::rollback_readiness,
+        signature::signing_setup,
+        signature::sign_report,
+        signature::attach_signature,
+        signature::verify_report,
     ]
 }
 

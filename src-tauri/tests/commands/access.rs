@@ -44,6 +44,10 @@ const CONTRACT: &[&str] = &[
     "report_html",
     "save_report",
     "rollback_readiness",
+    "signing_setup",
+    "sign_report",
+    "attach_signature",
+    "verify_report",
 ];
 
 #[test]

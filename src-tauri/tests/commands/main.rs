@@ -9,3 +9,4 @@ mod errors;
 mod project;
 mod report;
 mod run;
+mod signature;

@@ -1,7 +1,9 @@
 //! The whole release of the demo project in the real app, through its webview, as a person
 //! would do it: open the demo, choose its plan file, run the checks (waive the one that fails,
 //! tick the manual items), back up, deploy (confirming each action), validate, sign off, and
-//! save the report — then read the saved file.
+//! save the report; then sign the saved report with a key file made by `ssh-keygen`, attach a
+//! colleague's signature made with `ssh-keygen -Y sign`, verify both against an allowed_signers
+//! file in the app — and check the saved report and its `.sig` with stock `ssh-keygen -Y verify`.
 //!
 //! It drives the e2e build of `release-pilot` (own identifier and data folder; "Save as…"
 //! writes to `RELEASE_PILOT_E2E_REPORT_PATH` without the native dialog) and relies only on the
@@ -77,6 +79,7 @@ async fn demo_release_from_project_to_saved_report() {
         String::from_utf8_lossy(&made.stderr)
     );
     let secret = secret_key(&demo.join(".env"));
+    let signing = Signing::create(temp.path());
 
     let display = Display::for_tests().expect("an X display is available or Xvfb starts");
     let log = temp.path().join("tauri-driver.log");
@@ -92,7 +95,7 @@ async fn demo_release_from_project_to_saved_report() {
     let mut shots =
         Screenshots::create("walkthrough", &display).expect("the screenshot folder is created");
 
-    let walked = walk(&session, &mut shots, &report).await;
+    let walked = walk(&session, &mut shots, &report, &signing).await;
     if let Err(e) = &walked {
         // Leave the evidence next to the screenshots: what the window showed and its DOM.
         let _ = shots.take(&session.client, "failure").await;
@@ -120,10 +123,98 @@ async fn demo_release_from_project_to_saved_report() {
     std::fs::write(shots.dir().join("release-report.md"), &text)
         .expect("a copy of the report beside the screenshots");
     assert_report(&text, &secret);
+    let sig = exported.join("release-report.md.sig");
+    assert!(
+        openssh_verifies(&signing.allowed, SIGNER, &sig, &report),
+        "ssh-keygen -Y verify accepts the signature the app wrote beside the report ({})",
+        sig.display()
+    );
+    std::fs::copy(&sig, shots.dir().join("release-report.md.sig"))
+        .expect("a copy of the signature beside the screenshots");
+}
+
+/// Who signs in the app (with a key file) and who signed elsewhere (with ssh-keygen).
+const SIGNER: &str = "grace@example.com";
+const COLLEAGUE: &str = "alan@example.com";
+
+/// Keys made by `ssh-keygen` for the walkthrough, and the allowed_signers file naming them.
+struct Signing {
+    dir: std::path::PathBuf,
+    /// Grace's ed25519 key file, chosen in the app.
+    key: std::path::PathBuf,
+    /// Alan's RSA key, which signs a copy of the report outside the app.
+    colleague: std::path::PathBuf,
+    allowed: std::path::PathBuf,
+}
+
+impl Signing {
+    fn create(temp: &Path) -> Self {
+        let dir = temp.join("signing");
+        std::fs::create_dir_all(&dir).expect("the signing folder is created");
+        let key = keygen(&dir, "grace", "ed25519");
+        let colleague = keygen(&dir, "alan", "rsa");
+        let line = |k: &Path| {
+            let public = std::fs::read_to_string(format!("{}.pub", k.display()))
+                .expect("ssh-keygen wrote the public key");
+            public.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+        };
+        let allowed = dir.join("allowed_signers");
+        std::fs::write(
+            &allowed,
+            format!("{SIGNER} {}\n{COLLEAGUE} {}\n", line(&key), line(&colleague)),
+        )
+        .expect("allowed_signers is written");
+        Self { dir, key, colleague, allowed }
+    }
+
+    /// Alan signs his copy of the saved report with `ssh-keygen -Y sign`; returns his .sig.
+    fn colleague_signs(&self, report: &Path) -> Result<std::path::PathBuf, String> {
+        let copy = self.dir.join("alan-copy.md");
+        std::fs::copy(report, &copy).map_err(|e| format!("copying the report for Alan: {e}"))?;
+        let out = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", "release-pilot", "-f"])
+            .arg(&self.colleague)
+            .arg(&copy)
+            .output()
+            .map_err(|e| format!("ssh-keygen -Y sign: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("ssh-keygen -Y sign: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(self.dir.join("alan-copy.md.sig"))
+    }
+}
+
+/// `ssh-keygen -q -t kind -N '' -f dir/name`; returns the private key.
+fn keygen(dir: &Path, name: &str, kind: &str) -> std::path::PathBuf {
+    let key = dir.join(name);
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", kind, "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen runs (openssh-client is installed)");
+    assert!(
+        out.status.success(),
+        "ssh-keygen made {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    key
+}
+
+/// `ssh-keygen -Y verify -f allowed -I who -n release-pilot -s sig < report`.
+fn openssh_verifies(allowed: &Path, who: &str, sig: &Path, report: &Path) -> bool {
+    let Ok(input) = std::fs::File::open(report) else { return false };
+    Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(allowed)
+        .args(["-I", who, "-n", "release-pilot", "-s"])
+        .arg(sig)
+        .stdin(input)
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Every screen, in order.
-async fn walk(s: &AppSession, shots: &mut Screenshots, report: &Path) -> Walk {
+async fn walk(s: &AppSession, shots: &mut Screenshots, report: &Path, signing: &Signing) -> Walk {
     project(s, shots).await?;
     checks(s, shots).await?;
     backup(s, shots).await?;
@@ -131,6 +222,7 @@ async fn walk(s: &AppSession, shots: &mut Screenshots, report: &Path) -> Walk {
     validation(s, shots).await?;
     signoff(s, shots).await?;
     report_screen(s, shots, report).await?;
+    signatures(s, shots, report, signing).await?;
     history_and_rollback(s, shots).await
 }
 
@@ -298,6 +390,12 @@ async fn signoff(s: &AppSession, shots: &mut Screenshots) -> Walk {
         s.click(&format!(r#"button[data-signoff-submit="{role}"]"#), SHORT).await?;
         s.wait_for(&format!(r#"[data-role="{role}"][data-role-state="approved"]"#), STEP).await?;
     }
+    // Who signed off, in UTC, and nothing missing once both roles approved.
+    let summary = s.wait_for(r#"[data-panel="signoff-summary"]"#, SHORT).await?.text().await?;
+    for who in ["Grace Hopper", "Alan Turing", "UTC"] {
+        check(summary.contains(who), format!("the sign-off summary shows {who}: {summary}"))?;
+    }
+    s.wait_for(r#"[data-missing="none"]"#, SHORT).await?;
     shots.take(&s.client, "signoff").await?;
     // Finishing the run is the screen's main action; Next then leads to the report.
     next(s, "report", shots, "signoff-finished").await
@@ -317,6 +415,74 @@ async fn report_screen(s: &AppSession, shots: &mut Screenshots, report: &Path) -
     check(saved.contains(name), format!("the saved path shown ({saved}) is the e2e report path"))?;
     check(report.is_file(), format!("the report file exists at {}", report.display()))?;
     shots.take(&s.client, "report-saved").await?;
+    Ok(())
+}
+
+/// Sign the saved report with Grace's key file for the QA role, attach Alan's signature made
+/// outside the app, and verify both against the allowed_signers file. Paths are typed into the
+/// fields: a WebDriver cannot drive the native dialogs behind "Browse…".
+async fn signatures(
+    s: &AppSession,
+    shots: &mut Screenshots,
+    report: &Path,
+    signing: &Signing,
+) -> Walk {
+    s.wait_for(r#"[data-panel="sign"]"#, SHORT).await?;
+    s.wait_idle(SHORT).await?;
+    s.click(r#"input[data-field="sign-method-key"]"#, SHORT).await?;
+    s.type_into(r#"input[data-field="sign-key"]"#, &signing.key.display().to_string(), SHORT)
+        .await?;
+    s.wait_for(r#"select[data-field="sign-role"]"#, SHORT)
+        .await?
+        .select_by_value("qa_lead")
+        .await?;
+    s.click(r#"button[data-action="sign-report"]"#, SHORT).await?;
+    let written = s.wait_for("[data-signature-path]", STEP).await?.text().await?;
+    let sig = format!("{}.sig", report.display());
+    check(written == sig, format!("the signature is written beside the report ({written})"))?;
+
+    let alan = signing.colleague_signs(report)?;
+    s.type_into(r#"input[data-field="attach-sig"]"#, &alan.display().to_string(), SHORT).await?;
+    s.click(r#"button[data-action="attach-signature"]"#, SHORT).await?;
+    s.wait_until(
+        "Alan's signature to be attached",
+        "return document.querySelectorAll('[data-signed]').length === 2",
+        STEP,
+    )
+    .await?;
+    shots.take(&s.client, "report-signed").await?;
+
+    s.type_into(
+        r#"input[data-field="allowed-signers"]"#,
+        &signing.allowed.display().to_string(),
+        SHORT,
+    )
+    .await?;
+    s.click(r#"button[data-action="verify-report"]"#, SHORT).await?;
+    let result = s.wait_for("[data-verify-result]", STEP).await?;
+    let verdict = result.attr("data-verify-result").await?;
+    let text = result.text().await?;
+    check(
+        verdict.as_deref() == Some("good"),
+        format!("the app says the report is verified: {text}"),
+    )?;
+    let counts = s
+        .eval(
+            r#"return [document.querySelectorAll('[data-signature="good"]').length,
+                       document.querySelectorAll('[data-signature="bad"]').length]"#,
+            vec![],
+        )
+        .await?;
+    check(counts == serde_json::json!([2, 0]), format!("both signatures are good ({counts})"))?;
+    for who in [SIGNER, COLLEAGUE, "QA lead", "ssh-keygen -Y verify", "Event log matches"] {
+        check(text.contains(who), format!("the verification shows {who:?}: {text}"))?;
+    }
+    s.eval(
+        r#"document.querySelector('[data-verify-result] .signatures').scrollIntoView({block: 'center'})"#,
+        vec![],
+    )
+    .await?;
+    shots.take(&s.client, "report-verified").await?;
     Ok(())
 }
 

@@ -18,6 +18,11 @@ import type { RunDto } from './bindings/RunDto';
 import type { RunEventDto } from './bindings/RunEventDto';
 import type { RunSummaryDto } from './bindings/RunSummaryDto';
 import type { SavedReportDto } from './bindings/SavedReportDto';
+import type { AttachedSignatureDto } from './bindings/AttachedSignatureDto';
+import type { ReportCheckDto } from './bindings/ReportCheckDto';
+import type { SignRequestDto } from './bindings/SignRequestDto';
+import type { SignedReportDto } from './bindings/SignedReportDto';
+import type { SigningSetupDto } from './bindings/SigningSetupDto';
 import type { StageDto } from './bindings/StageDto';
 import type { StartRunDto } from './bindings/StartRunDto';
 import type { TemplateDto } from './bindings/TemplateDto';
@@ -30,6 +35,7 @@ const KINDS: readonly ErrorKind[] = [
   'notFound',
   'refused',
   'io',
+  'signature',
   'internal',
 ];
 
@@ -124,6 +130,15 @@ export const api = {
   saveReport: (runId: string, path: string) =>
     call<SavedReportDto>('save_report', { runId, path }),
   rollbackReadiness: (runId: string) => call<RollbackDto>('rollback_readiness', { runId }),
+  /** The key files in ~/.ssh and the keys the running ssh-agent holds. */
+  signingSetup: () => call<SigningSetupDto>('signing_setup'),
+  /** Sign a saved report: writes REPORT.sig beside it and attaches it to the run. */
+  signReport: (runId: string, request: SignRequestDto) =>
+    call<SignedReportDto>('sign_report', { runId, request }),
+  attachSignature: (runId: string, path: string) =>
+    call<AttachedSignatureDto>('attach_signature', { runId, path }),
+  verifyReport: (report: string, allowedSigners: string) =>
+    call<ReportCheckDto>('verify_report', { report, allowedSigners }),
 };
 
 export type Api = typeof api;

@@ -210,6 +210,20 @@ export class App {
     this.screen = frontier(run);
   }
 
+  /** A file chosen in the native open dialog (null: cancelled, or the dialog failed and the
+   * banner says so). */
+  async pickFile(title: string, defaultPath: string | null, filters: { name: string; extensions: string[] }[]): Promise<string | null> {
+    try {
+      const picked = await tracked(() =>
+        openDialog({ title, multiple: false, directory: false, defaultPath: defaultPath ?? undefined, filters }),
+      );
+      return typeof picked === 'string' ? picked : null;
+    } catch (e) {
+      this.error = { kind: 'dialog', message: toApiError(e).message };
+      return null;
+    }
+  }
+
   async saveReport(runId: string, version: string): Promise<string | null> {
     let path = this.info?.e2eReportPath ?? null;
     if (!path) {

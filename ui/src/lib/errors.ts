@@ -19,6 +19,7 @@ export const ERROR_TITLE: Record<UiErrorKind, string> = {
   notFound: 'Not found',
   refused: 'Not done',
   io: 'A file could not be read or written',
+  signature: 'The report could not be signed or checked',
   internal: 'Something went wrong inside Release Pilot',
   clipboard: 'Could not copy to the clipboard',
   dialog: 'The file dialog could not open',
@@ -35,6 +36,8 @@ export const ERROR_HINT: Record<UiErrorKind, string> = {
   notFound: 'It may have been removed. Open History to choose another run, or start again.',
   refused: 'Nothing was changed. Read the reason above, then try again.',
   io: 'Check that the folder exists and that you may write there, or choose another place.',
+  signature:
+    'Nothing was signed or attached. Read the reason above: choose another key, load the key into ssh-agent, or save the report again and sign that file.',
   internal:
     'Try again. If it happens again, report it with the message above; your run is kept in the run store.',
   clipboard:

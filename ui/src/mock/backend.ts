@@ -1,8 +1,10 @@
 // A fake desktop shell for development and tests: answers every command of the contract from
 // fixtures recorded from the real boundary (src/mock/fixtures), and drives runs with a small
 // imitation of the engine (steps start and finish one by one, checks in parallel, a command
-// streams output, manual items wait, the demo's "pushed" check fails until waived). Never part
-// of the production bundle.
+// streams output, manual items wait, the demo's "pushed" check fails until waived), and signs
+// and verifies reports from recorded signatures (a key file named "locked" needs a passphrase;
+// an allowed_signers path containing "strangers" names nobody; a report "tampered" after
+// signing fails its checks). Never part of the production bundle.
 
 import type { Channel } from '@tauri-apps/api/core';
 import type { ApiError } from '../lib/bindings/ApiError';
@@ -14,7 +16,16 @@ import type { RunSummaryDto } from '../lib/bindings/RunSummaryDto';
 import type { StageDto } from '../lib/bindings/StageDto';
 import type { StartRunDto } from '../lib/bindings/StartRunDto';
 import type { StepDto } from '../lib/bindings/StepDto';
+import type { AttachedSignatureDto } from '../lib/bindings/AttachedSignatureDto';
+import type { ReportCheckDto } from '../lib/bindings/ReportCheckDto';
+import type { SignRequestDto } from '../lib/bindings/SignRequestDto';
+import type { SignedReportDto } from '../lib/bindings/SignedReportDto';
 import { appInfo } from './fixtures/appInfo';
+import { attachedSignature } from './fixtures/attachedSignature';
+import { reportCheckBad } from './fixtures/reportCheckBad';
+import { reportCheckGood } from './fixtures/reportCheckGood';
+import { signedReport } from './fixtures/signedReport';
+import { signingSetup } from './fixtures/signingSetup';
 import { demo } from './fixtures/demo';
 import { facts } from './fixtures/facts';
 import { plans } from './fixtures/plans';
@@ -68,6 +79,10 @@ export interface MockOptions {
 
 export class MockBackend {
   runs = new Map<string, RunDto>();
+  /** Signatures attached per run, in order. */
+  signatures = new Map<string, AttachedSignatureDto[]>();
+  /** Reports changed after they were signed (paths). */
+  tampered = new Set<string>();
   private seq = 0;
   private options: Required<MockOptions>;
 
@@ -128,13 +143,60 @@ export class MockBackend {
       case 'rollback_readiness':
         this.run(String(args.runId));
         return clone(rollbackAfter);
+      case 'signing_setup':
+        return clone(signingSetup);
+      case 'sign_report':
+        return this.sign(String(args.runId), args.request as SignRequestDto);
+      case 'attach_signature':
+        return this.attach(String(args.runId), String(args.path));
+      case 'verify_report':
+        return this.verify(String(args.report), String(args.allowedSigners));
       case 'plugin:dialog|open':
-        return demo.path;
+        return JSON.stringify(args).includes('"sig"') ? '/home/grace/Downloads/release-1.15.2-report.md.alan.sig' : demo.path;
       case 'plugin:dialog|save':
         return '/home/grace/Documents/release-1.15.2-report.md';
       default:
         throw `command ${cmd} not found`;
     }
+  }
+
+  private sign(runId: string, request: SignRequestDto): SignedReportDto {
+    this.run(runId);
+    if (request.with.type === 'keyFile' && request.with.value.includes('locked')) {
+      throw apiError(
+        'signature',
+        `the key ${request.with.value} is protected by a passphrase, and Release Pilot never asks for passphrases: load it into ssh-agent (ssh-add ${request.with.value}), then choose "ssh-agent" and pick it`,
+      );
+    }
+    const list = this.signatures.get(runId) ?? [];
+    const attached = { ...clone(signedReport.attached), seq: list.length + 1, role: request.role };
+    this.signatures.set(runId, [...list, attached]);
+    return { signaturePath: `${request.report}.sig`, attached };
+  }
+
+  private attach(runId: string, path: string): AttachedSignatureDto {
+    this.run(runId);
+    if (!path.endsWith('.sig')) {
+      throw apiError('signature', `${path} is not a signature Release Pilot can attach: not an SSH signature (no -----END SSH SIGNATURE----- line)`);
+    }
+    const list = this.signatures.get(runId) ?? [];
+    const attached = { ...clone(attachedSignature), seq: list.length + 1 };
+    this.signatures.set(runId, [...list, attached]);
+    return attached;
+  }
+
+  private verify(report: string, allowedSigners: string): ReportCheckDto {
+    const bad = this.tampered.has(report) || allowedSigners.includes('strangers');
+    const check = clone(bad ? reportCheckBad : reportCheckGood);
+    const count = [...this.signatures.values()].reduce((n, l) => n + l.length, 0);
+    check.report = report;
+    check.allowedSigners = allowedSigners;
+    check.signatures = check.signatures.slice(0, Math.max(count, 0));
+    if (check.signatures.length === 0) {
+      check.good = false;
+      check.summary = 'Not verified: no signature is attached to the run or saved beside the report. Sign it, or attach the signatures people made.';
+    }
+    return check;
   }
 
   private failureMessage(kind: ErrorKind, cmd: string): string {

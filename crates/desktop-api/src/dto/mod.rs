@@ -6,6 +6,7 @@ mod plan;
 mod progress;
 mod repo;
 mod run;
+mod signature;
 mod signoff;
 
 pub use app::{AppInfo, DemoDto, SavedReportDto};
@@ -19,6 +20,11 @@ pub use run::{
     CommandDto, EventDto, EvidenceDto, FactDto, FileDto, MeasurementDto, OutcomeDto, PhaseDto,
     RollbackCheckDto, RollbackDto, RunDto, RunStatusDto, RunSummaryDto, StartRunDto, StepDto,
     StepStatusDto, WaiverDto,
+};
+pub use signature::{
+    AgentDto, AgentKeyDto, AttachedSignatureDto, ChainStateDto, KeyFileDto, ReportCheckDto,
+    SignRequestDto, SignWithDto, SignatureCheckDto, SignatureProblemDto, SignedReportDto,
+    SigningSetupDto,
 };
 pub use signoff::{DecisionDto, NotCountedDto, RoleStateDto, SignoffDto, SignoffRoleDto};
 
@@ -40,6 +46,10 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     StartRunDto::export_all(&config)?;
     RollbackDto::export_all(&config)?;
     RunEventDto::export_all(&config)?;
+    SigningSetupDto::export_all(&config)?;
+    SignRequestDto::export_all(&config)?;
+    SignedReportDto::export_all(&config)?;
+    ReportCheckDto::export_all(&config)?;
     crate::ApiError::export_all(&config)?;
     Ok(())
 }

@@ -2,4 +2,6 @@
 //! and the demo can be walked from project to report through the same calls the UI makes.
 
 mod bindings;
+mod openssh;
+mod signature;
 mod walk;
