@@ -7,3 +7,4 @@ mod plan;
 mod resume;
 mod run;
 mod sign;
+mod soak;

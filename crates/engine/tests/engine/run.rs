@@ -237,11 +237,8 @@ title = "P"
 
 [[phase.step]]
 id = "health"
-title = "Health endpoint holds for a while"
-kind = "soak"
-checks = []
-interval_secs = 1
-duration_secs = 1
+title = "Docker engine answers"
+kind = "docker.engine"
 
 [[phase.step]]
 id = "gate"
@@ -253,7 +250,10 @@ requires = ["health"]
     );
     let run = fx.drive(&id, &Answers::default());
     let health = run.step("health").expect("record");
-    assert_eq!(health.status, StepStatus::Skipped, "a soak step has no executor yet");
+    // docker.engine is one of the last kinds without an executor on this branch; once the
+    // Docker executors land and none is left, this case goes (the path stays for plans
+    // written for a newer engine).
+    assert_eq!(health.status, StepStatus::Skipped, "a docker.engine step has no executor yet");
     assert!(health.summary.contains("not supported yet"), "the skip says why: {}", health.summary);
     assert_eq!(status_of(&run, "gate"), StepStatus::Warned, "the gate opens with a warning");
     assert_eq!(run.status, RunStatus::Completed, "the run still goes through");

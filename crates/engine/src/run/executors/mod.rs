@@ -8,7 +8,8 @@
 //! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
 //! (bounded output reading for commands), `backup.rs` (verified backups, through
 //! [`crate::backup`]), `http.rs` (requests, latency, rate limits), `log_scan.rs` (log
-//! patterns) and `test_report.rs` (JUnit and Playwright reports).
+//! patterns), `test_report.rs` (JUnit and Playwright reports) and `soak.rs` (checks repeated
+//! every interval for a duration, each round stored as it ends).
 //!
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
 //! whose summary says what went wrong and what to do next. To add a kind: write its executor in
@@ -23,15 +24,16 @@ mod git;
 mod git_files;
 mod http;
 mod log_scan;
+mod soak;
 mod system;
 mod test_report;
 
 use std::path::{Path, PathBuf};
 
 use crate::Clock;
-use crate::plan::{Step, StepAction};
+use crate::plan::{Plan, Step, StepAction};
 use crate::repo::RepoFacts;
-use crate::run::StepOutcome;
+use crate::run::{Evidence, StepOutcome};
 
 /// What an executor may look at.
 pub struct StepContext<'a> {
@@ -48,6 +50,16 @@ pub struct StepContext<'a> {
     pub backups_dir: &'a Path,
     /// When the run started: log scans look only at lines written since.
     pub run_started_at: chrono::DateTime<chrono::Utc>,
+    /// The plan the step belongs to (a soak looks up the checks it repeats); `None` for a step
+    /// executed on its own.
+    pub plan: Option<&'a Plan>,
+    /// The evidence an interrupted earlier attempt of this step stored (a soak's rounds so
+    /// far); empty on a first start.
+    pub previous: &'a Evidence,
+    /// Store the evidence gathered so far while the step is still running, with a line for the
+    /// event log and the front ends (a soak's "round 2 of 12"). Long steps call it so that a
+    /// crash loses nothing already measured.
+    pub checkpoint: &'a (dyn Fn(&Evidence, &str) -> Result<(), String> + Sync),
 }
 
 impl std::fmt::Debug for StepContext<'_> {
@@ -93,6 +105,7 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::HttpRateLimit(p) => http::rate_limit(p, ctx),
         StepAction::LogScan(p) => log_scan::scan(p, ctx),
         StepAction::TestReport(p) => test_report::import(p, ctx),
+        StepAction::Soak(p) => soak::soak(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",
