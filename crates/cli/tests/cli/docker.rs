@@ -73,6 +73,9 @@ fn plan_for(sandbox: &Sandbox, template: &str, svc: &Service) -> PathBuf {
     ] {
         toml = set_var(&toml, key, &value);
     }
+    // The first hour's soak of the production templates, in seconds.
+    toml = set_var(&toml, "soak_interval_secs", "1");
+    toml = set_var(&toml, "soak_duration_secs", "3");
     if let Some(port) = svc.staging_port {
         toml = set_var(&toml, "staging_url", &format!("http://127.0.0.1:{port}"));
         toml = set_var(&toml, "staging_container", &format!("{}-staging", svc.name));
@@ -231,6 +234,9 @@ fn service(purpose: &str, broken_next: bool, staging: bool) -> Option<(Service, 
     cleanup.volumes.push(svc.volume());
     let image = format!("{}:1.15.1", svc.repository);
     start_service_with(&conn, &svc.name, &image, &svc.volume(), svc.port, &[]);
+    // The first hour's soak of the production templates, in seconds.
+    toml = set_var(&toml, "soak_interval_secs", "1");
+    toml = set_var(&toml, "soak_duration_secs", "3");
     if let Some(port) = svc.staging_port {
         let staging = format!("{}-staging", svc.name);
         let volume = format!("{staging}-data");

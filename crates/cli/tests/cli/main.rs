@@ -8,3 +8,4 @@ mod plan;
 mod resume;
 mod run;
 mod sign;
+mod soak;

@@ -279,6 +279,7 @@ impl StepAction {
                 | Self::DeployWaitLog(_)
                 | Self::Rollback(_)
                 | Self::LogScan(_)
+                | Self::Soak(_)
         )
     }
 }
@@ -763,12 +764,30 @@ pub struct TestReportParams {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoakParams {
-    /// Step ids of the checks to repeat.
+    /// Step ids of read-only checks to repeat every round (http.check, http.latency, log.scan, …).
+    #[serde(default)]
     pub checks: Vec<String>,
-    /// Seconds between two rounds of checks.
-    pub interval_secs: u64,
-    /// How long the soak lasts, in seconds.
-    pub duration_secs: u64,
+    /// A URL to load every round as well: its p50, p95 and error rate make the chart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// GET requests to `url` per round (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_round: Option<u32>,
+    /// Concurrent requests to `url` (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Seconds between the starts of two rounds (at least 1); a number or a `{{variable}}`.
+    pub interval_secs: super::seconds::Seconds,
+    /// How long the soak lasts, in seconds, from its first start (a resumed soak keeps it); a
+    /// number or a `{{variable}}`.
+    pub duration_secs: super::seconds::Seconds,
+    /// Every round's p95 must be at or under this many milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p95_ms: Option<f64>,
+    /// Errors over the whole soak (failed requests and failed checks), in percent. Without it,
+    /// any error fails the soak.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_error_rate_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -7,6 +7,7 @@ pub mod kinds;
 mod load;
 mod model;
 pub mod schema;
+pub mod seconds;
 pub mod templates;
 pub mod vars;
 

@@ -127,7 +127,9 @@ fn placeholder_action(kind: &str) -> Option<StepAction> {
     for name in variant.get("required").and_then(Value::as_array).into_iter().flatten() {
         let Some(name) = name.as_str().filter(|n| *n != "kind") else { continue };
         let schema = variant.pointer(&format!("/properties/{name}")).unwrap_or(&Value::Null);
-        let value = match primary_type(schema) {
+        // A value of several types ("integer or string") takes the first one's placeholder.
+        let first = schema.pointer("/anyOf/0").unwrap_or(schema);
+        let value = match primary_type(first) {
             Some("string") => json!(""),
             Some("integer" | "number") => json!(0),
             Some("boolean") => json!(false),
@@ -150,6 +152,10 @@ pub(crate) fn primary_type(schema: &Value) -> Option<&str> {
 
 /// A type name for people: "string", "integer ≥ 0", "array of strings", "table of strings".
 pub(crate) fn type_name(schema: &Value) -> String {
+    // A value of either of several types ("integer ≥ 0 or string").
+    if let Some(Value::Array(alternatives)) = schema.get("anyOf") {
+        return alternatives.iter().map(type_name).collect::<Vec<_>>().join(" or ");
+    }
     match primary_type(schema) {
         Some("string") => "string".into(),
         Some("integer") if schema.get("minimum").and_then(Value::as_f64) == Some(0.0) => {

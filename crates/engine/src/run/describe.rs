@@ -146,12 +146,15 @@ pub fn describe(step: &Step) -> String {
             p.forbid.join(", ")
         ),
         A::TestReport(p) => format!("import the test report {}", p.path),
-        A::Soak(p) => format!(
-            "repeat {} every {} s for {} s",
-            p.checks.join(", "),
-            p.interval_secs,
-            p.duration_secs
-        ),
+        A::Soak(p) => {
+            let what: Vec<String> = p
+                .url
+                .iter()
+                .map(|u| format!("load {u}"))
+                .chain((!p.checks.is_empty()).then(|| format!("repeat {}", p.checks.join(", "))))
+                .collect();
+            format!("{} every {} s for {} s", what.join(" and "), p.interval_secs, p.duration_secs)
+        }
         A::Signoff(p) if p.roles.is_empty() => "collect the sign-off of every role".into(),
         A::Signoff(p) => format!("collect the sign-off of {}", p.roles.join(", ")),
     }

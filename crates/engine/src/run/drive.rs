@@ -341,6 +341,8 @@ impl<'a> Driver<'a> {
             let meter = |meter: Meter| {
                 self.sink.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
             };
+            let checkpoint =
+                |evidence: &Evidence, line: &str| self.checkpoint(&rec, evidence, line);
             let ctx = StepContext {
                 repo_path: std::path::Path::new(&self.run.header.repo_path),
                 facts: &self.run.header.facts,
@@ -350,10 +352,37 @@ impl<'a> Driver<'a> {
                 meter: &meter,
                 backups_dir: &self.backups_dir,
                 run_started_at: self.run.header.started_at,
+                plan: Some(&self.run.header.plan),
+                previous: &rec.evidence,
+                checkpoint: &checkpoint,
             };
             execute(step, &ctx)
         };
         self.finished(rec, outcome)
+    }
+
+    /// Store a running step's evidence so far (masked like any evidence) with a `step.progress`
+    /// event, then pass the line on as live output. A resumed step finds this evidence again.
+    fn checkpoint(
+        &self,
+        running: &StepRecord,
+        evidence: &Evidence,
+        line: &str,
+    ) -> Result<(), String> {
+        let masked = self.redactor.outcome(StepOutcome {
+            status: StepStatus::Running,
+            summary: String::new(),
+            evidence: evidence.clone(),
+        });
+        let mut rec = running.clone();
+        rec.evidence = masked.evidence;
+        let event = self.event("step.progress", Some(&rec.step_id), line.to_string());
+        self.store.update_step(self.run_id(), &rec, event).map_err(|e| e.to_string())?;
+        self.sink.emit(Progress::StepOutput {
+            step_id: rec.step_id.clone(),
+            line: self.redactor.text(line),
+        });
+        Ok(())
     }
 
     /// True when an action (not a manual item or gate) comes before this step in the plan.

@@ -1,13 +1,14 @@
 //! A load (N requests, or as many as fit in a duration, at concurrency C) and the statistics of
-//! its latencies. Each worker owns one keep-alive connection's worth of requests in flight and
-//! records every latency locally; they are merged once at the end, so recording costs nothing
-//! the service would notice.
+//! its latencies. Each worker owns one keep-alive connection and records every latency
+//! locally; they are merged once at the end, so recording costs nothing the service would
+//! notice. Plain http goes through [`super::connection`]; https through the rustls client.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::ValidateError;
+use super::connection::{self, Target};
 use super::probe::{self, ClientOptions, Request};
 
 /// How much load.
@@ -33,8 +34,36 @@ pub struct Sample {
     pub first_error: Option<String>,
 }
 
-/// Run the load against `url` with a runtime of its own (the engine API is blocking).
+impl Sample {
+    /// Add another worker's sample to this one (the first error seen is kept).
+    pub fn merge(&mut self, other: Sample) {
+        self.latencies.extend(other.latencies);
+        self.errors += other.errors;
+        self.total += other.total;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+    }
+
+    /// Count a request that got no answer.
+    pub fn fail(&mut self, reason: String) {
+        self.errors += 1;
+        self.first_error.get_or_insert(reason);
+    }
+}
+
+/// Run the load against `url` with runtimes of its own (the engine API is blocking). Plain
+/// `http://` goes through [`connection`] (one HTTP/1.1 connection per worker, like `oha`);
+/// `https://` through the TLS client of [`probe`], pooled one connection per worker.
 pub fn run(url: &str, load: &Load) -> Result<Sample, ValidateError> {
+    match Target::parse(url)? {
+        Some(target) => connection::run(&target, load),
+        None => run_tls(url, load),
+    }
+}
+
+/// The load through the shared rustls client.
+fn run_tls(url: &str, load: &Load) -> Result<Sample, ValidateError> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = probe::runtime(workers)?;
     let client = probe::client(&ClientOptions {
@@ -71,10 +100,7 @@ pub fn run(url: &str, load: &Load) -> Result<Sample, ValidateError> {
                                 s.first_error.get_or_insert_with(|| format!("status {}", a.status));
                             }
                         }
-                        Err(f) => {
-                            s.errors += 1;
-                            s.first_error.get_or_insert(f.reason);
-                        }
+                        Err(f) => s.fail(f.reason),
                     }
                 }
                 s
@@ -83,12 +109,7 @@ pub fn run(url: &str, load: &Load) -> Result<Sample, ValidateError> {
         let mut all = Sample::default();
         for t in tasks {
             if let Ok(s) = t.await {
-                all.latencies.extend(s.latencies);
-                all.errors += s.errors;
-                all.total += s.total;
-                if all.first_error.is_none() {
-                    all.first_error = s.first_error;
-                }
+                all.merge(s);
             }
         }
         all

@@ -2,7 +2,8 @@
 //!
 //! - [`probe`]: one HTTP request with a bounded body, on a shared keep-alive client (rustls).
 //! - [`latency`]: a load of N requests at concurrency C, and the statistics of its latencies
-//!   (percentiles, error rate, histogram).
+//!   (percentiles, error rate, histogram); [`connection`] carries it over plain http, one
+//!   HTTP/1.1 connection per worker.
 //! - [`junit`] and [`playwright`]: test reports read into one [`tests::TestTally`], streaming so
 //!   a 50 MB report stays in bounded memory.
 //! - [`logs`]: forbidden and required patterns in a log file.
@@ -10,6 +11,7 @@
 //! Everything here is synchronous at its edges: the engine's API is blocking, so the HTTP code
 //! runs a tokio runtime of its own for the duration of one step.
 
+pub mod connection;
 pub mod junit;
 pub mod latency;
 pub mod logs;

@@ -16,8 +16,8 @@ use pilot_engine::plan::{Step, StepAction};
 use pilot_engine::repo::{
     Changelog, CommitInfo, ReleaseTag, RepoFacts, TagInfo, Upstream, VersionFile, Worktree,
 };
-use pilot_engine::run::StepOutcome;
 use pilot_engine::run::executors::{StepContext, execute};
+use pilot_engine::run::{Evidence, StepOutcome};
 use pilot_engine::{Clock, SystemClock};
 
 /// The version every test run releases.
@@ -145,6 +145,9 @@ pub(crate) fn run_metered(
         backups_dir: &backups,
         // Log scans in these tests look at the whole file.
         run_started_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        plan: None,
+        previous: &Evidence::default(),
+        checkpoint: &|_: &Evidence, _: &str| Ok(()),
     };
     execute(&step(action), &ctx)
 }

@@ -223,51 +223,6 @@ fn a_dry_run_only_looks() {
 }
 
 #[test]
-fn unsupported_kinds_are_skipped_visibly_and_count_against_go() {
-    let fx = fixture();
-    let id = fx.start(
-        r#"
-[plan]
-name = "t"
-title = "T"
-
-[[phase]]
-id = "p"
-title = "P"
-
-[[phase.step]]
-id = "health"
-title = "Health endpoint holds for a while"
-kind = "soak"
-checks = []
-interval_secs = 1
-duration_secs = 1
-
-[[phase.step]]
-id = "gate"
-title = "Gate"
-kind = "gate"
-requires = ["health"]
-"#,
-        false,
-    );
-    let run = fx.drive(&id, &Answers::default());
-    let health = run.step("health").expect("record");
-    assert_eq!(health.status, StepStatus::Skipped, "a soak step has no executor yet");
-    assert!(health.summary.contains("not supported yet"), "the skip says why: {}", health.summary);
-    assert_eq!(status_of(&run, "gate"), StepStatus::Warned, "the gate opens with a warning");
-    assert_eq!(run.status, RunStatus::Completed, "the run still goes through");
-    assert_eq!(
-        run.outcome,
-        Outcome::NoGo,
-        "but a blocking step that was not performed means no-go"
-    );
-    let last = run.events.last().expect("events");
-    assert!(last.message.contains("not performed"), "the verdict says why: {}", last.message);
-}
-
-#[cfg(unix)]
-#[test]
 fn consecutive_read_only_checks_run_side_by_side() {
     let fx = fixture();
     let step = |id: &str| {

@@ -279,7 +279,7 @@ fn ms(d: Duration) -> u128 {
 }
 
 /// The path of a URL, so metric names stay short ("/health").
-fn short_url(url: &str) -> String {
+pub(super) fn short_url(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.find('/').map_or_else(|| "/".to_owned(), |i| rest[i..].to_owned())
 }

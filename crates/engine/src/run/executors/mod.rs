@@ -8,7 +8,8 @@
 //! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
 //! (bounded output reading for commands), `backup.rs` (verified backups, through
 //! [`crate::backup`]), `http.rs` (requests, latency, rate limits), `log_scan.rs` (log
-//! patterns), `test_report.rs` (JUnit and Playwright reports), `docker.rs` (the read-only
+//! patterns), `test_report.rs` (JUnit and Playwright reports), `soak.rs` (checks repeated
+//! every interval for a duration, each round stored as it ends), `docker.rs` (the read-only
 //! Docker checks) and `deploy.rs` (deploy.recreate, deploy.exec, deploy.wait_log and the
 //! container half of rollback, over `crate::docker`).
 //!
@@ -27,15 +28,16 @@ mod git;
 mod git_files;
 mod http;
 mod log_scan;
+mod soak;
 mod system;
 mod test_report;
 
 use std::path::{Path, PathBuf};
 
 use crate::Clock;
-use crate::plan::{Step, StepAction};
+use crate::plan::{Plan, Step, StepAction};
 use crate::repo::RepoFacts;
-use crate::run::{Meter, StepOutcome};
+use crate::run::{Evidence, Meter, StepOutcome};
 
 /// What an executor may look at.
 pub struct StepContext<'a> {
@@ -54,6 +56,16 @@ pub struct StepContext<'a> {
     pub backups_dir: &'a Path,
     /// When the run started: log scans look only at lines written since.
     pub run_started_at: chrono::DateTime<chrono::Utc>,
+    /// The plan the step belongs to (a soak looks up the checks it repeats); `None` for a step
+    /// executed on its own.
+    pub plan: Option<&'a Plan>,
+    /// The evidence an interrupted earlier attempt of this step stored (a soak's rounds so
+    /// far); empty on a first start.
+    pub previous: &'a Evidence,
+    /// Store the evidence gathered so far while the step is still running, with a line for the
+    /// event log and the front ends (a soak's "round 2 of 12"). Long steps call it so that a
+    /// crash loses nothing already measured.
+    pub checkpoint: &'a (dyn Fn(&Evidence, &str) -> Result<(), String> + Sync),
 }
 
 impl std::fmt::Debug for StepContext<'_> {
@@ -107,6 +119,7 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::DeployExec(p) => deploy::exec(p, ctx),
         StepAction::DeployWaitLog(p) => deploy::wait_log(p, ctx),
         StepAction::Rollback(p) => deploy::rollback(p, ctx),
+        StepAction::Soak(p) => soak::soak(p, ctx),
 
         other => StepOutcome::skipped(format!(
             "not supported yet: {} steps arrive in a later version of Release Pilot",

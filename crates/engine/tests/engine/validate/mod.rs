@@ -6,6 +6,7 @@ mod http_check;
 mod http_load;
 mod log_scan;
 mod server;
+mod soak;
 mod test_report;
 
 use pilot_engine::plan::StepAction;
