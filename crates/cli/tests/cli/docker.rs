@@ -234,9 +234,6 @@ fn service(purpose: &str, broken_next: bool, staging: bool) -> Option<(Service, 
     cleanup.volumes.push(svc.volume());
     let image = format!("{}:1.15.1", svc.repository);
     start_service_with(&conn, &svc.name, &image, &svc.volume(), svc.port, &[]);
-    // The first hour's soak of the production templates, in seconds.
-    toml = set_var(&toml, "soak_interval_secs", "1");
-    toml = set_var(&toml, "soak_duration_secs", "3");
     if let Some(port) = svc.staging_port {
         let staging = format!("{}-staging", svc.name);
         let volume = format!("{staging}-data");
