@@ -120,11 +120,6 @@ pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
         StepAction::DeployWaitLog(p) => deploy::wait_log(p, ctx),
         StepAction::Rollback(p) => deploy::rollback(p, ctx),
         StepAction::Soak(p) => soak::soak(p, ctx),
-
-        other => StepOutcome::skipped(format!(
-            "not supported yet: {} steps arrive in a later version of Release Pilot",
-            other.kind_name()
-        )),
     }
 }
 

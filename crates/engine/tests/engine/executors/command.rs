@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use pilot_engine::plan::StepAction;
-use pilot_engine::plan::kinds::{CommandParams, GateParams, ManualParams, SoakParams};
+use pilot_engine::plan::kinds::{CommandParams, GateParams, ManualParams};
 use pilot_engine::run::{CommandEvidence, StepOutcome, StepStatus};
 
 use super::{ready_facts, run_in, run_with, temp_dir};
@@ -252,7 +252,7 @@ mod unix {
 }
 
 #[test]
-fn kinds_decided_elsewhere_or_not_supported_are_skipped() {
+fn kinds_decided_elsewhere_are_skipped() {
     let dir = temp_dir();
     let facts = ready_facts(dir.path());
     for action in [
@@ -263,10 +263,4 @@ fn kinds_decided_elsewhere_or_not_supported_are_skipped() {
         assert_eq!(out.status, StepStatus::Skipped, "the runner decides these");
         assert_eq!(out.summary, "decided by the runner", "agreed wording");
     }
-    let out = run_in(dir.path(), &facts, StepAction::Soak(SoakParams::default()));
-    assert_eq!(out.status, StepStatus::Skipped, "soak is not supported yet");
-    assert_eq!(
-        out.summary, "not supported yet: soak steps arrive in a later version of Release Pilot",
-        "agreed wording"
-    );
 }
