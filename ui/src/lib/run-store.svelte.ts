@@ -6,16 +6,16 @@
 import type { RunDto } from './bindings/RunDto';
 import type { RunEventDto } from './bindings/RunEventDto';
 import type { StepDto } from './bindings/StepDto';
+import { OutputTail } from './output-tail.svelte';
 import { STATUS_TEXT } from './wizard';
 
-/** Lines of live output kept per step: enough to follow a command, bounded so a chatty one
- * cannot grow the window's memory. */
-export const OUTPUT_LINES = 200;
+export { OUTPUT_LINES, OutputTail } from './output-tail.svelte';
 
 export interface RunView {
   run: RunDto | null;
-  /** The live output tail of each step that printed during this window's session. */
-  output: Record<string, string[]>;
+  /** The live output tail of each step that printed during this window's session (bounded:
+   * see OutputTail). */
+  output: Record<string, OutputTail>;
   /** The phase being driven now, if any. */
   phase: string | null;
   /** The latest status change in words, read out by screen readers (aria-live). */
@@ -49,17 +49,14 @@ export function applyEvent(view: RunView, event: RunEventDto): void {
       step.status = 'running';
       step.startedAt = new Date().toISOString();
       step.finishedAt = null;
-      view.output[step.id] = [];
+      view.output[step.id] = new OutputTail();
       view.announcement = `Started: ${step.title}`;
       break;
     }
-    case 'stepOutput': {
-      const lines = (view.output[event.data.stepId] ??= []);
-      // A line may carry several (CRLF tolerated): keep what a terminal would show.
-      for (const line of event.data.line.split(/\r?\n/)) lines.push(line);
-      if (lines.length > OUTPUT_LINES) lines.splice(0, lines.length - OUTPUT_LINES);
+    case 'stepOutput':
+      // One batch of lines (the shell gathers a step's output for ~50 ms): one update.
+      (view.output[event.data.stepId] ??= new OutputTail()).append(event.data.lines, event.data.omitted);
       break;
-    }
     case 'stepFinished': {
       const finished = event.data.step;
       const phase = run.phases.find((p) => p.steps.some((s) => s.id === finished.id));
@@ -108,7 +105,8 @@ export class RunStore {
     applyEvent(this.view, event);
   }
 
-  outputOf(stepId: string): string[] {
-    return this.view.output[stepId] ?? [];
+  /** The step's live output, if it printed during this window's session. */
+  outputOf(stepId: string): OutputTail | undefined {
+    return this.view.output[stepId];
   }
 }

@@ -1,4 +1,8 @@
 //! Live progress sent through a `tauri::ipc::Channel` while a run is driven.
+//!
+//! Output arrives from the engine one line at a time; the shell batches it (see
+//! `src-tauri/src/forward.rs`) so the window gets a few messages a second however chatty a
+//! step is. That is why [`RunEventDto::StepOutput`] carries lines, not a line.
 
 use pilot_engine::plan::Plan;
 use pilot_engine::run::Progress;
@@ -15,8 +19,11 @@ pub enum RunEventDto {
     PhaseStarted { phase_id: String, title: String },
     #[serde(rename_all = "camelCase")]
     StepStarted { step_id: String, title: String, kind: String },
+    /// Lines a running step printed, oldest first. `omitted` counts lines the step printed
+    /// before these that were left out of the batch (it printed more in one batch than a
+    /// window keeps); the UI then shows only these, as the most recent output.
     #[serde(rename_all = "camelCase")]
-    StepOutput { step_id: String, line: String },
+    StepOutput { step_id: String, lines: Vec<String>, omitted: u32 },
     #[serde(rename_all = "camelCase")]
     StepFinished { step: Box<StepDto> },
     #[serde(rename_all = "camelCase")]
@@ -33,7 +40,9 @@ impl RunEventDto {
             Progress::StepStarted { step_id, title, kind } => {
                 Self::StepStarted { step_id, title, kind }
             }
-            Progress::StepOutput { step_id, line } => Self::StepOutput { step_id, line },
+            Progress::StepOutput { step_id, line } => {
+                Self::StepOutput { step_id, lines: vec![line], omitted: 0 }
+            }
             Progress::StepFinished { record } => {
                 Self::StepFinished { step: Box::new(StepDto::from_record(&record, plan)) }
             }

@@ -6,4 +6,4 @@ import type { StepDto } from "./StepDto";
 /**
  * One message on the run's channel.
  */
-export type RunEventDto = { "event": "phaseStarted", "data": { phaseId: string, title: string, } } | { "event": "stepStarted", "data": { stepId: string, title: string, kind: string, } } | { "event": "stepOutput", "data": { stepId: string, line: string, } } | { "event": "stepFinished", "data": { step: StepDto, } } | { "event": "runWaiting", "data": { stepIds: Array<string>, } } | { "event": "runFinished", "data": { status: RunStatusDto, outcome: OutcomeDto, } };
+export type RunEventDto = { "event": "phaseStarted", "data": { phaseId: string, title: string, } } | { "event": "stepStarted", "data": { stepId: string, title: string, kind: string, } } | { "event": "stepOutput", "data": { stepId: string, lines: Array<string>, omitted: number, } } | { "event": "stepFinished", "data": { step: StepDto, } } | { "event": "runWaiting", "data": { stepIds: Array<string>, } } | { "event": "runFinished", "data": { status: RunStatusDto, outcome: OutcomeDto, } };
