@@ -102,7 +102,7 @@ describe('the metrics table', () => {
     const rows = metricRows([latencyStep, soakStep]);
     expect(rows.map((r) => [r.metric, r.target, r.measured, r.passed])).toEqual([
       ['p95 latency /api/v1/students', '≤ 100 ms', '38.2 ms', true],
-      ['error rate /api/v1/students', '≤ 0.1 %', '1.5%', false],
+      ['error rate /api/v1/students', '≤ 0.1 %', '1.5 %', false],
       ['p95 latency (worst round)', '≤ 200 ms', '41 ms', true],
     ]);
     const { container } = render(MetricsTable, { props: { steps: [latencyStep, soakStep] } });

@@ -136,9 +136,9 @@ export interface MetricRow {
   passed: boolean;
 }
 
+/** A measured value as the engine writes its target ("≤ 0.1 %"), so the two read alike. */
 export function formatValue(m: MeasurementDto): string {
-  const v = m.value.toLocaleString(undefined, { maximumFractionDigits: 2 });
-  return m.unit === '%' ? `${v}%` : `${v} ${m.unit}`.trim();
+  return `${m.value.toLocaleString(undefined, { maximumFractionDigits: 2 })} ${m.unit}`.trim();
 }
 
 /** Every measurement of the given steps, in plan order. */
