@@ -6,7 +6,7 @@
 //! evaluation, a JSON parse and a DOM update per line; a build printing a few hundred lines a
 //! second then starves the window of frames. So the engine's sink only queues the event (it
 //! never waits on the window), and one thread per drive sends it on: output lines are gathered
-//! per step and sent together once every [`Batching::every`], and any other event first flushes
+//! per step and sent together once every [`Batching::every`] (250 ms), and any other event first flushes
 //! the output gathered before it, so the window sees everything in the order it happened.
 //!
 //! A step that prints faster than anyone can read keeps at most [`Batching::keep`] lines per
@@ -25,7 +25,11 @@ use pilot_desktop_api::{ApiError, ErrorKind};
 #[derive(Debug, Clone, Copy)]
 pub struct Batching {
     /// The longest a line waits before it is sent: short enough to read as live, long enough
-    /// that a chatty step costs the window at most a few messages a second.
+    /// that a chatty step costs the window at most four messages a second. Each channel
+    /// message is a script evaluation in the webview, and under WebKitGTK one costs the page's
+    /// main thread up to ~100 ms however small the message (measured with the page's own work
+    /// at ≤ 4 ms per message, and unchanged with nothing on the page drawn; see the "Desktop
+    /// app" section of docs/benchmarks.md), so fewer messages is what keeps frames coming.
     pub every: Duration,
     /// Lines kept per step per batch; the UI's log shows this many lines (`OUTPUT_LINES` in
     /// ui/src/lib/run-store.svelte.ts), so older ones in the same batch could never be seen.
@@ -37,7 +41,7 @@ pub struct Batching {
 
 impl Default for Batching {
     fn default() -> Self {
-        Self { every: Duration::from_millis(50), keep: 2_000, line_chars: 2_000 }
+        Self { every: Duration::from_millis(250), keep: 2_000, line_chars: 2_000 }
     }
 }
 

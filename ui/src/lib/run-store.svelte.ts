@@ -54,7 +54,7 @@ export function applyEvent(view: RunView, event: RunEventDto): void {
       break;
     }
     case 'stepOutput':
-      // One batch of lines (the shell gathers a step's output for ~50 ms): one update.
+      // One batch of lines (the shell gathers a step's output for up to 250 ms): one update.
       (view.output[event.data.stepId] ??= new OutputTail()).append(event.data.lines, event.data.omitted);
       break;
     case 'stepFinished': {

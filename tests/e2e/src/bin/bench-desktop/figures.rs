@@ -123,7 +123,7 @@ impl Figures {
             Some(f) => {
                 let _ = writeln!(
                     out,
-                    "A plan with one command step printing 5,000 lines over about 10 s (50 lines every 100 ms; the shell sends them to the window in batches every 50 ms, and the log keeps the last 2,000); a `requestAnimationFrame` loop in the page records the longest gap between frames, first idle for 3 s, then from the click on \"Run\" until the step finished (WebDriver polls the step's status only every 500 ms, since each poll also runs script on the page's thread).\n"
+                    "A plan with one command step printing 5,000 lines over about 10 s (50 lines every 100 ms; the shell sends them to the window in batches every 250 ms, and the log keeps the last 2,000); a `requestAnimationFrame` loop in the page records the longest gap between frames, first idle for 3 s, then from the click on \"Run\" until the step finished (WebDriver polls the step's status only every 500 ms, since each poll also runs script on the page's thread).\n"
                 );
                 let _ = writeln!(
                     out,
