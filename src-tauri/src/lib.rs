@@ -11,6 +11,7 @@
 //! through `tauri::test`'s mock runtime; [`run`] wires the real window.
 
 pub mod commands;
+mod forward;
 mod launch;
 mod state;
 

@@ -32,22 +32,55 @@ describe('applying run events', () => {
     expect(v.announcement).toBe('At least 2 GB free disk space: passed');
   });
 
-  it('keeps only the last lines of output', () => {
+  it('keeps only the last lines of output, counting the earlier ones', () => {
     const v = view();
     applyEvent(v, { event: 'stepStarted', data: { stepId: 'package', title: 'Build', kind: 'deploy.command' } });
-    for (let i = 0; i < OUTPUT_LINES + 50; i++) {
-      applyEvent(v, { event: 'stepOutput', data: { stepId: 'package', line: `line ${i}` } });
+    // Batches as the shell sends them: 100 lines each.
+    for (let b = 0; b < 25; b++) {
+      const lines = Array.from({ length: 100 }, (_, i) => `line ${b * 100 + i}`);
+      applyEvent(v, { event: 'stepOutput', data: { stepId: 'package', lines, omitted: 0 } });
     }
-    const lines = v.output.package ?? [];
-    expect(lines.length, 'bounded').toBe(OUTPUT_LINES);
-    expect(lines[0], 'the oldest lines go first').toBe('line 50');
-    expect(lines.at(-1), 'the newest is kept').toBe(`line ${OUTPUT_LINES + 49}`);
+    const tail = v.output.package;
+    expect(tail?.lines.length, 'bounded').toBe(OUTPUT_LINES);
+    expect(tail?.total, 'every line is counted').toBe(2500);
+    expect(tail?.hidden, 'the earlier ones are counted as hidden').toBe(2500 - OUTPUT_LINES);
+    expect(tail?.lines[0], 'the oldest lines go first').toBe(`line ${2500 - OUTPUT_LINES}`);
+    expect(tail?.lines.at(-1), 'the newest is kept').toBe('line 2499');
   });
 
   it('splits a message holding several lines (CRLF too)', () => {
     const v = view();
-    applyEvent(v, { event: 'stepOutput', data: { stepId: 'package', line: 'a\r\nb\nc' } });
-    expect(v.output.package).toEqual(['a', 'b', 'c']);
+    applyEvent(v, { event: 'stepOutput', data: { stepId: 'package', lines: ['a\r\nb\nc', 'd'], omitted: 0 } });
+    expect(v.output.package?.lines).toEqual(['a', 'b', 'c', 'd']);
+    expect(v.output.package?.total).toBe(4);
+  });
+
+  it('drops what it kept when the shell left lines out before a batch', () => {
+    const v = view();
+    applyEvent(v, { event: 'stepOutput', data: { stepId: 'package', lines: ['old 1', 'old 2'], omitted: 0 } });
+    applyEvent(v, { event: 'stepOutput', data: { stepId: 'package', lines: ['new'], omitted: 5000 } });
+    const tail = v.output.package;
+    expect(tail?.lines, 'only lines that run on without a gap are shown').toEqual(['new']);
+    expect(tail?.total, 'kept, omitted and new lines all count').toBe(5003);
+    expect(tail?.hidden).toBe(5002);
+    expect(tail?.restarts, 'the log is told to redraw').toBe(1);
+  });
+
+  it('keeps the newest meter reading of a running step and drops it when the step ends', () => {
+    const v = view();
+    applyEvent(v, { event: 'stepStarted', data: { stepId: 'disk', title: 'Backup', kind: 'backup.sqlite' } });
+    for (const done of [10, 55, 100]) {
+      applyEvent(v, {
+        event: 'stepMeter',
+        data: { stepId: 'disk', label: `Copying app.db: ${done} of 100 MiB`, done, total: 100, unit: 'bytes' },
+      });
+    }
+    expect(v.meters['disk']?.done, 'the newest reading is shown').toBe(100);
+    expect(v.meters['disk']?.label).toBe('Copying app.db: 100 of 100 MiB');
+    const finished = runDone.phases[0]?.steps.find((s) => s.id === 'disk');
+    if (!finished) throw new Error('fixture');
+    applyEvent(v, { event: 'stepFinished', data: { step: finished } });
+    expect(v.meters['disk'], 'a finished step has no meter').toBeUndefined();
   });
 
   it('records a waiting run and a finished run', () => {

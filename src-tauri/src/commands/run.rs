@@ -12,6 +12,7 @@ use tauri::ipc::Channel;
 
 use super::off_main_thread;
 use crate::AppState;
+use crate::forward::{Batching, Forwarder};
 
 /// Record a new run; nothing executes until `drive_run`.
 #[tauri::command]
@@ -23,7 +24,9 @@ pub async fn start_run(
 }
 
 /// Drive the run up to the end of `up_to`'s screen (or to the end), streaming each event to
-/// `on_event` once the engine has stored what it reports.
+/// `on_event` once the engine has stored what it reports. Events pass through a forwarding
+/// thread that batches output lines (see [`crate::forward`]): the engine never waits on the
+/// window, and the window gets a few output messages a second however chatty a step is.
 #[tauri::command]
 pub async fn drive_run(
     state: State<'_, AppState>,
@@ -32,20 +35,23 @@ pub async fn drive_run(
     resuming: bool,
     on_event: Channel<RunEventDto>,
 ) -> Result<RunDto, ApiError> {
+    let label = run_id.clone();
+    let reported = AtomicBool::new(false);
+    let send = move |event: RunEventDto| {
+        // The window may close mid-run: the run goes on (its results are stored and the next
+        // window resumes from them), so a lost message is logged once, not fatal.
+        if let Err(e) = on_event.send(event)
+            && !reported.swap(true, Ordering::Relaxed)
+        {
+            eprintln!("release-pilot: progress of run {label} not delivered to the window: {e}");
+        }
+    };
+    let forwarder = Forwarder::start(send, Batching::default())?;
     off_main_thread(&state, "drive_run", move |d| {
-        let reported = AtomicBool::new(false);
-        let send = |event: RunEventDto| {
-            // The window may close mid-run: the run goes on (its results are stored and the
-            // next window resumes from them), so a lost message is logged once, not fatal.
-            if let Err(e) = on_event.send(event)
-                && !reported.swap(true, Ordering::Relaxed)
-            {
-                eprintln!(
-                    "release-pilot: progress of run {run_id} not delivered to the window: {e}"
-                );
-            }
-        };
-        d.drive_run(&run_id, up_to, resuming, &send)
+        let result = d.drive_run(&run_id, up_to, resuming, &|event| forwarder.queue(event));
+        // Every event reaches the window before the command's answer does.
+        forwarder.finish();
+        result
     })
     .await
 }

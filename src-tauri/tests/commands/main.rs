@@ -6,6 +6,7 @@
 mod access;
 mod common;
 mod errors;
+mod output;
 mod project;
 mod report;
 mod run;

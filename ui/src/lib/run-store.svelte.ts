@@ -6,16 +6,19 @@
 import type { RunDto } from './bindings/RunDto';
 import type { RunEventDto } from './bindings/RunEventDto';
 import type { StepDto } from './bindings/StepDto';
+import { OutputTail } from './output-tail.svelte';
 import { STATUS_TEXT } from './wizard';
 
-/** Lines of live output kept per step: enough to follow a command, bounded so a chatty one
- * cannot grow the window's memory. */
-export const OUTPUT_LINES = 200;
+export { OUTPUT_LINES, OutputTail } from './output-tail.svelte';
 
 export interface RunView {
   run: RunDto | null;
-  /** The live output tail of each step that printed during this window's session. */
-  output: Record<string, string[]>;
+  /** The live output tail of each step that printed during this window's session (bounded:
+   * see OutputTail). */
+  output: Record<string, OutputTail>;
+  /** The newest meter reading of each running step that reports one (a backup's bytes, the
+   * health wait's countdown); dropped when the step finishes. */
+  meters: Record<string, StepMeter>;
   /** The phase being driven now, if any. */
   phase: string | null;
   /** The latest status change in words, read out by screen readers (aria-live). */
@@ -23,8 +26,11 @@ export interface RunView {
 }
 
 export function emptyView(): RunView {
-  return { run: null, output: {}, phase: null, announcement: '' };
+  return { run: null, output: {}, meters: {}, phase: null, announcement: '' };
 }
+
+/** A long step's progress: `done` of `total` in `unit`, and the same in words. */
+export type StepMeter = Extract<RunEventDto, { event: 'stepMeter' }>['data'];
 
 function findStep(run: RunDto, stepId: string): StepDto | undefined {
   for (const phase of run.phases) {
@@ -49,19 +55,20 @@ export function applyEvent(view: RunView, event: RunEventDto): void {
       step.status = 'running';
       step.startedAt = new Date().toISOString();
       step.finishedAt = null;
-      view.output[step.id] = [];
+      view.output[step.id] = new OutputTail();
       view.announcement = `Started: ${step.title}`;
       break;
     }
-    case 'stepOutput': {
-      const lines = (view.output[event.data.stepId] ??= []);
-      // A line may carry several (CRLF tolerated): keep what a terminal would show.
-      for (const line of event.data.line.split(/\r?\n/)) lines.push(line);
-      if (lines.length > OUTPUT_LINES) lines.splice(0, lines.length - OUTPUT_LINES);
+    case 'stepOutput':
+      // One batch of lines (the shell gathers a step's output for up to 250 ms): one update.
+      (view.output[event.data.stepId] ??= new OutputTail()).append(event.data.lines, event.data.omitted);
       break;
-    }
+    case 'stepMeter':
+      view.meters[event.data.stepId] = event.data;
+      break;
     case 'stepFinished': {
       const finished = event.data.step;
+      delete view.meters[finished.id];
       const phase = run.phases.find((p) => p.steps.some((s) => s.id === finished.id));
       if (!phase) return;
       const i = phase.steps.findIndex((s) => s.id === finished.id);
@@ -108,7 +115,13 @@ export class RunStore {
     applyEvent(this.view, event);
   }
 
-  outputOf(stepId: string): string[] {
-    return this.view.output[stepId] ?? [];
+  /** The running step's newest meter reading, if it reports one. */
+  meterOf(stepId: string): StepMeter | undefined {
+    return this.view.meters[stepId];
+  }
+
+  /** The step's live output, if it printed during this window's session. */
+  outputOf(stepId: string): OutputTail | undefined {
+    return this.view.output[stepId];
   }
 }

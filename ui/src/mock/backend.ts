@@ -302,7 +302,7 @@ export class MockBackend {
         if (s.status === 'pending') this.started(s, send);
         for (const line of OUTPUT[s.id] ?? []) {
           await sleep(this.options.stepMs / 4);
-          send({ event: 'stepOutput', data: { stepId: s.id, line } });
+          send({ event: 'stepOutput', data: { stepId: s.id, lines: [line], omitted: 0 } });
         }
         if (s.id === this.options.hangOn) await new Promise(() => undefined);
         await sleep(this.options.stepMs);

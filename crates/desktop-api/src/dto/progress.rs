@@ -1,4 +1,8 @@
 //! Live progress sent through a `tauri::ipc::Channel` while a run is driven.
+//!
+//! Output arrives from the engine one line at a time; the shell batches it (see
+//! `src-tauri/src/forward.rs`) so the window gets a few messages a second however chatty a
+//! step is. That is why [`RunEventDto::StepOutput`] carries lines, not a line.
 
 use pilot_engine::plan::Plan;
 use pilot_engine::run::{MeterUnit, Progress};
@@ -15,12 +19,24 @@ pub enum RunEventDto {
     PhaseStarted { phase_id: String, title: String },
     #[serde(rename_all = "camelCase")]
     StepStarted { step_id: String, title: String, kind: String },
+    /// Lines a running step printed, oldest first. `omitted` counts lines the step printed
+    /// before these that were left out of the batch (it printed more in one batch than a
+    /// window keeps); the UI then shows only these, as the most recent output.
     #[serde(rename_all = "camelCase")]
-    StepOutput { step_id: String, line: String },
+    StepOutput { step_id: String, lines: Vec<String>, omitted: u32 },
     /// A long step's progress bar: `done` of `total` in `unit` ("bytes", "seconds",
     /// "requests", "rounds"), with a label that says it in words.
     #[serde(rename_all = "camelCase")]
-    StepMeter { step_id: String, label: String, done: u64, total: u64, unit: String },
+    StepMeter {
+        step_id: String,
+        label: String,
+        #[ts(type = "number")]
+        done: u64,
+        #[ts(type = "number")]
+        total: u64,
+        #[ts(type = "\"bytes\" | \"seconds\" | \"requests\" | \"rounds\"")]
+        unit: String,
+    },
     #[serde(rename_all = "camelCase")]
     StepFinished { step: Box<StepDto> },
     #[serde(rename_all = "camelCase")]
@@ -37,7 +53,9 @@ impl RunEventDto {
             Progress::StepStarted { step_id, title, kind } => {
                 Self::StepStarted { step_id, title, kind }
             }
-            Progress::StepOutput { step_id, line } => Self::StepOutput { step_id, line },
+            Progress::StepOutput { step_id, line } => {
+                Self::StepOutput { step_id, lines: vec![line], omitted: 0 }
+            }
             Progress::StepMeter { step_id, meter } => Self::StepMeter {
                 step_id,
                 label: meter.label,

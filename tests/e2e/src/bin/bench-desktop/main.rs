@@ -11,7 +11,7 @@
 //!    every process below it (the WebKit web and network processes), from smaps_rollup, versus
 //!    the empty window measured the same way.
 //! 3. Responsiveness while a long step streams output: the longest gap between
-//!    `requestAnimationFrame` callbacks while a command step prints 2,000 lines over 10 s.
+//!    `requestAnimationFrame` callbacks while a command step prints 5,000 lines over 10 s.
 //!
 //! Usage: bench-desktop --empty PATH [--app PATH --pilot PATH] [--runs N] [--section FILE]
 

@@ -145,7 +145,8 @@ pub fn total(tree: &[ProcessMemory]) -> Memory {
     tree.iter().fold(Memory::default(), |sum, p| sum + p.memory)
 }
 
-/// A repository whose plan has one command step that prints 2,000 lines over about 10 s.
+/// A repository whose plan has one command step that prints 5,000 lines over about 10 s: more
+/// than the window keeps (2,000), so the log's trimming is measured too.
 pub fn streaming_repo(dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir.join(".release-pilot"))?;
     std::fs::write(dir.join("VERSION"), "1.0.0\n")?;
@@ -172,7 +173,7 @@ pub fn streaming_repo(dir: &Path) -> Result<PathBuf> {
 const STREAM_PLAN: &str = r#"[plan]
 name = "stream"
 title = "Streaming output"
-description = "One long step that prints 2,000 lines over about 10 seconds."
+description = "One long step that prints 5,000 lines over about 10 seconds."
 
 [[phase]]
 id = "checks"
@@ -181,10 +182,10 @@ stage = "checks"
 
 [[phase.step]]
 id = "stream"
-title = "Print 2,000 lines over 10 s"
+title = "Print 5,000 lines over 10 s"
 kind = "command"
 program = "sh"
-args = ["-c", "s=0; while [ $s -lt 100 ]; do j=0; while [ $j -lt 20 ]; do echo \"step output line $s.$j: compiling module $j of batch $s\"; j=$((j+1)); done; s=$((s+1)); sleep 0.1; done"]
+args = ["-c", "s=0; while [ $s -lt 100 ]; do j=0; while [ $j -lt 50 ]; do echo \"step output line $s.$j: compiling module $j of batch $s\"; j=$((j+1)); done; s=$((s+1)); sleep 0.1; done"]
 read_only = true
 timeout_secs = 120
 "#;
