@@ -2,6 +2,7 @@
 //! and the demo can be walked from project to report through the same calls the UI makes.
 
 mod bindings;
-mod openssh;
+/// Real OpenSSH (tests/openssh-support).
+use pilot_test_openssh as openssh;
 mod signature;
 mod walk;

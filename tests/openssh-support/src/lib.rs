@@ -1,6 +1,8 @@
 //! Real OpenSSH for the signing tests: keys made by `ssh-keygen`, signatures made by
 //! `ssh-keygen -Y sign` (as a colleague would on their workstation), `ssh-keygen -Y verify`,
 //! and an `ssh-agent` on a socket of its own, stopped by its process id when the test ends.
+//! Shared by the engine's and the desktop boundary's tests (test support: a failure here is the
+//! test's failure, so it panics with a message).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A key pair made by `ssh-keygen` in `dir`.
+#[derive(Debug)]
 pub struct Key {
     pub private: PathBuf,
     /// `type base64`, as an allowed_signers line and the agent list name it.
@@ -49,6 +52,13 @@ pub fn allowed_signers(path: &Path, lines: &[(&str, &str, &Key)]) {
     std::fs::write(path, text).expect("allowed_signers written");
 }
 
+/// [`allowed_signers`] written as `dir/allowed_signers`; returns its path.
+pub fn allowed_signers_in(dir: &Path, lines: &[(&str, &str, &Key)]) -> PathBuf {
+    let path = dir.join("allowed_signers");
+    allowed_signers(&path, lines);
+    path
+}
+
 /// `ssh-keygen -Y sign -n namespace` over `file`, as someone would on their own workstation;
 /// returns the signature file (`file.sig`).
 pub fn openssh_sign(key: &Key, namespace: &str, file: &Path) -> PathBuf {
@@ -81,6 +91,7 @@ pub fn openssh_accepts(allowed: &Path, who: &str, signature: &Path, report: &Pat
 }
 
 /// A real ssh-agent on its own socket, stopped (by its process id) when dropped.
+#[derive(Debug)]
 pub struct AgentProcess {
     child: Child,
     pub socket: PathBuf,
