@@ -218,7 +218,12 @@ fn report_of(sandbox: &Sandbox, run_id: &str) -> String {
 
 /// Start N, with N and N+1 (broken or not) built under this test's repository name; with
 /// `staging`, a second instance of N as `<name>-staging`.
-fn service(purpose: &str, broken_next: bool, staging: bool) -> Option<(Service, Cleanup)> {
+fn service(
+    purpose: &str,
+    broken_next: bool,
+    staging: bool,
+    env: &[&str],
+) -> Option<(Service, Cleanup)> {
     let conn = engine()?;
     let name = unique(purpose);
     let mut cleanup = Cleanup::new(&name);
@@ -233,7 +238,7 @@ fn service(purpose: &str, broken_next: bool, staging: bool) -> Option<(Service, 
     }
     cleanup.volumes.push(svc.volume());
     let image = format!("{}:1.15.1", svc.repository);
-    start_service_with(&conn, &svc.name, &image, &svc.volume(), svc.port, &[]);
+    start_service_with(&conn, &svc.name, &image, &svc.volume(), svc.port, env);
     if let Some(port) = svc.staging_port {
         let staging = format!("{}-staging", svc.name);
         let volume = format!("{staging}-data");
@@ -245,7 +250,7 @@ fn service(purpose: &str, broken_next: bool, staging: bool) -> Option<(Service, 
 
 #[test]
 fn staging_docker_deploys_n_plus_1_with_a_verified_backup_and_a_passing_health_check() {
-    let Some((svc, _cleanup)) = service("cli-deploy", false, false) else { return };
+    let Some((svc, _cleanup)) = service("cli-deploy", false, false, &[]) else { return };
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
     let plan = plan_for(&sandbox, "staging-docker", &svc);
@@ -291,7 +296,7 @@ fn staging_docker_deploys_n_plus_1_with_a_verified_backup_and_a_passing_health_c
 
 #[test]
 fn staging_docker_with_an_unhealthy_n_plus_1_leaves_n_serving_and_says_so() {
-    let Some((svc, _cleanup)) = service("cli-broken", true, false) else { return };
+    let Some((svc, _cleanup)) = service("cli-broken", true, false, &[]) else { return };
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
     let plan = plan_for(&sandbox, "staging-docker", &svc);
@@ -319,7 +324,7 @@ fn staging_docker_with_an_unhealthy_n_plus_1_leaves_n_serving_and_says_so() {
 /// flipped byte makes both `pilot verify` and `ssh-keygen` refuse it.
 #[test]
 fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
-    let Some((svc, _cleanup)) = service("cli-prod", false, true) else { return };
+    let Some((svc, _cleanup)) = service("cli-prod", false, true, &[]) else { return };
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
     let plan = plan_for(&sandbox, "production-docker", &svc);
@@ -403,4 +408,83 @@ fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
     }
     let out = verify(&report);
     assert_eq!(out.status.code(), Some(1), "pilot verify refuses: {}", text(&out.stdout));
+}
+
+/// Issue #5's acceptance: against a deployed service that answers slowly (the sample service's
+/// `SAMPLE_SLOW_MS`, carried over to N+1 with the rest of its configuration), the validation
+/// phase measures for real and its latency gate fails the run; the report's metrics table is
+/// exactly the stored evidence.
+#[test]
+fn staging_docker_against_a_slow_service_fails_its_latency_gate() {
+    let Some((svc, _cleanup)) = service("cli-slow", false, false, &["SAMPLE_SLOW_MS=150"]) else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let plan = plan_for(&sandbox, "staging-docker", &svc);
+    let answers = answers_for(&sandbox, &plan, STAGING_ROLES);
+    let (value, _) = run_to_end(&sandbox, &repo, &plan, &answers);
+
+    let latency = step(&value, "perf-list-latency");
+    assert_eq!(latency["status"], "failed", "p95 over 100 ms fails the gate: {latency}");
+    assert!(
+        latency["summary"].as_str().is_some_and(|s| s.contains("p95")),
+        "the summary names the missed percentile: {latency}"
+    );
+    assert_ne!(value["outcome"], "go", "a failed latency gate is never go");
+
+    // The report's metrics table, row by row, is the evidence the store holds.
+    let run_id = value["run_id"].as_str().expect("id");
+    let report = report_of(&sandbox, run_id);
+    let store = pilot_engine::store::RunStore::open(&sandbox.store_file()).expect("the run store");
+    let run = store.load_run(run_id).expect("the run");
+    let stored: Vec<(String, String, bool, f64)> = run
+        .steps
+        .iter()
+        .flat_map(|s| s.evidence.measurements.iter())
+        .map(|m| (m.metric.clone(), m.target.clone(), m.passed, m.value))
+        .collect();
+    let table = metrics_rows(&report);
+    assert_eq!(table.len(), stored.len(), "one row per stored measurement:\n{report}");
+    assert!(
+        stored.iter().any(|(metric, _, passed, value)| metric.starts_with("p95")
+            && !passed
+            && *value > 100.0),
+        "the slow p95 is stored as missed: {stored:?}"
+    );
+    for ((metric, target, measured, status), (m, t, passed, v)) in table.iter().zip(&stored) {
+        assert_eq!((metric, target), (m, t), "the row names the stored metric and target");
+        assert_eq!(status.contains("met") && !status.contains("missed"), *passed, "{metric}");
+        let shown: f64 = measured
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.replace(',', "").parse().ok())
+            .unwrap_or(f64::NAN);
+        assert!(
+            (shown - v).abs() <= 0.01_f64.max(v.abs() * 0.001),
+            "{metric}: the report shows {measured}, the store holds {v}"
+        );
+    }
+}
+
+/// The rows of the report's "Validation metrics" table: metric, target, measured, status.
+fn metrics_rows(report: &str) -> Vec<(String, String, String, String)> {
+    report
+        .split("## Validation metrics")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .skip_while(|l| !l.starts_with("| Metric"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<String> = l
+                .trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().replace('\\', ""))
+                .collect();
+            let cell = |i: usize| cells.get(i).cloned().unwrap_or_default();
+            (cell(0), cell(1), cell(2), cell(3))
+        })
+        .collect()
 }

@@ -132,7 +132,7 @@ impl Figures {
                 let _ = writeln!(out, "| idle (3 s) | {:.0} ms | | |", f.idle_max_ms);
                 let _ = writeln!(
                     out,
-                    "| streaming ({:.1} s, {} lines in the log at the end) | {:.0} ms | {} | {} |",
+                    "| streaming ({:.1} s; the log kept {} lines) | {:.0} ms | {} | {} |",
                     f.stream_seconds,
                     f.output_lines,
                     f.stream_max_ms,

@@ -239,6 +239,14 @@ pub async fn frames(driver: &TauriDriver, target: &Target) -> Result<Frames> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let during = s.eval(FRAME_READ, vec![]).await?;
+    // A finished step's log is built only when its "Output while it ran" is opened: open it
+    // (after the frames were read) to count what the log kept.
+    s.eval(
+        "const d = document.querySelector('[data-step=\"stream\"] details.ran'); if (d) d.open = true;",
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let lines = s
         .eval(
             "const o = document.querySelector('[data-output=\"stream\"]'); return o ? o.textContent.split('\\n').filter(l => l.includes('step output line')).length : 0",
