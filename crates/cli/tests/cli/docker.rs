@@ -455,11 +455,13 @@ fn staging_docker_against_a_slow_service_fails_its_latency_gate() {
     for ((metric, target, measured, status), (m, t, passed, v)) in table.iter().zip(&stored) {
         assert_eq!((metric, target), (m, t), "the row names the stored metric and target");
         assert_eq!(status.contains("met") && !status.contains("missed"), *passed, "{metric}");
-        let shown: f64 = measured
-            .split_whitespace()
-            .next()
-            .and_then(|n| n.replace(',', "").parse().ok())
-            .unwrap_or(f64::NAN);
+        // The number the cell starts with ("152.7 ms", "0%", "1,024 bytes").
+        let number: String = measured
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | ' '))
+            .filter(|c| !matches!(c, ',' | ' '))
+            .collect();
+        let shown: f64 = number.parse().unwrap_or(f64::NAN);
         assert!(
             (shown - v).abs() <= 0.01_f64.max(v.abs() * 0.001),
             "{metric}: the report shows {measured}, the store holds {v}"
@@ -478,11 +480,8 @@ fn metrics_rows(report: &str) -> Vec<(String, String, String, String)> {
         .skip(2)
         .take_while(|l| l.starts_with('|'))
         .map(|l| {
-            let cells: Vec<String> = l
-                .trim_matches('|')
-                .split(" | ")
-                .map(|c| c.trim().replace('\\', ""))
-                .collect();
+            let cells: Vec<String> =
+                l.trim_matches('|').split(" | ").map(|c| c.trim().replace('\\', "")).collect();
             let cell = |i: usize| cells.get(i).cloned().unwrap_or_default();
             (cell(0), cell(1), cell(2), cell(3))
         })
