@@ -415,11 +415,16 @@ fn the_production_template_ends_with_four_roles_signed() {
         }
     }
     // The first hour's soak, shortened through its variables as a rehearsal would.
+    // Its Docker commands (`docker run -v VOLUME:/data …`) would create the volume on a real
+    // engine: give it a name of this test's own, removed when the test ends.
+    let volume = VolumeGuard(format!("rp-test-flow-{}-data", std::process::id()));
     let source = template
         .source
         .replace("soak_interval_secs = \"300\"", "soak_interval_secs = \"1\"")
-        .replace("soak_duration_secs = \"3600\"", "soak_duration_secs = \"1\"");
+        .replace("soak_duration_secs = \"3600\"", "soak_duration_secs = \"1\"")
+        .replace("volume = \"sms_data\"", &format!("volume = {:?}", volume.0));
     assert_ne!(source, template.source, "the template has the soak variables");
+    assert!(source.contains(&volume.0), "the template names its volume in a variable");
     let id = f.start(&source, None);
     let mut run = f.drive(&id, &answers);
     // Waive, with a reason, whatever cannot pass on this machine (no staging, no Docker, no
@@ -502,4 +507,15 @@ fn raw_tables(store: &Path) -> String {
         }
     }
     out
+}
+
+/// Removes a volume a template's Docker command may have created, when the test ends.
+struct VolumeGuard(String);
+
+impl Drop for VolumeGuard {
+    fn drop(&mut self) {
+        if let Ok(conn) = pilot_engine::docker::Connection::connect() {
+            let _ = pilot_engine::docker::volume::remove(&conn, &self.0);
+        }
+    }
 }
