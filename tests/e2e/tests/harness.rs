@@ -41,8 +41,13 @@ async fn empty_window_session_screenshot_and_clean_stop() {
     session.close().await.expect("the session closes (and the app with it)");
 
     driver.stop().expect("tauri-driver exits on SIGTERM");
-    // A driver stopped properly takes WebKitWebDriver with it: both ports are free again.
+    // A driver stopped properly takes WebKitWebDriver with it: both ports are free again. Its
+    // child exits a moment after it (the signal reaches it asynchronously), so allow 5 s.
     for p in [port, native_port] {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while TcpListener::bind(("127.0.0.1", p)).is_err() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
         assert!(
             TcpListener::bind(("127.0.0.1", p)).is_ok(),
             "port {p} is free after the driver stopped (else WebKitWebDriver was left behind; log: {})",
