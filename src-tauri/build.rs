@@ -5,31 +5,8 @@
 //! commands: the webview may call a command only when a capability allows it, so a command added
 //! to the code but not to `capabilities/default.json` stays unreachable from the UI.
 
-/// Every command the UI may call (the contract in the desktop docs); keep in step with
-/// `commands::handler` in `src/lib.rs`.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "inspect_repo",
-    "list_templates",
-    "find_plans",
-    "preview_plan",
-    "create_demo",
-    "start_run",
-    "drive_run",
-    "answer_manual",
-    "waive_step",
-    "record_signoff",
-    "get_run",
-    "list_runs",
-    "report_markdown",
-    "report_html",
-    "save_report",
-    "rollback_readiness",
-    "signing_setup",
-    "sign_report",
-    "attach_signature",
-    "verify_report",
-];
+/// Every command the UI may call (`command-names.rs`, shared with the access test).
+const COMMANDS: &[&str] = include!("command-names.rs");
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -25,30 +25,8 @@ fn window(app: &App<MockRuntime>, label: &str) -> tauri::WebviewWindow<MockRunti
     })
 }
 
-/// The commands of the contract between the shell and the UI.
-const CONTRACT: &[&str] = &[
-    "app_info",
-    "inspect_repo",
-    "list_templates",
-    "find_plans",
-    "preview_plan",
-    "create_demo",
-    "start_run",
-    "drive_run",
-    "answer_manual",
-    "waive_step",
-    "record_signoff",
-    "get_run",
-    "list_runs",
-    "report_markdown",
-    "report_html",
-    "save_report",
-    "rollback_readiness",
-    "signing_setup",
-    "sign_report",
-    "attach_signature",
-    "verify_report",
-];
+/// The commands of the contract between the shell and the UI (the list build.rs grants).
+const CONTRACT: &[&str] = include!("../../command-names.rs");
 
 #[test]
 fn the_main_window_may_call_every_command_of_the_contract() {

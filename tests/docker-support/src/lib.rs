@@ -219,6 +219,38 @@ pub fn start_service_with(
     }
 }
 
+/// Version N of the sample service running, with N+1 built beside it: what a deploy test starts
+/// from. Everything is removed when the value drops.
+#[derive(Debug)]
+pub struct Running {
+    /// The container (and the prefix of everything the test makes).
+    pub name: String,
+    /// The versions N and N+1.
+    pub v1: String,
+    pub v2: String,
+    /// Their images.
+    pub n: String,
+    pub next: String,
+    pub port: u16,
+    pub cleanup: Cleanup,
+}
+
+/// Build N and N+1 (`broken_next`: N+1's health check fails forever) and start N, named after
+/// `purpose` and this test process.
+pub fn running_n_with_next(conn: &Connection, purpose: &str, broken_next: bool) -> Running {
+    let name = unique(purpose);
+    let mut cleanup = Cleanup::new(&name);
+    let id = std::process::id();
+    let (v1, v2) = (format!("1.0.0-{purpose}{id}"), format!("1.1.0-{purpose}{id}"));
+    let (n, next) = (build_sample(conn, &v1, false), build_sample(conn, &v2, broken_next));
+    cleanup.images.extend([n.clone(), next.clone()]);
+    let volume = format!("{name}-data");
+    cleanup.volumes.push(volume.clone());
+    let port = free_port();
+    start_service(conn, &name, &n, &volume, port);
+    Running { name, v1, v2, n, next, port, cleanup }
+}
+
 /// GET a path on 127.0.0.1:port; the status and body.
 pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));

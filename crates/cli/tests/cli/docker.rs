@@ -16,6 +16,8 @@ use pilot_test_docker::{
     Cleanup, build_sample_as, engine, free_port, served_version, start_service_with, unique,
 };
 
+use pilot_test_openssh::{keygen, openssh_accepts};
+
 use crate::common::{Sandbox, json, text};
 
 /// Step kinds that carry the deploy: never waived by this test.
@@ -360,13 +362,13 @@ fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
     let mut allowed_text = String::new();
     let mut signatures = Vec::new();
     for (who, kind, role) in [("qa", "ed25519", "qa"), ("ops", "rsa", "operations")] {
-        let key = crate::sign::keygen(dir, who, kind, "");
+        let key = keygen(dir, who, kind, "");
         let sig = dir.join(format!("{who}.sig"));
         let out = sandbox.pilot(&[
             "sign",
             report.to_str().expect("utf-8"),
             "--key",
-            key.to_str().expect("utf-8"),
+            key.private.to_str().expect("utf-8"),
             "--role",
             role,
             "-o",
@@ -375,13 +377,13 @@ fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
         assert_eq!(out.status.code(), Some(0), "{who} signs: {}", text(&out.stderr));
         let out = sandbox.pilot(&["attach", &run_id, sig.to_str().expect("utf-8")]);
         assert_eq!(out.status.code(), Some(0), "attached: {}", text(&out.stderr));
-        allowed_text.push_str(&format!("{who}@example.com {}\n", crate::sign::public_line(&key)));
+        allowed_text.push_str(&format!("{who}@example.com {}\n", key.public_line));
         signatures.push((format!("{who}@example.com"), sig));
     }
     std::fs::write(&allowed, allowed_text).expect("allowed signers");
     for (who, sig) in &signatures {
         assert!(
-            crate::sign::openssh_accepts(&allowed, who, sig, &report),
+            openssh_accepts(&allowed, who, sig, &report),
             "ssh-keygen -Y verify accepts {who}'s signature"
         );
     }
@@ -402,7 +404,7 @@ fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
     std::fs::write(&report, &bytes).expect("tamper");
     for (who, sig) in &signatures {
         assert!(
-            !crate::sign::openssh_accepts(&allowed, who, sig, &report),
+            !openssh_accepts(&allowed, who, sig, &report),
             "ssh-keygen refuses {who}'s signature over the changed report"
         );
     }

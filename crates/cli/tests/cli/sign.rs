@@ -3,10 +3,7 @@
 //! file and a real ssh-agent), checked by `ssh-keygen -Y verify` and by `pilot verify`, then one
 //! byte flipped. And a seeded secret searched for in everything the CLI prints.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use pilot_test_openssh::{AgentProcess, keygen, openssh_accepts};
 
 use crate::common::{Sandbox, json, text};
 
@@ -78,69 +75,6 @@ name = "Bo Chen <bo@example.com>"
 decision = "approve"
 "#;
 
-/// `ssh-keygen -t kind` into `dir`; returns the private key's path.
-pub(crate) fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
-    let path = dir.join(name);
-    let mut cmd = Command::new("ssh-keygen");
-    cmd.args(["-q", "-t", kind, "-N", passphrase, "-C", name, "-f"]).arg(&path);
-    if kind == "rsa" {
-        cmd.args(["-b", "2048"]);
-    }
-    let out = cmd.output().expect("ssh-keygen runs");
-    assert!(out.status.success(), "ssh-keygen made {name}: {}", text(&out.stderr));
-    path
-}
-
-pub(crate) fn public_line(key: &Path) -> String {
-    let text = std::fs::read_to_string(format!("{}.pub", key.display())).expect("public key");
-    text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
-}
-
-pub(crate) fn openssh_accepts(allowed: &Path, who: &str, sig: &Path, report: &Path) -> bool {
-    let mut child = Command::new("ssh-keygen")
-        .args(["-Y", "verify", "-f"])
-        .arg(allowed)
-        .args(["-I", who, "-n", "release-pilot", "-s"])
-        .arg(sig)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ssh-keygen runs");
-    let bytes = std::fs::read(report).expect("report");
-    child.stdin.take().expect("stdin").write_all(&bytes).expect("piped");
-    child.wait().expect("ends").success()
-}
-
-/// A real ssh-agent on its own socket, stopped by its process id at the end.
-struct AgentProcess(Child, PathBuf);
-
-impl AgentProcess {
-    fn start(dir: &Path) -> Self {
-        let socket = dir.join("agent.sock");
-        let child = Command::new("ssh-agent")
-            .args(["-D", "-a"])
-            .arg(&socket)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ssh-agent starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(Instant::now() < deadline, "ssh-agent made its socket");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self(child, socket)
-    }
-}
-
-impl Drop for AgentProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn a_production_run_signed_by_two_keys_verifies_until_one_byte_changes() {
     let sandbox = Sandbox::new();
@@ -195,18 +129,12 @@ fn a_production_run_signed_by_two_keys_verifies_until_one_byte_changes() {
     let cy = keygen(dir, "cy", "ed25519", "");
     let bo = keygen(dir, "bo", "rsa", "");
     let agent = AgentProcess::start(dir);
-    let added = Command::new("ssh-add")
-        .arg("-q")
-        .arg(&bo)
-        .env("SSH_AUTH_SOCK", &agent.1)
-        .output()
-        .expect("ssh-add");
-    assert!(added.status.success(), "ssh-add: {}", text(&added.stderr));
+    agent.add(&bo);
     let out = sandbox.pilot(&[
         "sign",
         report.to_str().expect("utf-8"),
         "--key",
-        cy.to_str().expect("utf-8"),
+        cy.private.to_str().expect("utf-8"),
         "--role",
         "qa",
     ]);
@@ -216,7 +144,7 @@ fn a_production_run_signed_by_two_keys_verifies_until_one_byte_changes() {
     let bo_sig = dir.join("bo.sig");
     let out = sandbox
         .command()
-        .env("SSH_AUTH_SOCK", &agent.1)
+        .env("SSH_AUTH_SOCK", &agent.socket)
         .args(["sign", report.to_str().expect("utf-8"), "--agent", "--role", "security", "-o"])
         .arg(&bo_sig)
         .output()
@@ -228,8 +156,7 @@ fn a_production_run_signed_by_two_keys_verifies_until_one_byte_changes() {
         &allowed,
         format!(
             "cy@example.com {}\nbo@example.com namespaces=\"release-pilot\" {}\n",
-            public_line(&cy),
-            public_line(&bo)
+            cy.public_line, bo.public_line
         ),
     )
     .expect("allowed signers");
@@ -311,7 +238,7 @@ fn signing_and_attaching_refuse_with_clear_answers() {
         "sign",
         report.to_str().expect("utf-8"),
         "--key",
-        locked.to_str().expect("utf-8"),
+        locked.private.to_str().expect("utf-8"),
     ]);
     assert_eq!(out.status.code(), Some(2), "an encrypted key without its passphrase is bad input");
     assert!(
@@ -322,7 +249,12 @@ fn signing_and_attaching_refuse_with_clear_answers() {
     let out = sandbox
         .command()
         .env("PILOT_KEY_PASSPHRASE", "secret words")
-        .args(["sign", report.to_str().expect("utf-8"), "--key", locked.to_str().expect("utf-8")])
+        .args([
+            "sign",
+            report.to_str().expect("utf-8"),
+            "--key",
+            locked.private.to_str().expect("utf-8"),
+        ])
         .output()
         .expect("pilot sign");
     assert_eq!(out.status.code(), Some(0), "with the passphrase it signs: {}", text(&out.stderr));

@@ -13,8 +13,8 @@ use pilot_engine::run::StepStatus;
 
 use super::checks::run_step;
 use super::support::{
-    Cleanup, build_sample, engine, free_port, row_counts, served_version, start_service, unique,
-    wait_for_version,
+    Cleanup, Running, build_sample, engine, free_port, row_counts, running_n_with_next,
+    served_version, start_service, unique, wait_for_version,
 };
 
 fn recreate_step(name: &str, image: &str, timeout: u64) -> StepAction {
@@ -28,16 +28,8 @@ fn recreate_step(name: &str, image: &str, timeout: u64) -> StepAction {
 #[test]
 fn deploy_n_plus_1_over_n_keeps_the_data_then_migrates_and_rolls_back() {
     let Some(conn) = engine() else { return };
-    let name = unique("deploy");
-    let mut cleanup = Cleanup::new(&name);
-    let id = std::process::id();
-    let (v1, v2) = (format!("1.0.0-deploy{id}"), format!("1.1.0-deploy{id}"));
-    let (n, n1) = (build_sample(&conn, &v1, false), build_sample(&conn, &v2, false));
-    cleanup.images.extend([n.clone(), n1.clone()]);
-    let volume = format!("{name}-data");
-    cleanup.volumes.push(volume.clone());
-    let port = free_port();
-    start_service(&conn, &name, &n, &volume, port);
+    let running = running_n_with_next(&conn, "deploy", false);
+    let Running { name, v1, v2, next: n1, port, cleanup: _cleanup, .. } = running;
     assert_eq!(
         served_version(port).as_deref(),
         Some(v1.as_str()),
@@ -162,16 +154,8 @@ fn deploy_n_plus_1_over_n_keeps_the_data_then_migrates_and_rolls_back() {
 #[test]
 fn an_n_plus_1_that_never_becomes_healthy_leaves_n_serving_and_rollback_possible() {
     let Some(conn) = engine() else { return };
-    let name = unique("unhealthy");
-    let mut cleanup = Cleanup::new(&name);
-    let id = std::process::id();
-    let (v1, v2) = (format!("1.0.0-unhealthy{id}"), format!("1.1.0-unhealthy{id}"));
-    let (n, broken) = (build_sample(&conn, &v1, false), build_sample(&conn, &v2, true));
-    cleanup.images.extend([n.clone(), broken.clone()]);
-    let volume = format!("{name}-data");
-    cleanup.volumes.push(volume.clone());
-    let port = free_port();
-    start_service(&conn, &name, &n, &volume, port);
+    let running = running_n_with_next(&conn, "unhealthy", true);
+    let Running { name, v1, n, next: broken, port, cleanup: _cleanup, .. } = running;
     let before = row_counts(&conn, &name);
 
     // A verified backup before the deploy, as the plan takes one.

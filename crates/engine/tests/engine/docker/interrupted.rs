@@ -14,9 +14,7 @@ use std::time::Duration;
 use pilot_engine::docker::recreate::{self, RecreateOutcome, RecreateRequest};
 use pilot_engine::docker::{Connection, container};
 
-use super::support::{
-    Cleanup, build_sample, engine, free_port, start_service, unique, wait_for_version,
-};
+use super::support::{Running, engine, running_n_with_next, wait_for_version};
 
 /// A Unix socket that forwards to the real engine until killed.
 struct Proxy {
@@ -80,16 +78,8 @@ fn engine_socket() -> PathBuf {
 #[test]
 fn engine_lost_mid_deploy_keeps_the_old_container_and_the_step_resumes() {
     let Some(conn) = engine() else { return };
-    let name = unique("interrupted");
-    let mut cleanup = Cleanup::new(&name);
-    let id = std::process::id();
-    let (v1, v2) = (format!("1.0.0-interrupted{id}"), format!("1.1.0-interrupted{id}"));
-    let (n, n1) = (build_sample(&conn, &v1, false), build_sample(&conn, &v2, false));
-    cleanup.images.extend([n.clone(), n1.clone()]);
-    let volume = format!("{name}-data");
-    cleanup.volumes.push(volume.clone());
-    let port = free_port();
-    start_service(&conn, &name, &n, &volume, port);
+    let running = running_n_with_next(&conn, "interrupted", false);
+    let Running { name, v2, n, next: n1, port, cleanup: _cleanup, .. } = running;
 
     let dir = tempfile::tempdir().expect("a temp dir");
     let socket = dir.path().join("engine.sock");
