@@ -30,21 +30,15 @@ pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutco
     // A database in a container or volume is first copied out to a scratch folder beside the
     // backups (same disk; removed when `_scratch` drops, on every path), then backed up and
     // verified from the copy exactly like a file on this machine.
-    let mut _scratch = None;
-    let mut copy_facts = Vec::new();
-    let (source, shown_source) = match (&p.path, &p.container, &p.volume) {
-        (Some(path), None, None) => (resolve(ctx.repo_path, path), path.clone()),
+    let (source, shown_source, copy_facts, _scratch) = match (&p.path, &p.container, &p.volume) {
+        (Some(path), None, None) => (resolve(ctx.repo_path, path), path.clone(), Vec::new(), None),
         (None, Some(_), _) | (None, _, Some(_)) => {
             let scratch = match Scratch::new(&dest_dir, ctx) {
                 Ok(s) => s,
                 Err(e) => return failed(&e, Evidence::default()),
             };
             match database_from_docker(p, &scratch.0, ctx) {
-                Ok(copied) => {
-                    _scratch = Some(scratch);
-                    copy_facts = copied.facts;
-                    (copied.path, copied.shown)
-                }
+                Ok(copied) => (copied.path, copied.shown, copied.facts, Some(scratch)),
                 Err(outcome) => return *outcome,
             }
         }
