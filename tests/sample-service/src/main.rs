@@ -12,7 +12,7 @@
 //!
 //! Fault switches (environment) for the fault tests: `SAMPLE_FAIL_HEALTH=1`,
 //! `SAMPLE_LOG_ERRORS=1`, `SAMPLE_SLOW_START_SECS=N`, `SAMPLE_SLOW_MS=N`,
-//! `SAMPLE_RATE_LIMIT=N`, `SAMPLE_BAD_MIGRATION=1` (see `settings.rs`).
+//! `SAMPLE_RATE_LIMIT=N`, `SAMPLE_FAIL_EVERY=N`, `SAMPLE_BAD_MIGRATION=1` (see `settings.rs`).
 //!
 //! Layout: `settings.rs` (environment), `log.rs` (stdout lines), `db.rs` (opening),
 //! `migrate.rs` (numbered migrations), `seed.rs` (realistic data), `writer.rs` (background

@@ -23,6 +23,8 @@ pub(crate) struct App {
     settings: Settings,
     conn: Mutex<Connection>,
     requests: AtomicU64,
+    /// Answers of the student list so far (for `SAMPLE_FAIL_EVERY`).
+    list_answers: AtomicU64,
     /// Start of the current rate-limit window and the requests counted in it.
     window: Mutex<(Instant, u32)>,
     started: Instant,
@@ -59,6 +61,7 @@ pub fn serve(settings: Settings) -> Result<(), String> {
         settings,
         conn: Mutex::new(conn),
         requests: AtomicU64::new(0),
+        list_answers: AtomicU64::new(0),
         window: Mutex::new((Instant::now(), 0)),
         started: Instant::now(),
     });
@@ -225,6 +228,12 @@ async fn version(State(app): State<Shared>) -> Response {
 async fn list_students(State(app): State<Shared>) -> Response {
     if let Some(r) = admit(&app).await {
         return r;
+    }
+    let nth = app.list_answers.fetch_add(1, Ordering::Relaxed) + 1;
+    if app.settings.fail_every.is_some_and(|every| nth % every == 0) {
+        log::error(&format!("GET /api/v1/students failed: simulated failure of answer {nth}"));
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"status": "error"})))
+            .into_response();
     }
     let rows = with_db(&app, |c| {
         let total = db::count(c, "students")?;

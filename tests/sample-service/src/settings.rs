@@ -29,6 +29,9 @@ pub struct Settings {
     pub slow_ms: u64,
     /// `SAMPLE_RATE_LIMIT=N`: answer 429 after N requests in a one-second window.
     pub rate_limit: Option<u32>,
+    /// `SAMPLE_FAIL_EVERY=N`: every Nth answer of the student list is a 500 with an ERROR line
+    /// in the log (the health checks stay green: a service that is up but failing).
+    pub fail_every: Option<u64>,
     /// `SAMPLE_BAD_MIGRATION=1`: `migrate` fails half-way, after damaging data.
     pub bad_migration: bool,
     /// `SAMPLE_WRITE_MS=N`: the background writer's pause between writes (default 100).
@@ -54,6 +57,7 @@ impl Settings {
             slow_start_secs: number("SAMPLE_SLOW_START_SECS").unwrap_or(0),
             slow_ms: number("SAMPLE_SLOW_MS").unwrap_or(0),
             rate_limit: number("SAMPLE_RATE_LIMIT").filter(|n| *n > 0),
+            fail_every: number("SAMPLE_FAIL_EVERY").filter(|n| *n > 0),
             bad_migration: switch("SAMPLE_BAD_MIGRATION"),
             write_interval_ms: number("SAMPLE_WRITE_MS").unwrap_or(100),
             seed_students: number("SAMPLE_SEED_STUDENTS").unwrap_or(3000),

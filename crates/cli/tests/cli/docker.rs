@@ -471,6 +471,54 @@ fn staging_docker_against_a_slow_service_fails_its_latency_gate() {
     }
 }
 
+/// Issue #5's acceptance, the other switch: a deployed service that is up (its health checks
+/// green, so the deploy succeeds) but fails one answer in twenty of its student list
+/// (`SAMPLE_FAIL_EVERY=20`). The load measures the errors, the zero-error gate fails the run and
+/// names the rate, the first error is in the evidence, and the report's row says "missed".
+#[test]
+fn staging_docker_against_a_failing_service_fails_its_error_rate_gate() {
+    let Some((svc, _cleanup)) = service("cli-failing", false, false, &["SAMPLE_FAIL_EVERY=20"])
+    else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let plan = plan_for(&sandbox, "staging-docker", &svc);
+    let answers = answers_for(&sandbox, &plan, STAGING_ROLES);
+    let (value, waived) = run_to_end(&sandbox, &repo, &plan, &answers);
+
+    for id in ["containers-stopped", "container-healthy", "health-endpoint", "version-endpoint"] {
+        assert_eq!(step(&value, id)["status"], "passed", "the deploy itself succeeds: {id}");
+        assert!(!waived.contains(&id.to_owned()), "{id} was not waived");
+    }
+    let errors = step(&value, "perf-no-errors");
+    assert_eq!(errors["status"], "failed", "errors fail the zero-error gate: {errors}");
+    let summary = errors["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("error rate"), "the summary names the error rate: {errors}");
+    assert_ne!(value["outcome"], "go", "a failed error-rate gate is never go");
+
+    let run_id = value["run_id"].as_str().expect("id");
+    let store = pilot_engine::store::RunStore::open(&sandbox.store_file()).expect("the run store");
+    let run = store.load_run(run_id).expect("the run");
+    let stored = run.steps.iter().find(|s| s.step_id == "perf-no-errors").expect("the step");
+    let rate = stored
+        .evidence
+        .measurements
+        .iter()
+        .find(|m| m.metric.contains("error rate"))
+        .unwrap_or_else(|| panic!("an error-rate measurement: {:?}", stored.evidence));
+    // 100 requests, every 20th answer of the list a 500 (counting from the container's start,
+    // so 4 or 5 of them fall in this load): a rate of a few percent, stored as missed.
+    assert!(!rate.passed && (3.0..=6.0).contains(&rate.value), "{rate:?}");
+    let report = report_of(&sandbox, run_id);
+    let row = metrics_rows(&report)
+        .into_iter()
+        .find(|(metric, ..)| metric == &rate.metric)
+        .unwrap_or_else(|| panic!("the report has the error-rate row:\n{report}"));
+    assert!(row.3.contains("missed"), "the report's row says missed: {row:?}");
+    assert!(report.contains("status 500"), "the first error is in the report:\n{report}");
+}
+
 /// The rows of the report's "Validation metrics" table: metric, target, measured, status.
 fn metrics_rows(report: &str) -> Vec<(String, String, String, String)> {
     report
