@@ -70,6 +70,36 @@ describe('welcome', () => {
 });
 
 describe('checks', () => {
+  it('runs a failed step again once its cause is fixed, where running it again can help', async () => {
+    const { app, container } = await mounted();
+    await app.openDemo();
+    await app.startRun({ repo: app.project?.facts.path ?? '', plan: { type: 'file', value: 'plan.toml' }, version: null, environment: null, operator: null, dryRun: false });
+    await waitFor(() => expect(el(container, 'main').dataset.screen).toBe('checks'));
+    await fireEvent.click(el(container, '[data-action="run-stage"]'));
+    await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('failed'));
+    await waitFor(() => expect(app.driving, 'the drive has ended').toBe(false));
+    // A git check reads the repository as it was at the start: no second try, a new run.
+    expect(container.querySelector('[data-retry="pushed"]'), 'no Run again for a git check').toBeNull();
+    expect(el(container, '[data-way-on="pushed"]').textContent).toContain('start a new run');
+    expect(el(container, '[data-step="pushed"]').textContent, 'a waiver is offered').toContain('Waive…');
+
+    // The same failure on a step that reads the world as it is now (a file, a service).
+    const stored = backend.runs.get(app.run?.id ?? '');
+    const pushed = stored?.phases.flatMap((p) => p.steps).find((s) => s.id === 'pushed');
+    if (!pushed) throw new Error('the mock run has the step');
+    pushed.retryRefusal = null;
+    pushed.readOnly = false;
+    await app.reload();
+    await fireEvent.click(el(container, '[data-retry="pushed"]'));
+    // It changes something: the app asks first, naming it, as the screen's own button does.
+    const dialog = el(container, 'dialog[open]');
+    expect(dialog.textContent, 'the question names the step').toContain('Every commit is pushed');
+    await fireEvent.click(el(container, '[data-action="confirm-action"]'));
+    await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('passed'));
+    expect(container.querySelector('[data-retry="pushed"]'), 'nothing left to retry').toBeNull();
+    expect(el(container, '[data-step="disk"]').dataset.status, 'what passed stays passed').toBe('passed');
+  });
+
   it('keeps Next disabled until the failed check is waived and the screen is settled', async () => {
     const { app, container } = await mounted();
     await app.openDemo();

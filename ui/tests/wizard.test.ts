@@ -17,6 +17,7 @@ import {
   rollbackOffered,
   runLabel,
   screensOf,
+  wayOn,
   skipNote,
   stageState,
   stagesInPlan,
@@ -79,7 +80,8 @@ describe('what keeps Next disabled', () => {
     const why = blockers(runChecksFailed, 'checks');
     expect(why[0]?.stepId, 'the failed check is the first reason').toBe('pushed');
     expect(why[0]?.reason).toBe('failed');
-    expect(why[0]?.text, 'the reason says what to do').toContain('waive it with a reason');
+    expect(why[0]?.text, 'the reason says what to do').toContain('or waive it');
+    expect(why[0]?.text, 'a git check is not run again: a new run is').toContain('start a new run');
     expect(
       why.filter((b) => b.reason === 'unanswered').map((b) => b.stepId),
       'the manual items wait for a person',
@@ -166,5 +168,23 @@ describe('asking first and saying it plainly', () => {
     expect(verdictSentence(runDone)).toContain('not cleared');
     expect(verdictSentence({ outcome: 'go', status: 'completed' })).toContain('Every gate passed');
     expect(verdictSentence({ outcome: 'pending', status: 'running' })).toContain('has not finished');
+  });
+});
+
+describe('wayOn', () => {
+  const none = { waiverCaution: null, retryRefusal: null };
+  it('offers both ways on for most steps', () => {
+    expect(wayOn(none)).toBe('Fix the cause, then run it again; or waive it with a written reason.');
+  });
+  it('puts running a failed deploy again first, and a waiver only with its caution', () => {
+    const text = wayOn({ ...none, waiverCaution: 'the new version did not take over' });
+    expect(text.startsWith('Fix the cause, then run it again.')).toBe(true);
+    expect(text).toContain('Before any waiver, know that the new version did not take over');
+  });
+  it('says why a git check is not run again', () => {
+    const text = wayOn({ ...none, retryRefusal: 'this check reads the repository as it was when the run started' });
+    expect(text.startsWith('This check reads the repository')).toBe(true);
+    expect(text).toContain('waive it with a written reason');
+    expect(text).not.toContain('run it again');
   });
 });

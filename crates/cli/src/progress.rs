@@ -45,21 +45,40 @@ impl Terminal {
             .filter(|s| s.kind == "signoff" && !s.status.is_done())
             .map(|s| format!("{} ({})", s.step_id, s.summary))
             .collect();
-        let verdict = match (run.status, run.outcome) {
-            (RunStatus::Waiting, _) if waiting_on.is_empty() && !signoffs.is_empty() => format!(
-                "Waiting for sign-off: {}. Record decisions in an answers file ([signoff.ROLE] name, decision, comment), then `pilot resume {} --answers FILE`.",
+        // The failed step that stopped the run, and what its kind calls for: a deploy or rollback
+        // is run again rather than waived, a git check (facts from the start) gains nothing from
+        // running again.
+        let stopped =
+            run.steps.iter().find(|s| s.status == StepStatus::Failed && s.blocking).map(|s| {
+                let action = run.header.plan.step(&s.step_id).map(|p| &p.action);
+                (
+                    s.title.as_str(),
+                    action.and_then(|a| a.waiver_caution()),
+                    action.and_then(|a| a.retry_refusal()),
+                )
+            });
+        let id = &run.header.id;
+        let waive = format!(
+            "waive it with a reason in an answers file ([waive.STEP-ID] reason = \"…\") and `pilot resume {id} --answers FILE`"
+        );
+        let verdict = match (run.status, run.outcome, stopped) {
+            (RunStatus::Waiting, _, _) if waiting_on.is_empty() && !signoffs.is_empty() => format!(
+                "Waiting for sign-off: {}. Record decisions in an answers file ([signoff.ROLE] name, decision, comment), then `pilot resume {id} --answers FILE`.",
                 signoffs.join("; "),
-                run.header.id
             ),
-            (RunStatus::Waiting, _) => format!(
-                "Waiting for a person: answer {} in an answers file (`pilot plan answers`), then `pilot resume {} --answers FILE`.",
+            (RunStatus::Waiting, _, _) => format!(
+                "Waiting for a person: answer {} in an answers file (`pilot plan answers`), then `pilot resume {id} --answers FILE`.",
                 waiting_on.join(", "),
-                run.header.id
             ),
-            (RunStatus::Completed, Outcome::Go) => "Verdict: GO".to_string(),
-            (RunStatus::Failed, _) => format!(
-                "Stopped: a blocking step failed. Fix it and `pilot resume {id}`, or waive it with a reason in an answers file ([waive.STEP-ID] reason = \"…\") and `pilot resume {id} --answers FILE`.",
-                id = run.header.id
+            (RunStatus::Completed, Outcome::Go, _) => "Verdict: GO".to_string(),
+            (RunStatus::Failed, _, Some((title, Some(caution), _))) => format!(
+                "Stopped: \"{title}\" failed. Fix the cause and `pilot resume {id}` to run it again. Before you {waive}: {caution}."
+            ),
+            (RunStatus::Failed, _, Some((title, None, Some(no_retry)))) => {
+                format!("Stopped: \"{title}\" failed; {no_retry}. Or {waive}.")
+            }
+            (RunStatus::Failed, _, _) => format!(
+                "Stopped: a blocking step failed. Fix the cause and `pilot resume {id}` (the failed step runs again), or {waive}."
             ),
             _ => "Verdict: NO-GO (see the report for why)".to_string(),
         };

@@ -286,6 +286,20 @@ async fn checks(s: &AppSession, shots: &mut Screenshots) -> Walk {
         "Next is disabled while the failed blocking check `pushed` is not waived",
     )?;
     shots.take(&s.client, "checks-ran").await?;
+    // A git check reads the repository as it was at the start: the app offers no second try of
+    // it, says a new run is the way once the repository is fixed, and offers the waiver.
+    check(
+        !s.exists(r#"button[data-retry="pushed"]"#).await?,
+        "no Run again for a failed git check",
+    )?;
+    let way_on = s.text(r#"[data-way-on="pushed"]"#).await?;
+    check(way_on.contains("start a new run"), format!("the way on is a new run: {way_on}"))?;
+    s.eval(
+        r#"document.querySelector('[data-step="pushed"]').scrollIntoView({block: "center"})"#,
+        vec![],
+    )
+    .await?;
+    shots.take(&s.client, "checks-failed-step").await?;
 
     s.click(r#"button[data-waive="pushed"]"#, SHORT).await?;
     s.wait_for(r#"textarea[data-field="waive-reason"]"#, SHORT).await?;

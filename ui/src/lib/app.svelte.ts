@@ -165,6 +165,14 @@ export class App {
     }
   }
 
+  /** Run the failed blocking steps of the open run again (the person fixed the cause), then
+   * go on up to the end of `stage`'s screen: the engine's resume. */
+  async retry(stage: StageScreen): Promise<void> {
+    if (!this.run || this.driving) return;
+    this.resumePending = true;
+    await this.drive(stage);
+  }
+
   async reload(): Promise<void> {
     const id = this.run?.id;
     if (!id) return;

@@ -83,6 +83,26 @@ export function blocks(step: Pick<StepDto, 'blocking' | 'status'>, dryRun: boole
   return step.blocking && step.status === 'failed' && !dryRun;
 }
 
+/** What a person can do about a failed blocking step, in words: fix it and run it again (or,
+ * for a git check, start a new run), or waive it — for a deploy or a rollback, with the
+ * engine's caution first. */
+export function wayOn(step: Pick<StepDto, 'waiverCaution' | 'retryRefusal'>): string {
+  const { waiverCaution: caution, retryRefusal: noRetry } = step;
+  const fix = noRetry ? capitalize(noRetry) : 'Fix the cause, then run it again';
+  return caution ? `${fix}. Before any waiver, know that ${caution}.` : `${fix}; or waive it with a written reason.`;
+}
+
+/** The same in a few words, for the screen's notice and the footer (the step says the rest). */
+export function wayOnShort(step: Pick<StepDto, 'retryRefusal'>): string {
+  return step.retryRefusal
+    ? 'start a new run once the repository is fixed, or waive it'
+    : 'run it again once the cause is fixed, or waive it';
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export type BlockerReason = 'failed' | 'unanswered' | 'running' | 'notRun';
 export interface Blocker {
   stepId: string;
@@ -98,7 +118,7 @@ export function blockers(run: RunDto, stage: StageDto): Blocker[] {
   for (const s of stepsOf(run, stage)) {
     const title = `“${s.title}”`;
     if (blocks(s, run.dryRun)) {
-      out.push({ stepId: s.id, title: s.title, reason: 'failed', text: `${title} failed: waive it with a reason to go on (or fix the cause and start a new run).` });
+      out.push({ stepId: s.id, title: s.title, reason: 'failed', text: `${title} failed: ${wayOnShort(s)}.` });
     } else if (s.status === 'running') {
       out.push({ stepId: s.id, title: s.title, reason: 'running', text: `${title} is still running.` });
     } else if (s.status === 'pending' && isManual(s)) {

@@ -79,6 +79,8 @@ export interface MockOptions {
 
 export class MockBackend {
   runs = new Map<string, RunDto>();
+  /** Steps run again after a resume: their second try uses the passing result. */
+  private retried = new Set<string>();
   /** Signatures attached per run, in order. */
   signatures = new Map<string, AttachedSignatureDto[]>();
   /** Reports changed after they were signed (paths). */
@@ -273,9 +275,19 @@ export class MockBackend {
   }
 
   /** The engine's drive, imitated: phases in order up to `upTo`'s stage. */
-  private async drive(runId: string, upTo: StageDto | null, _resuming: boolean, channel: Channel<RunEventDto>): Promise<RunDto> {
+  private async drive(runId: string, upTo: StageDto | null, resuming: boolean, channel: Channel<RunEventDto>): Promise<RunDto> {
     const run = this.run(runId);
     const send = (e: RunEventDto) => channel.onmessage(clone(e));
+    if (resuming) {
+      // As the engine does on a resume: failed blocking steps nobody waived run again (and,
+      // the cause having been fixed, pass this time).
+      for (const s of run.phases.flatMap((p) => p.steps)) {
+        if (s.blocking && s.status === 'failed' && !s.retryRefusal) {
+          s.status = 'pending';
+          this.retried.add(s.id);
+        }
+      }
+    }
     run.status = 'running';
     run.outcome = 'pending';
     run.verdictReasons = [];
@@ -327,10 +339,16 @@ export class MockBackend {
   }
 
   private finished(run: RunDto, s: StepDto, send: (e: RunEventDto) => void): void {
-    const firstTry = runChecksFailed.phases.flatMap((p) => p.steps).find((x) => x.id === s.id && x.status === 'failed');
+    const firstTry = this.retried.has(s.id)
+      ? undefined
+      : runChecksFailed.phases.flatMap((p) => p.steps).find((x) => x.id === s.id && x.status === 'failed');
     const final = firstTry ?? runDone.phases.flatMap((p) => p.steps).find((x) => x.id === s.id);
     const result = clone(final ?? { ...s, status: 'passed' as const, summary: 'done' });
     result.waiver = null;
+    if (this.retried.has(s.id) && (result.status === 'failed' || result.status === 'waived')) {
+      result.status = 'passed';
+      result.summary = 'passed when run again';
+    }
     if (run.dryRun && !s.readOnly) {
       result.status = 'skipped';
       result.summary = `dry run: would ${s.willDo}`;

@@ -204,3 +204,44 @@ fn a_bad_version_is_refused_before_a_run_exists() {
     let runs = json(&sandbox.pilot(&["runs", "--json"]));
     assert_eq!(runs, serde_json::json!([]), "no run was recorded");
 }
+
+/// A run stopped by a failed check says how to go on; once the cause is fixed, `pilot resume`
+/// runs the check again (and the run goes on), as the message promised.
+#[test]
+fn a_failed_check_runs_again_on_resume_once_fixed() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let plan = sandbox.root.path().join("needs-file.toml");
+    std::fs::write(
+        &plan,
+        "[plan]\nname = \"t\"\ntitle = \"Needs a file\"\n\n[[phase]]\nid = \"checks\"\ntitle = \"Checks\"\n\n\
+         [[phase.step]]\nid = \"env\"\ntitle = \"The production env file exists\"\nkind = \"file.exists\"\npath = \"deploy/.env.production\"\n",
+    )
+    .expect("plan");
+    let out = sandbox.pilot(&[
+        "run",
+        "--repo",
+        repo.to_str().expect("utf-8"),
+        "--plan",
+        plan.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    let value = json(&out);
+    assert_eq!(out.status.code(), Some(1), "a failed blocking check exits 1");
+    assert_eq!(value["status"], "failed");
+    let run_id = value["run_id"].as_str().expect("run id").to_string();
+    let said = text(&sandbox.pilot(&["resume", &run_id]).stdout);
+    assert!(
+        said.contains(&format!("`pilot resume {run_id}` (the failed step runs again)")),
+        "the stop says how to go on: {said}"
+    );
+
+    std::fs::create_dir_all(repo.join("deploy")).expect("mkdir");
+    std::fs::write(repo.join("deploy/.env.production"), "KEY=1\n").expect("the fix");
+    let out = sandbox.pilot(&["resume", &run_id, "--json"]);
+    let value = json(&out);
+    assert_eq!(out.status.code(), Some(0), "the run completes: {}", text(&out.stderr));
+    assert_eq!(value["outcome"], "go", "{value}");
+    let env = value["steps"].as_array().expect("steps").iter().find(|s| s["id"] == "env");
+    assert_eq!(env.map(|s| &s["status"]), Some(&serde_json::json!("passed")), "{value}");
+}

@@ -160,6 +160,12 @@ pub struct StepDto {
     #[ts(type = "number | null")]
     pub duration_ms: Option<i64>,
     pub waiver: Option<WaiverDto>,
+    /// What to know before waiving a failure of this step (a deploy, a rollback), shown in the
+    /// waiver dialog; `None` for the rest.
+    pub waiver_caution: Option<String>,
+    /// Why running this step again in the same run would not help (the git checks read the
+    /// repository as it was at the start); `None` when "Run again" is offered.
+    pub retry_refusal: Option<String>,
     pub note: Option<String>,
     pub answered_by: Option<String>,
 }
@@ -342,6 +348,8 @@ impl StepDto {
             started_at: r.started_at.map(time),
             finished_at: r.finished_at.map(time),
             duration_ms: r.duration_ms(),
+            waiver_caution: action.and_then(|a| a.waiver_caution()).map(str::to_owned),
+            retry_refusal: action.and_then(|a| a.retry_refusal()).map(str::to_owned),
             waiver: r.waiver.as_ref().map(|w| WaiverDto {
                 reason: w.reason.clone(),
                 by: w.by.clone(),

@@ -240,6 +240,48 @@ impl StepAction {
         }
     }
 
+    /// What a person must know before waiving a failure of this kind, when a waiver is more
+    /// than "it failed but it is safe to go on". After a failed deploy or rollback the service
+    /// is not the version the rest of the plan would validate and sign off, so the way on is to
+    /// fix the cause and run it again; a waiver is for when the work was done another way (a
+    /// staging deploy made by hand, a restore done by hand), and the event log records that it
+    /// was given over this caution.
+    pub fn waiver_caution(&self) -> Option<&'static str> {
+        match self {
+            Self::DeployRecreate(_) => Some(
+                "the new version did not take over (the previous container was put back when \
+                 it could be; the evidence says): waive only if it was deployed another way, \
+                 since everything after this checks whatever is running now",
+            ),
+            Self::Rollback(_) => Some(
+                "the service may be running neither version: waive only once it was restored \
+                 by hand, and say how in the reason",
+            ),
+            _ => None,
+        }
+    }
+
+    /// Why running this step again in the same run would not help, when it would not. The git
+    /// checks answer from the repository facts read when the run started (the release is that
+    /// commit and that working tree), so after changing the repository the way on is a new run.
+    pub fn retry_refusal(&self) -> Option<&'static str> {
+        match self {
+            Self::GitClean(_)
+            | Self::GitBranch(_)
+            | Self::GitHead(_)
+            | Self::GitVersion(_)
+            | Self::GitChangelog(_)
+            | Self::GitReleaseNotes(_)
+            | Self::GitUpstream(_)
+            | Self::GitTag(_)
+            | Self::GitPreviousRelease(_) => Some(
+                "this check reads the repository as it was when the run started (the release \
+                 is that commit); after fixing the repository, start a new run",
+            ),
+            _ => None,
+        }
+    }
+
     /// True for the kinds whose executor exists in this version of the engine.
     pub fn is_supported(&self) -> bool {
         matches!(

@@ -105,10 +105,25 @@ pub fn waive_step(
         at: now,
         kind: "step.waived".into(),
         step_id: Some(step_id.into()),
-        message: format!("\"{}\" waived by {by}: {reason}", rec.title),
+        message: waiver_message(&run, &rec, &by, reason),
     };
     store.update_step(run_id, &rec, event)?;
     Ok(store.load_run(run_id)?)
+}
+
+/// The event's words for a waiver; for a kind with a caution (a deploy, a rollback), that it
+/// was given over it.
+pub(super) fn waiver_message(run: &Run, rec: &StepRecord, by: &str, reason: &str) -> String {
+    let caution = run.header.plan.step(&rec.step_id).and_then(|s| s.action.waiver_caution());
+    match caution {
+        Some(caution) => {
+            format!(
+                "\"{}\" waived by {by}: {reason} (given over the caution: {caution})",
+                rec.title
+            )
+        }
+        None => format!("\"{}\" waived by {by}: {reason}", rec.title),
+    }
 }
 
 fn record<'r>(run: &'r Run, step_id: &str) -> Result<&'r StepRecord, RunError> {

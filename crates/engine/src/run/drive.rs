@@ -28,8 +28,9 @@ pub struct DriveOptions {
     /// Stop before the first unfinished phase of a later wizard stage (the desktop app drives
     /// one screen at a time). `None` drives to the end.
     pub up_to: Option<Stage>,
-    /// The front end is resuming a run that was interrupted or left waiting; the event log
-    /// records it.
+    /// The front end is resuming a run that was interrupted, left waiting or stopped by a
+    /// failure; the event log records it, and failed blocking steps without a waiver run again
+    /// (the person fixed the cause).
     pub resuming: bool,
 }
 
@@ -116,7 +117,8 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// Record the resume, re-open interrupted steps and apply waivers given since.
+    /// Record the resume, re-open interrupted steps, apply waivers given since and, on an
+    /// explicit resume, re-open the failed blocking steps nobody waived.
     fn prepare(&mut self, run: &Run, resuming: bool) -> Result<(), RunError> {
         if resuming || run.status != RunStatus::Running {
             let (kind, message) = if resuming {
@@ -135,6 +137,9 @@ impl<'a> Driver<'a> {
         }
         for i in 0..self.records.len() {
             let rec = &self.records[i];
+            let plan = &self.run.header.plan;
+            let retryable =
+                plan.step(&rec.step_id).is_some_and(|s| s.action.retry_refusal().is_none());
             if rec.status == StepStatus::Running {
                 let mut rec = rec.clone();
                 rec.status = StepStatus::Pending;
@@ -148,6 +153,21 @@ impl<'a> Driver<'a> {
             } else if let Some(rec) = self.waived(rec.clone()) {
                 // A waiver given since the run stopped turns a failed step into a waived one.
                 let event = self.waiver_event(&rec);
+                self.commit(i, rec, event)?;
+            } else if resuming && rec.blocking && rec.status == StepStatus::Failed && retryable {
+                // Asked to resume a run a failed step stopped, with no waiver for it: the
+                // person fixed the cause, so the step runs again (its earlier failure stays in
+                // the event log). Checks of the repository as it was at the start do not: they
+                // would only say the same again.
+                let mut rec = rec.clone();
+                let event = self.event(
+                    "step.retried",
+                    Some(&rec.step_id),
+                    format!("\"{}\" failed before the run was resumed; it runs again", rec.title),
+                );
+                rec.status = StepStatus::Pending;
+                rec.started_at = None;
+                rec.finished_at = None;
                 self.commit(i, rec, event)?;
             }
         }
@@ -438,11 +458,8 @@ impl<'a> Driver<'a> {
     fn waiver_event(&self, rec: &StepRecord) -> NewEvent {
         let (by, reason) =
             rec.waiver.as_ref().map(|w| (w.by.as_str(), w.reason.as_str())).unwrap_or_default();
-        self.event(
-            "step.waived",
-            Some(&rec.step_id),
-            format!("\"{}\" waived by {by}: {reason}", rec.title),
-        )
+        let message = super::answer::waiver_message(self.run, rec, by, reason);
+        self.event("step.waived", Some(&rec.step_id), message)
     }
 
     fn person(&self, given: Option<&str>) -> String {

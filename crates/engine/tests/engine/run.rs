@@ -8,7 +8,7 @@ use pilot_engine::SystemClock;
 use pilot_engine::plan::Plan;
 use pilot_engine::run::{
     Answers, DriveOptions, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus,
-    StartRequest, StepStatus, WaiverAnswer, drive_run, start_run,
+    StartRequest, StepStatus, WaiverAnswer, drive_run, start_run, waive_step,
 };
 use pilot_engine::store::{RunStore, StoreError};
 
@@ -70,6 +70,13 @@ impl Fixture {
     fn drive(&self, id: &str, answers: &Answers) -> Run {
         drive_run(&self.store, &SystemClock, &NoProgress, id, answers, DriveOptions::default())
             .expect("the run is driven")
+    }
+
+    /// Drive as `pilot resume` and the desktop's "Run again" do.
+    fn resume(&self, id: &str, answers: &Answers) -> Run {
+        let options = DriveOptions { resuming: true, ..DriveOptions::default() };
+        drive_run(&self.store, &SystemClock, &NoProgress, id, answers, options)
+            .expect("the run is resumed")
     }
 }
 
@@ -202,6 +209,127 @@ fn a_failed_blocking_check_stops_the_run_until_it_is_waived() {
     assert_eq!(run.status, RunStatus::Completed, "after the waiver the run completes");
     assert_eq!(run.outcome, Outcome::Go, "waived steps do not stand in the way of go");
     assert!(run.events.iter().any(|e| e.kind == "step.waived"), "the waiver is an event");
+}
+
+/// A plan whose first check needs a file the repository does not have yet.
+const NEEDS_A_FILE: &str = r#"
+[plan]
+name = "t"
+title = "T"
+
+[[phase]]
+id = "checks"
+title = "Checks"
+
+[[phase.step]]
+id = "env"
+title = "The environment file exists"
+kind = "file.exists"
+path = ".env.production"
+
+[[phase.step]]
+id = "clean"
+title = "Working tree is clean"
+kind = "git.clean"
+allow_untracked = true
+
+[[phase.step]]
+id = "ready"
+title = "Ready"
+kind = "gate"
+requires = ["env", "clean"]
+"#;
+
+#[test]
+fn a_failed_check_runs_again_when_the_run_is_resumed_after_the_fix() {
+    let fx = fixture();
+    let id = fx.start(NEEDS_A_FILE, false);
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(status_of(&run, "env"), StepStatus::Failed, "the file is missing");
+    assert_eq!(run.status, RunStatus::Failed);
+
+    // Continuing (not resuming) does not run it again: nothing says the cause was fixed.
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(started_count(&run, "env"), 1, "not run again");
+
+    // The person fixes the cause, then resumes: the failed check (and the gate it held shut)
+    // run again; what passed is kept.
+    std::fs::write(fx.repo.path().join(".env.production"), "KEY=1\n").expect("write");
+    let run = fx.resume(&id, &Answers::default());
+    assert_eq!(status_of(&run, "env"), StepStatus::Passed, "the check passes this time");
+    assert_eq!(started_count(&run, "env"), 2, "it ran a second time");
+    assert_eq!(started_count(&run, "clean"), 1, "the passed check is not run again");
+    assert_eq!(status_of(&run, "ready"), StepStatus::Passed, "the gate opens");
+    assert_eq!(run.status, RunStatus::Completed, "and the run goes on to the end");
+    let retried = run
+        .events
+        .iter()
+        .find(|e| e.kind == "step.retried" && e.step_id.as_deref() == Some("env"))
+        .expect("the retry is in the event log");
+    assert!(retried.message.contains("runs again"), "{}", retried.message);
+    assert!(
+        run.events.iter().any(|e| e.kind == "step.finished"
+            && e.step_id.as_deref() == Some("env")
+            && e.message.starts_with("Failed")),
+        "the first failure stays in the event log"
+    );
+}
+
+/// The git checks answer from the repository as it was when the run started: resuming does
+/// not run them again (they would say the same), and the plan says why.
+#[test]
+fn a_failed_git_check_is_not_run_again_on_resume() {
+    let fx = fixture();
+    std::fs::write(fx.repo.path().join("VERSION"), "1.4.0-dirty\n").expect("dirty the tree");
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let mut answers = Answers::default();
+    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
+    let run = fx.drive(&id, &answers);
+    assert_eq!(status_of(&run, "clean"), StepStatus::Failed, "the dirty tree fails the check");
+    let run = fx.resume(&id, &answers);
+    assert_eq!(status_of(&run, "clean"), StepStatus::Failed, "still failed");
+    assert_eq!(started_count(&run, "clean"), 1, "and not run again");
+    let why = run.header.plan.step("clean").and_then(|s| s.action.retry_refusal());
+    assert!(why.is_some_and(|w| w.contains("start a new run")), "{why:?}");
+}
+
+/// A failed deploy is meant to be run again once fixed; a waiver (the release deployed by hand)
+/// is accepted, and the event log records that it was given over the kind's caution.
+#[test]
+fn a_waived_deploy_records_the_caution_it_was_given_over() {
+    let fx = fixture();
+    let source = r#"
+[plan]
+name = "t"
+title = "T"
+
+[[phase]]
+id = "deploy"
+title = "Deploy"
+stage = "deploy"
+
+[[phase.step]]
+id = "recreate"
+title = "Replace the container"
+kind = "deploy.recreate"
+container = "release-pilot-test-no-such-container-7f3a"
+image = "release-pilot-test-no-such-image:1"
+health_timeout_secs = 1
+"#;
+    let id = fx.start(source, false);
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(status_of(&run, "recreate"), StepStatus::Failed, "no such container (or engine)");
+
+    let reason = "deployed by hand with docker compose";
+    let run = waive_step(&fx.store, &SystemClock, &id, "recreate", reason, "Ada").expect("waived");
+    assert_eq!(status_of(&run, "recreate"), StepStatus::Waived);
+    let event = run.events.iter().rfind(|e| e.kind == "step.waived").expect("the waiver's event");
+    assert!(event.message.contains(reason), "{}", event.message);
+    assert!(
+        event.message.contains("given over the caution: the new version did not take over"),
+        "the log says what the person was warned of: {}",
+        event.message
+    );
 }
 
 #[test]

@@ -19,4 +19,14 @@ hint: string | null,
  * For actions that change something: the program, container or file it touches, named
  * in the confirmation the UI asks for.
  */
-touches: string | null, status: StepStatusDto, summary: string, evidence: EvidenceDto, startedAt: string | null, finishedAt: string | null, durationMs: number | null, waiver: WaiverDto | null, note: string | null, answeredBy: string | null, };
+touches: string | null, status: StepStatusDto, summary: string, evidence: EvidenceDto, startedAt: string | null, finishedAt: string | null, durationMs: number | null, waiver: WaiverDto | null, 
+/**
+ * What to know before waiving a failure of this step (a deploy, a rollback), shown in the
+ * waiver dialog; `None` for the rest.
+ */
+waiverCaution: string | null, 
+/**
+ * Why running this step again in the same run would not help (the git checks read the
+ * repository as it was at the start); `None` when "Run again" is offered.
+ */
+retryRefusal: string | null, note: string | null, answeredBy: string | null, };

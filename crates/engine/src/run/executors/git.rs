@@ -65,9 +65,9 @@ pub(super) fn clean(p: &GitCleanParams, ctx: &StepContext<'_>) -> StepOutcome {
     }
     let only_untracked = changes.iter().all(|c| c.status == ChangeStatus::Untracked);
     let advice = if only_untracked {
-        "commit, remove or ignore them (or allow untracked files in the plan), then re-run the check"
+        "commit, remove or ignore them (or allow untracked files in the plan), then start a new run"
     } else {
-        "commit or stash them, then re-run the check"
+        "commit or stash them, then start a new run"
     };
     StepOutcome::failed(
         format!(
@@ -109,14 +109,14 @@ pub(super) fn branch(p: &GitBranchParams, ctx: &StepContext<'_>) -> StepOutcome 
         (Some(b), _) => StepOutcome::failed(
             format!(
                 "HEAD is on {b}, not {expect}: switch to {expect} (git switch {expect}), then \
-                 re-run the check."
+                 start a new run."
             ),
             evidence.fact("branch", b.clone()),
         ),
         (None, Some(head)) if facts.detached => StepOutcome::failed(
             format!(
                 "HEAD is detached at {}, not on a branch: switch to {expect} (git switch \
-                 {expect}), then re-run the check.",
+                 {expect}), then start a new run.",
                 head.short_id
             ),
             evidence.fact("branch", "(detached HEAD)").fact("HEAD", head.short_id.clone()),
@@ -124,7 +124,7 @@ pub(super) fn branch(p: &GitBranchParams, ctx: &StepContext<'_>) -> StepOutcome 
         (None, _) => StepOutcome::failed(
             format!(
                 "HEAD is not on any branch (the repository has no commits yet): commit on \
-                 {expect}, then re-run the check."
+                 {expect}, then start a new run."
             ),
             evidence.fact("branch", "(none)"),
         ),
@@ -136,7 +136,7 @@ pub(super) fn head(p: &GitHeadParams, ctx: &StepContext<'_>) -> StepOutcome {
     let facts = ctx.facts;
     let Some(head) = &facts.head else {
         return StepOutcome::failed(
-            "The repository has no commits yet: commit the release first, then re-run the check.",
+            "The repository has no commits yet: commit the release first, then start a new run.",
             Evidence::default().fact("HEAD", "(no commits)"),
         );
     };
@@ -189,7 +189,7 @@ pub(super) fn head(p: &GitHeadParams, ctx: &StepContext<'_>) -> StepOutcome {
         StepOutcome::passed(summary, evidence)
     } else {
         StepOutcome::failed(
-            format!("{}; then re-run the check.", capitalize(&problems.join("; "))),
+            format!("{}; then start a new run.", capitalize(&problems.join("; "))),
             evidence,
         )
     }
@@ -225,7 +225,7 @@ pub(super) fn upstream(p: &GitUpstreamParams, ctx: &StepContext<'_>) -> StepOutc
             StepOutcome::failed(
                 format!(
                     "{branch} has no upstream branch: push it (git push -u origin {branch}), \
-                     then re-run the check."
+                     then start a new run."
                 ),
                 evidence,
             )
@@ -241,8 +241,8 @@ pub(super) fn upstream(p: &GitUpstreamParams, ctx: &StepContext<'_>) -> StepOutc
     let mut problems = Vec::new();
     if up.behind > p.max_behind {
         problems.push(format!(
-            "{branch} is {} behind {} (at most {} allowed): pull (git pull), then re-run the \
-             check",
+            "{branch} is {} behind {} (at most {} allowed): pull (git pull), then start a new \
+             run",
             plural(up.behind, "commit", "commits"),
             up.name,
             p.max_behind
@@ -251,7 +251,7 @@ pub(super) fn upstream(p: &GitUpstreamParams, ctx: &StepContext<'_>) -> StepOutc
     if let Some(max_ahead) = p.max_ahead.filter(|m| up.ahead > *m) {
         problems.push(format!(
             "{branch} is {} ahead of {} (at most {max_ahead} allowed): push (git push) so the \
-             release is built from shared history, then re-run the check",
+             release is built from shared history, then start a new run",
             plural(up.ahead, "commit", "commits"),
             up.name
         ));
@@ -274,8 +274,8 @@ pub(super) fn tag(p: &GitTagParams, ctx: &StepContext<'_>) -> StepOutcome {
         return StepOutcome::failed(
             format!(
                 "Tag {name} does not exist: create it (git tag {name}) on the release commit, \
-                 or fetch tags (git fetch --tags) if it was made elsewhere, then re-run the \
-                 check."
+                 or fetch tags (git fetch --tags) if it was made elsewhere, then start a new \
+                 run."
             ),
             Evidence::default().fact("tag", name).fact("exists", "no"),
         );
@@ -294,7 +294,7 @@ pub(super) fn tag(p: &GitTagParams, ctx: &StepContext<'_>) -> StepOutcome {
         return StepOutcome::failed(
             format!(
                 "Tag {name} points at {}, not at HEAD {head_short}: check out {name} or move \
-                 the tag to the release commit, then re-run the check.",
+                 the tag to the release commit, then start a new run.",
                 short(&tag.target)
             ),
             evidence,
@@ -323,7 +323,7 @@ pub(super) fn previous_release(_: &GitPreviousReleaseParams, ctx: &StepContext<'
                 ", or fetch the full history (git fetch --unshallow --tags): this clone is shallow",
             );
         }
-        summary.push_str(", then re-run the check.");
+        summary.push_str(", then start a new run.");
         return StepOutcome::failed(
             summary,
             Evidence::default()

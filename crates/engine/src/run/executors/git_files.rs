@@ -53,7 +53,7 @@ pub(super) fn version(p: &GitVersionParams, ctx: &StepContext<'_>) -> StepOutcom
         (None, error) => StepOutcome::failed(
             format!(
                 "{file} could not be read ({}): create it holding the version (e.g. {expect}), \
-                 commit it, then re-run the check.",
+                 commit it, then start a new run.",
                 error.as_deref().unwrap_or("no such file")
             ),
             evidence,
@@ -61,7 +61,7 @@ pub(super) fn version(p: &GitVersionParams, ctx: &StepContext<'_>) -> StepOutcom
         (Some(_), Some(error)) => StepOutcome::failed(
             format!(
                 "{file} does not hold a valid version ({error}): write a semver version such as \
-                 {expect}, commit it, then re-run the check."
+                 {expect}, commit it, then start a new run."
             ),
             evidence,
         ),
@@ -73,7 +73,7 @@ pub(super) fn version(p: &GitVersionParams, ctx: &StepContext<'_>) -> StepOutcom
             StepOutcome::failed(
                 format!(
                     "{file} says {value}, but {whose} {expect}: set {file} to {expect} (or start \
-                     the run for {value}), commit, then re-run the check."
+                     the run for {value}), commit, then start a new run."
                 ),
                 evidence,
             )
@@ -139,7 +139,7 @@ pub(super) fn changelog(p: &GitChangelogParams, ctx: &StepContext<'_>) -> StepOu
             Err(e) => {
                 return StepOutcome::failed(
                     format!(
-                        "{file} could not be read ({e}): check its permissions, then re-run the check."
+                        "{file} could not be read ({e}): check its permissions, then start a new run."
                     ),
                     evidence,
                 );
@@ -158,14 +158,14 @@ pub(super) fn changelog(p: &GitChangelogParams, ctx: &StepContext<'_>) -> StepOu
         None if !exists => StepOutcome::failed(
             format!(
                 "{file} does not exist: add it with an entry for {version}, commit it, then \
-                 re-run the check."
+                 start a new run."
             ),
             evidence.fact("exists", "no"),
         ),
         None => StepOutcome::failed(
             format!(
                 "{file} has no entry for {version}: add a heading such as \"## [{version}]\" \
-                 describing the release, commit it, then re-run the check."
+                 describing the release, commit it, then start a new run."
             ),
             evidence,
         ),
@@ -184,7 +184,7 @@ pub(super) fn release_notes(p: &GitReleaseNotesParams, ctx: &StepContext<'_>) ->
                     return StepOutcome::failed(
                         format!(
                             "The work tree could not be listed ({e}): check its permissions, \
-                             then re-run the check."
+                             then start a new run."
                         ),
                         Evidence::default().fact("pattern", pattern),
                     );
@@ -197,7 +197,7 @@ pub(super) fn release_notes(p: &GitReleaseNotesParams, ctx: &StepContext<'_>) ->
         return StepOutcome::failed(
             format!(
                 "No release notes for {} ({pattern} at the root or in docs/): write them, \
-                 commit, then re-run the check.",
+                 commit, then start a new run.",
                 ctx.version
             ),
             evidence,
