@@ -165,7 +165,7 @@ export function pendingAutomatic(run: RunDto, stage: StageDto): StepDto[] {
 export function actionsToConfirm(run: RunDto, stage: StageDto): StepDto[] {
   if (run.dryRun) return [];
   return pendingAutomatic(run, stage).filter(
-    (s) => !s.readOnly && s.supported && s.kind !== 'gate' && s.kind !== 'signoff',
+    (s) => !s.readOnly && s.kind !== 'gate' && s.kind !== 'signoff',
   );
 }
 
@@ -259,10 +259,9 @@ export const STATUS_TEXT: Record<StepStatusDto, string> = {
   waived: 'Waived',
 };
 
-/** A skipped step says why: "not supported yet" (this version cannot perform it) or a dry run. */
-export function skipNote(step: Pick<StepDto, 'status' | 'supported' | 'summary'>): string | null {
+/** A skipped step says why: a dry run only describes what it would do. */
+export function skipNote(step: Pick<StepDto, 'status' | 'summary'>): string | null {
   if (step.status !== 'skipped') return null;
-  if (!step.supported || step.summary.startsWith('not supported yet')) return 'Not supported yet';
   if (step.summary.startsWith('dry run')) return 'Dry run';
   return 'Skipped';
 }

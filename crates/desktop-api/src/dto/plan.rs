@@ -120,8 +120,6 @@ pub struct StepPreviewDto {
     pub blocking: bool,
     /// Only looks (checks); otherwise it changes something (actions, answers).
     pub read_only: bool,
-    /// This version can perform it (otherwise it is recorded as not supported yet).
-    pub supported: bool,
     /// What it will do, with its values.
     pub will_do: String,
     /// For manual items: the command or instruction to follow.
@@ -161,7 +159,6 @@ impl From<&Step> for StepPreviewDto {
             kind: s.kind().to_string(),
             blocking: s.blocking,
             read_only: s.action.is_read_only(),
-            supported: s.action.is_supported(),
             will_do: describe(s),
             hint: match &s.action {
                 StepAction::Manual(m) => m.hint.clone(),

@@ -144,7 +144,6 @@ pub struct StepDto {
     pub kind: String,
     pub blocking: bool,
     pub read_only: bool,
-    pub supported: bool,
     /// What it will do, with its resolved values.
     pub will_do: String,
     /// For manual items: the command or instruction to follow.
@@ -325,11 +324,10 @@ impl StepDto {
         let step = plan.step(&r.step_id);
         let action = step.map(|s| &s.action);
         // What the plan says the step is and will do: the same as its preview.
-        let (description, read_only, supported, will_do, hint) =
-            match step.map(StepPreviewDto::from) {
-                Some(p) => (p.description, p.read_only, p.supported, p.will_do, p.hint),
-                None => Default::default(),
-            };
+        let (description, read_only, will_do, hint) = match step.map(StepPreviewDto::from) {
+            Some(p) => (p.description, p.read_only, p.will_do, p.hint),
+            None => Default::default(),
+        };
         Self {
             id: r.step_id.clone(),
             phase_id: r.phase_id.clone(),
@@ -338,7 +336,6 @@ impl StepDto {
             kind: r.kind.clone(),
             blocking: r.blocking,
             read_only,
-            supported,
             will_do,
             hint,
             touches: action.and_then(touches),

@@ -74,7 +74,4 @@ pub enum BackupError {
 
     #[error("{action} {path} failed ({reason}): check the path and the disk, then re-run the step")]
     Io { action: &'static str, path: PathBuf, reason: String },
-
-    #[error("{what} is not supported yet in this build of Release Pilot: {detail}")]
-    Unsupported { what: String, detail: String },
 }

@@ -281,49 +281,6 @@ impl StepAction {
             _ => None,
         }
     }
-
-    /// True for the kinds whose executor exists in this version of the engine.
-    pub fn is_supported(&self) -> bool {
-        matches!(
-            self,
-            Self::Manual(_)
-                | Self::Gate(_)
-                | Self::GitClean(_)
-                | Self::GitBranch(_)
-                | Self::GitHead(_)
-                | Self::GitVersion(_)
-                | Self::GitChangelog(_)
-                | Self::GitReleaseNotes(_)
-                | Self::GitUpstream(_)
-                | Self::GitTag(_)
-                | Self::GitPreviousRelease(_)
-                | Self::SystemDisk(_)
-                | Self::SystemMemory(_)
-                | Self::FileExists(_)
-                | Self::FileAge(_)
-                | Self::FileEnvKey(_)
-                | Self::Command(_)
-                | Self::DeployCommand(_)
-                | Self::Signoff(_)
-                | Self::BackupSqlite(_)
-                | Self::BackupCommand(_)
-                | Self::BackupRecent(_)
-                | Self::HttpCheck(_)
-                | Self::HttpLatency(_)
-                | Self::HttpRateLimit(_)
-                | Self::TestReport(_)
-                | Self::DockerEngine(_)
-                | Self::DockerImage(_)
-                | Self::DockerVolume(_)
-                | Self::DockerContainer(_)
-                | Self::DeployRecreate(_)
-                | Self::DeployExec(_)
-                | Self::DeployWaitLog(_)
-                | Self::Rollback(_)
-                | Self::LogScan(_)
-                | Self::Soak(_)
-        )
-    }
 }
 
 // ----- manual and gate --------------------------------------------------------------------

@@ -49,8 +49,6 @@ pub struct KindSchema {
     pub description: String,
     /// The kind's own parameters, in schema (alphabetical) order.
     pub params: Vec<ParamSchema>,
-    /// Whether this engine can execute it; other kinds are recorded "skipped: not supported yet".
-    pub supported: bool,
 }
 
 /// One parameter of a step kind.
@@ -99,12 +97,7 @@ pub fn kind(name: &str) -> Option<KindSchema> {
                 .collect()
         })
         .unwrap_or_default();
-    Some(KindSchema {
-        kind,
-        description: text(variant.get("description")),
-        params,
-        supported: placeholder_action(kind).is_some_and(|a| a.is_supported()),
-    })
+    Some(KindSchema { kind, description: text(variant.get("description")), params })
 }
 
 /// The `oneOf` branch of `Step` whose `kind` is this name.
@@ -116,29 +109,6 @@ pub(crate) fn kind_variant(name: &str) -> Option<&'static Value> {
 /// The `oneOf` branches of `Step`, one per kind.
 fn step_variants() -> impl Iterator<Item = &'static Value> {
     plan_schema_ref().pointer("/$defs/Step/oneOf").and_then(Value::as_array).into_iter().flatten()
-}
-
-/// A `StepAction` of this kind with placeholder values for its required parameters, so that
-/// per-variant facts (`is_supported`) can be asked by name.
-fn placeholder_action(kind: &str) -> Option<StepAction> {
-    let variant = kind_variant(kind)?;
-    let mut object = serde_json::Map::new();
-    object.insert("kind".into(), json!(kind));
-    for name in variant.get("required").and_then(Value::as_array).into_iter().flatten() {
-        let Some(name) = name.as_str().filter(|n| *n != "kind") else { continue };
-        let schema = variant.pointer(&format!("/properties/{name}")).unwrap_or(&Value::Null);
-        // A value of several types ("integer or string") takes the first one's placeholder.
-        let first = schema.pointer("/anyOf/0").unwrap_or(schema);
-        let value = match primary_type(first) {
-            Some("string") => json!(""),
-            Some("integer" | "number") => json!(0),
-            Some("boolean") => json!(false),
-            Some("array") => json!([]),
-            _ => json!({}),
-        };
-        object.insert(name.into(), value);
-    }
-    serde_json::from_value(Value::Object(object)).ok()
 }
 
 /// The schema's type without "null" (TOML has no null; `Option` only means "may be left out").
@@ -187,21 +157,12 @@ fn text(value: Option<&Value>) -> String {
 pub fn kinds_reference_markdown() -> String {
     let kinds = kinds();
     let mut out = String::new();
-    out.push_str("| Kind | What it does | Executes today |\n|---|---|---|\n");
+    out.push_str("| Kind | What it does |\n|---|---|\n");
     for k in &kinds {
-        let runs = if k.supported { "yes" } else { "no: skipped, not supported yet" };
-        out.push_str(&format!(
-            "| [`{}`](#{}) | {} | {runs} |\n",
-            k.kind,
-            anchor(k.kind),
-            k.description
-        ));
+        out.push_str(&format!("| [`{}`](#{}) | {} |\n", k.kind, anchor(k.kind), k.description));
     }
     for k in &kinds {
         out.push_str(&format!("\n### `{}`\n\n{}\n\n", k.kind, k.description));
-        if !k.supported {
-            out.push_str("*Not executed yet: a run records this step as \"skipped: not supported yet\".*\n\n");
-        }
         if k.params.is_empty() {
             out.push_str("No parameters.\n");
             continue;

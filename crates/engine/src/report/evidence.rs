@@ -19,9 +19,6 @@ pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRec
     if let Some(ms) = step.duration_ms() {
         meta.push(format::duration_ms(ms));
     }
-    if view.is_unsupported(step) {
-        meta.push("not supported by this version".to_owned());
-    }
     if view.is_waiting_on_person(step) {
         meta.push("waiting on a person".to_owned());
     }

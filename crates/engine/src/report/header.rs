@@ -82,12 +82,6 @@ fn verdict(out: &mut String, view: &RunView<'_>) {
         run.steps.iter().filter(|s| s.status == StepStatus::Warned),
         |s| text(&s.summary),
     );
-    reason(
-        &mut reasons,
-        "⏭️ Skipped, not supported by this version",
-        run.steps.iter().filter(|s| view.is_unsupported(s)),
-        |s| code(&s.kind),
-    );
     signoff_reasons(&mut reasons, view);
     if !reasons.is_empty() {
         out.push_str(&reasons);

@@ -1,6 +1,6 @@
 //! The run, arranged for the report: step records grouped under their plan phases, each step's
-//! plan definition at hand, and the derived statuses (a phase's status, "waiting on a person",
-//! "not supported") that several sections need. Built once per report so that no section
+//! plan definition at hand, and the derived statuses (a phase's status, "waiting on a person")
+//! that several sections need. Built once per report so that no section
 //! searches the run again (a run may have thousands of steps).
 
 use std::collections::BTreeMap;
@@ -37,8 +37,6 @@ pub(crate) enum PhaseStatus {
     Pending,
     Running,
     Waiting,
-    /// Some blocking steps could not be performed by this version.
-    Incomplete,
     /// A rollback phase that was not needed: ready, not run.
     Ready,
 }
@@ -54,7 +52,6 @@ impl PhaseStatus {
             Self::Pending => "⏸️ pending",
             Self::Running => "▶️ running",
             Self::Waiting => "✋ waiting",
-            Self::Incomplete => "⏭️ not all performed",
             Self::Ready => "🛟 kept ready",
         }
     }
@@ -102,12 +99,6 @@ impl<'a> RunView<'a> {
         self.plan_steps.get(step_id).copied()
     }
 
-    /// Skipped because this version of the engine has no executor for the step's kind.
-    pub(crate) fn is_unsupported(&self, record: &StepRecord) -> bool {
-        record.status == StepStatus::Skipped
-            && self.plan_step(&record.step_id).is_some_and(|s| !s.action.is_supported())
-    }
-
     /// The run stopped at this step because it needs a person (a manual item or sign-off).
     pub(crate) fn is_waiting_on_person(&self, record: &StepRecord) -> bool {
         self.run.status == RunStatus::Waiting
@@ -132,8 +123,6 @@ impl<'a> RunView<'a> {
             PhaseStatus::Pending
         } else if phase.steps.iter().all(|s| s.status == StepStatus::Skipped) {
             PhaseStatus::Skipped
-        } else if phase.steps.iter().any(|s| s.blocking && self.is_unsupported(s)) {
-            PhaseStatus::Incomplete
         } else if has(StepStatus::Waived) {
             PhaseStatus::Waived
         } else if has(StepStatus::Warned) {

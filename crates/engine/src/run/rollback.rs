@@ -59,18 +59,11 @@ pub fn readiness(run: &Run) -> Readiness {
             ok: true,
             detail: step.evidence.files.first().map(|f| format!("{} ({} bytes)", f.path, f.size_bytes)).unwrap_or_else(|| step.summary.clone()),
         },
-        (false, None) => {
-            let skipped = backups.iter().any(|(_, s)| !s.action.is_supported());
-            ReadinessCheck {
-                label: "Verified backup".into(),
-                ok: false,
-                detail: if skipped {
-                    "no verified backup: this version of Release Pilot cannot take the plan's backup yet; take it by hand and record it before going on".into()
-                } else {
-                    "no verified backup yet: run the backup step first".into()
-                },
-            }
-        }
+        (false, None) => ReadinessCheck {
+            label: "Verified backup".into(),
+            ok: false,
+            detail: "no verified backup yet: run the backup step first".into(),
+        },
     });
 
     let has_rollback =

@@ -107,8 +107,7 @@ pub fn run_verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> Verd
             if !rec.blocking {
                 return None;
             }
-            let described_only =
-                h.dry_run && !step.action.is_read_only() && step.action.is_supported();
+            let described_only = h.dry_run && !step.action.is_read_only();
             let state = match rec.status {
                 StepStatus::Passed => BlockingState::Passed,
                 StepStatus::Warned => BlockingState::Warned,

@@ -6,7 +6,7 @@ import type { WaiverDto } from "./WaiverDto";
 /**
  * One step: what it will do (before) and what it saw (after).
  */
-export type StepDto = { id: string, phaseId: string, title: string, description: string, kind: string, blocking: boolean, readOnly: boolean, supported: boolean, 
+export type StepDto = { id: string, phaseId: string, title: string, description: string, kind: string, blocking: boolean, readOnly: boolean, 
 /**
  * What it will do, with its resolved values.
  */

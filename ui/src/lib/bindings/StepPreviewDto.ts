@@ -10,10 +10,6 @@ kind: string, blocking: boolean,
  */
 readOnly: boolean, 
 /**
- * This version can perform it (otherwise it is recorded as not supported yet).
- */
-supported: boolean, 
-/**
  * What it will do, with its values.
  */
 willDo: string, 

@@ -96,11 +96,6 @@ fn bad_pattern_and_container_source_are_explained() {
     let o = scan("x\n", &["(unclosed"], &[]);
     assert_status(&o, StepStatus::Failed, "an invalid regex cannot scan");
     assert!(o.summary.contains("(unclosed"), "the bad pattern is named: {}", o.summary);
-    let action = StepAction::LogScan(LogScanParams {
-        container: Some("sms".into()),
-        ..LogScanParams::default()
-    });
-    assert!(action.is_supported(), "container logs are read through the Docker executors");
     let both = StepAction::LogScan(LogScanParams {
         container: Some("sms".into()),
         file: Some("app.log".into()),
