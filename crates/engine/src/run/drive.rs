@@ -168,6 +168,10 @@ impl<'a> Driver<'a> {
                 rec.status = StepStatus::Pending;
                 rec.started_at = None;
                 rec.finished_at = None;
+                // A new attempt, not the continuation of the failed one: a soak would otherwise
+                // find its finished window in the old evidence and end with the same failure.
+                rec.summary.clear();
+                rec.evidence = Default::default();
                 self.commit(i, rec, event)?;
             }
         }

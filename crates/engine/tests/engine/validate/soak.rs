@@ -184,6 +184,37 @@ fn a_soak_against_a_failing_or_slow_service_fails() {
     assert!(!m.passed && m.value >= 120.0, "the worst round's p95 is measured: {m:?}");
 }
 
+/// A failed soak run again (the person resumed after fixing the service) is a new attempt: a
+/// new window and new rounds, not the finished window of the failed one.
+#[test]
+fn a_failed_soak_run_again_on_resume_starts_a_new_window() {
+    let s = start();
+    let fx = fixture();
+    let failing = plan(
+        &s.url("/health"),
+        &format!("url = \"{}\"\ninterval_secs = 1\nduration_secs = 1", s.url("/fail")),
+    );
+    let id = fx.start(&failing);
+    let run = fx.drive(&id, false);
+    let first = soak_record(&run).clone();
+    assert_eq!(first.status, StepStatus::Failed, "500s fail the soak");
+
+    let run = fx.drive(&id, true);
+    let again = soak_record(&run);
+    assert!(
+        time(again, "soak.window_start") > time(&first, "soak.window_start"),
+        "a new window: {:?} then {:?}",
+        fact(&first, "soak.window_start"),
+        fact(again, "soak.window_start")
+    );
+    assert_eq!(again.status, StepStatus::Failed, "the service still fails");
+    assert!(fact(again, "series.1.failed").is_some(), "its own first round: {:?}", again.evidence);
+    assert!(
+        run.events.iter().any(|e| e.kind == "step.retried" && e.step_id.as_deref() == Some("soak")),
+        "the retry is in the log"
+    );
+}
+
 #[test]
 fn a_soak_may_only_repeat_read_only_checks() {
     let fx = fixture();
