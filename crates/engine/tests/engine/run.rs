@@ -171,14 +171,21 @@ fn a_manual_item_makes_the_run_wait_and_an_answer_lets_it_finish() {
     );
 }
 
-#[test]
-fn a_failed_blocking_check_stops_the_run_until_it_is_waived() {
-    let fx = fixture();
+/// A run of [`CHECKS_AND_MANUAL`] on a dirty tree, its manual item answered: stopped by the
+/// failed `clean` check. Returns the run id, the answers and the run.
+fn stopped_by_a_dirty_tree(fx: &Fixture) -> (String, Answers, Run) {
     std::fs::write(fx.repo.path().join("VERSION"), "1.4.0-dirty\n").expect("dirty the tree");
     let id = fx.start(CHECKS_AND_MANUAL, false);
     let mut answers = Answers::default();
     answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
     let run = fx.drive(&id, &answers);
+    (id, answers, run)
+}
+
+#[test]
+fn a_failed_blocking_check_stops_the_run_until_it_is_waived() {
+    let fx = fixture();
+    let (id, mut answers, run) = stopped_by_a_dirty_tree(&fx);
     assert_eq!(run.status, RunStatus::Failed, "a blocking failure stops the run");
     assert_eq!(run.outcome, Outcome::NoGo, "and the verdict is no-go");
     assert_eq!(status_of(&run, "clean"), StepStatus::Failed, "the dirty tree fails the check");
@@ -280,11 +287,7 @@ fn a_failed_check_runs_again_when_the_run_is_resumed_after_the_fix() {
 #[test]
 fn a_failed_git_check_is_not_run_again_on_resume() {
     let fx = fixture();
-    std::fs::write(fx.repo.path().join("VERSION"), "1.4.0-dirty\n").expect("dirty the tree");
-    let id = fx.start(CHECKS_AND_MANUAL, false);
-    let mut answers = Answers::default();
-    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
-    let run = fx.drive(&id, &answers);
+    let (id, answers, run) = stopped_by_a_dirty_tree(&fx);
     assert_eq!(status_of(&run, "clean"), StepStatus::Failed, "the dirty tree fails the check");
     let run = fx.resume(&id, &answers);
     assert_eq!(status_of(&run, "clean"), StepStatus::Failed, "still failed");
