@@ -14,11 +14,14 @@ started=$SECONDS
 stage() { log "[$((SECONDS - started))s] $*"; }
 
 stage "Set-up: system packages, Rust, node modules, tauri-driver"
-ensure_packages "${ENGINE_PACKAGES[@]}"
+ensure_packages "${ENGINE_PACKAGES[@]}" "${TEST_REPORT_PACKAGES[@]}"
 ensure_desktop_packages
 ensure_rust
 ensure_node_modules
+ensure_node_modules "$ROOT/tests/test-reports"
 ensure_tauri_driver
+# Required here: without pytest or Playwright and Chromium the report tests fail, not skip.
+export RELEASE_PILOT_REQUIRE_TEST_TOOLS=1
 
 stage "Docker engine for the deploy, backup and rollback tests"
 source "$ROOT/scripts/lib/docker.sh"

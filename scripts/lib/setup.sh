@@ -19,6 +19,9 @@ as_root() {
 
 # Debian packages needed to build and test the engine and the CLI.
 ENGINE_PACKAGES=(build-essential pkg-config git sqlite3 ca-certificates curl)
+# The real tools whose reports the test.report tests import: pytest (--junitxml) and Chromium,
+# which the Playwright suite in tests/test-reports drives.
+TEST_REPORT_PACKAGES=(python3-pytest chromium)
 
 # Install the Debian packages given that are not installed yet.
 ensure_packages() {
@@ -56,9 +59,10 @@ ensure_desktop_packages() {
   ensure_packages pkg-config "${DESKTOP_PACKAGES[@]}"
 }
 
-# The UI's node modules (`npm ci` in ui/), installed again when package-lock.json changed since
-# the last install (its hash is kept in node_modules/).
+# A folder's node modules (`npm ci` in it; ui/ when none is named), installed again when its
+# package-lock.json changed since the last install (its hash is kept in node_modules/).
 ensure_node_modules() {
+  local dir="${1:-$ROOT/ui}"
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     echo "error: Node.js (20 or newer) and npm are needed to build the UI, and are not installed." >&2
     echo "       Install them (Debian/Ubuntu: apt-get install nodejs npm, or https://nodejs.org), then run this again." >&2
@@ -70,16 +74,17 @@ ensure_node_modules() {
     echo "error: Node.js $(node --version) is too old for the UI's tools: install Node.js 20 or newer." >&2
     return 1
   fi
-  local lock="$ROOT/ui/package-lock.json" stamp="$ROOT/ui/node_modules/.release-pilot-lock.sha256"
+  local lock="$dir/package-lock.json" stamp="$dir/node_modules/.release-pilot-lock.sha256"
   if [ ! -f "$lock" ]; then
-    echo "error: $lock is missing: the UI's dependencies are not pinned, so they cannot be installed reproducibly." >&2
+    echo "error: $lock is missing: the dependencies of $dir are not pinned, so they cannot be installed reproducibly." >&2
     return 1
   fi
   local sum
   sum="$(sha256sum "$lock" | cut -d' ' -f1)"
-  if [ ! -d "$ROOT/ui/node_modules" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-    log "Installing the UI's node modules (npm ci in ui/)"
-    npm --prefix "$ROOT/ui" ci --no-audit --no-fund
+  if [ ! -d "$dir/node_modules" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    log "Installing the node modules of ${dir#"$ROOT"/} (npm ci)"
+    # Playwright (tests/test-reports) drives the system's Chromium: no browser download.
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm --prefix "$dir" ci --no-audit --no-fund
     printf '%s\n' "$sum" >"$stamp"
   fi
 }

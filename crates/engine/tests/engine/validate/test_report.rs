@@ -1,7 +1,8 @@
-//! `test.report` with reports made by the real tools (pytest's `--junitxml`, run here when
-//! `python3 -m pytest` is available), a recorded Playwright JSON report in the real reporter's
-//! format (Playwright itself is not run: it needs a browser download), and malformed and large
-//! files.
+//! `test.report` with reports made by the real tools — pytest's `--junitxml`, and Playwright's
+//! JSON reporter running the suite in `tests/test-reports` with the system's Chromium — plus a
+//! recorded Playwright report, flaky JUnit elements, and malformed and large files. The real
+//! tools are required when `RELEASE_PILOT_REQUIRE_TEST_TOOLS=1` (scripts/test.sh installs
+//! them); elsewhere a missing one skips its test with a note.
 
 use std::io::Write;
 use std::path::Path;
@@ -54,8 +55,7 @@ fn pytest_junit_report_is_tallied_with_critical_failures() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_pytest {
-        eprintln!("skipped: python3 -m pytest is not installed (pip install pytest)");
-        return;
+        return missing_tool("python3 -m pytest is not installed (apt-get install python3-pytest)");
     }
     let dir = temp_dir();
     std::fs::write(dir.path().join("test_app.py"), PYTEST_SUITE)
@@ -95,6 +95,70 @@ fn pytest_junit_report_is_tallied_with_critical_failures() {
     let rate = &o.evidence.measurements[0];
     assert!(rate.passed && rate.value == 50.0, "2 of 4 run pass: 50% meets ≥ 50%: {rate:?}");
     assert!(!o.evidence.measurements[1].passed, "the critical gate is missed");
+}
+
+/// A real tool this machine lacks: a failure where the tools are required, else a skip.
+fn missing_tool(why: &str) {
+    assert!(
+        std::env::var_os("RELEASE_PILOT_REQUIRE_TEST_TOOLS").is_none(),
+        "{why}; scripts/test.sh installs it"
+    );
+    eprintln!("skipped: {why}");
+}
+
+/// The Playwright suite of `tests/test-reports` (installed by `npm ci` there).
+fn playwright_suite() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/test-reports")
+}
+
+#[test]
+fn playwright_report_made_by_playwright_with_the_system_chromium() {
+    let suite = playwright_suite();
+    let cli = suite.join("node_modules/@playwright/test/cli.js");
+    let chromium = std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
+    if !cli.is_file() {
+        return missing_tool("Playwright is not installed (npm ci in tests/test-reports)");
+    }
+    if !Path::new(&chromium).exists() {
+        return missing_tool("Chromium is not installed (apt-get install chromium)");
+    }
+    let dir = temp_dir();
+    let out = Command::new("node")
+        .arg(&cli)
+        .arg("test")
+        .current_dir(&suite)
+        .env("REPORT_DIR", dir.path())
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap_or_else(|e| panic!("node runs Playwright: {e}"));
+    assert!(
+        dir.path().join("report.json").is_file(),
+        "Playwright wrote its JSON report: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut p = params("report.json");
+    p.critical = Some("@critical".into());
+    p.all_critical_pass = true;
+    p.min_pass_rate_pct = Some(50.0);
+    let o = import(dir.path(), p);
+    assert_status(&o, StepStatus::Failed, "a @critical test failed");
+    assert_eq!(fact(&o, "total"), "4", "four tests in the suite: {:?}", o.evidence.facts);
+    assert_eq!(fact(&o, "passed"), "2", "the form shows; remembers me on its retry");
+    assert_eq!(fact(&o, "failed"), "1", "the wrong password is not explained");
+    assert_eq!(fact(&o, "skipped"), "1", "the export is skipped");
+    assert_eq!(fact(&o, "flaky"), "1", "remembers me passed only on its retry");
+    assert_eq!(fact(&o, "critical"), "1 of 2 failed", "critical chosen by tag");
+    let failure = o
+        .evidence
+        .facts
+        .iter()
+        .find(|f| f.label.starts_with("critical failure:") && f.label.contains("wrong password"))
+        .unwrap_or_else(|| panic!("the critical failure is evidence: {:?}", o.evidence.facts));
+    assert!(failure.value.contains("Wrong password"), "its message is kept: {failure:?}");
+    let rate = &o.evidence.measurements[0];
+    assert!(rate.passed && (rate.value - 66.67).abs() < 0.01, "2 of 3 run pass: {rate:?}");
 }
 
 /// A JUnit report with Surefire's retry elements and a pytest-rerunfailures style repeat.
