@@ -464,6 +464,11 @@ pub struct CommandParams {
     /// The output (stdout or stderr) must contain this text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_output: Option<String>,
+    /// Also save the program's standard output to this file, relative to the repository unless
+    /// absolute (e.g. a report a test runner prints with `--reporter=json`, for a `test.report`
+    /// step to import). Written whatever the exit code; the file appears only once complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout_file: Option<String>,
     /// The command only looks (a test suite, a linter): it may run in a dry run and concurrently.
     #[serde(default)]
     pub read_only: bool,

@@ -65,11 +65,15 @@ pub fn describe(step: &Step) -> String {
             p.min_length.unwrap_or(1)
         ),
         A::Command(p) | A::DeployCommand(p) => format!(
-            "run `{}` in {} (timeout {} s, success = exit code {})",
+            "run `{}` in {} (timeout {} s, success = exit code {}){}",
             command_line(&p.program, &p.args),
             p.cwd.as_deref().unwrap_or("the repository"),
             p.timeout_secs.unwrap_or(300),
-            p.expect_exit
+            p.expect_exit,
+            p.stdout_file
+                .as_deref()
+                .map(|f| format!(", saving its output to {f}"))
+                .unwrap_or_default()
         ),
         A::DockerEngine(_) => "check the Docker engine answers".into(),
         A::DockerImage(p) => format!("check image `{}` exists", p.image),

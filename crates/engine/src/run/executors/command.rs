@@ -6,6 +6,9 @@
 //! the last lines of each stream for the evidence, and watches the clock. The bounded channel
 //! makes a chatty program wait for us instead of filling memory.
 //!
+//! With `stdout_file`, standard output is also written to that file as it arrives
+//! ([`SavedOutput`]), whatever the exit code, and put in place once complete.
+//!
 //! On timeout the program and every process it started are killed (found through `sysinfo`,
 //! so it works the same on every platform without `unsafe`). Once the program has ended, the
 //! output is drained for a short grace period only: a background process it left behind may
@@ -23,6 +26,7 @@ use crate::plan::kinds::CommandParams;
 use crate::run::{CommandEvidence, Evidence, StepOutcome};
 
 use super::excerpt::{OutputTail, read_lines};
+use super::saved_output::SavedOutput;
 use super::{StepContext, resolve};
 
 /// Used when the plan gives no `timeout_secs`.
@@ -80,6 +84,18 @@ pub(super) fn run(p: &CommandParams, ctx: &StepContext<'_>) -> StepOutcome {
         );
     }
 
+    let mut saved =
+        match p.stdout_file.as_deref().map(|f| SavedOutput::create(&resolve(ctx.repo_path, f))) {
+            Some(Err(why)) => {
+                return StepOutcome::failed(
+                    why,
+                    Evidence { command: Some(evidence_cmd), ..Evidence::default() },
+                );
+            }
+            Some(Ok(s)) => Some(s),
+            None => None,
+        };
+
     let started = Instant::now();
     let child = Command::new(&p.program)
         .args(&p.args)
@@ -99,7 +115,8 @@ pub(super) fn run(p: &CommandParams, ctx: &StepContext<'_>) -> StepOutcome {
         }
     };
 
-    let watched = watch(&mut child, p.expect_output.as_deref(), timeout, ctx.output);
+    let watched =
+        watch(&mut child, p.expect_output.as_deref(), timeout, ctx.output, saved.as_mut());
     evidence_cmd.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     evidence_cmd.exit_code = watched.status.and_then(|s| s.code());
     evidence_cmd.timed_out = watched.timed_out;
@@ -114,7 +131,18 @@ pub(super) fn run(p: &CommandParams, ctx: &StepContext<'_>) -> StepOutcome {
     let last_line = watched.stderr.last_line().or_else(|| watched.stdout.last_line());
     let last =
         last_line.map(|l| format!(" (last output: \"{}\")", clip(l, 120))).unwrap_or_default();
-    let evidence = Evidence { command: Some(evidence_cmd), ..Evidence::default() };
+    let mut evidence = Evidence { command: Some(evidence_cmd), ..Evidence::default() };
+    // The output is kept whatever the exit code (a test run that failed still printed its
+    // report), but not when the program was stopped half-way: that output is incomplete.
+    let saved = saved.filter(|_| !watched.timed_out && watched.wait_error.is_none());
+    match saved.map(SavedOutput::finish) {
+        Some(Ok((path, bytes))) => {
+            evidence =
+                evidence.fact("output saved to", format!("{} ({bytes} bytes)", path.display()));
+        }
+        Some(Err(why)) => return StepOutcome::failed(why, evidence),
+        None => {}
+    }
 
     if watched.timed_out {
         return StepOutcome::failed(
@@ -173,6 +201,7 @@ fn watch(
     expect_output: Option<&str>,
     timeout: Duration,
     output: &(dyn Fn(&str) + Sync),
+    mut saved: Option<&mut SavedOutput>,
 ) -> Watched {
     let (sender, lines) = sync_channel::<(Stream, String)>(CHANNEL_LINES);
     if let Some(out) = child.stdout.take() {
@@ -190,7 +219,8 @@ fn watch(
     let mut ended_at: Option<Instant> = None;
     loop {
         if streams_open {
-            streams_open = receive(&lines, &mut watched, expect_output, output);
+            streams_open =
+                receive(&lines, &mut watched, expect_output, output, saved.as_deref_mut());
         } else {
             thread::sleep(POLL);
         }
@@ -229,6 +259,7 @@ fn receive(
     watched: &mut Watched,
     expect_output: Option<&str>,
     output: &(dyn Fn(&str) + Sync),
+    mut saved: Option<&mut SavedOutput>,
 ) -> bool {
     let started = Instant::now();
     loop {
@@ -242,7 +273,12 @@ fn receive(
                     watched.output_matched = true;
                 }
                 match stream {
-                    Stream::Stdout => watched.stdout.push(&line),
+                    Stream::Stdout => {
+                        if let Some(saved) = saved.as_deref_mut() {
+                            saved.line(&line);
+                        }
+                        watched.stdout.push(&line);
+                    }
                     Stream::Stderr => watched.stderr.push(&line),
                 }
             }

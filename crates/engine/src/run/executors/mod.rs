@@ -28,6 +28,7 @@ mod git;
 mod git_files;
 mod http;
 mod log_scan;
+mod saved_output;
 mod soak;
 mod system;
 mod test_report;

@@ -243,6 +243,54 @@ mod unix {
         assert!(ev.stderr_excerpt.ends_with("(line cut)"), "and says so");
     }
 
+    /// A report printed to stdout lands whole in `stdout_file` (stderr stays out of it), even
+    /// when the program exits non-zero, as a test runner with failures does.
+    #[test]
+    fn stdout_is_saved_to_the_named_file_whatever_the_exit_code() {
+        let dir = temp_dir();
+        let lines: Vec<String> = (0..5000).map(|i| format!("{{\"case\": {i}}}")).collect();
+        let script = "i=0; while [ $i -lt 5000 ]; do echo \"{\\\"case\\\": $i}\"; i=$((i+1)); done; \
+                      echo progress >&2; exit 1";
+        let params = CommandParams { stdout_file: Some("reports/out.json".into()), ..sh(script) };
+        let out = run_in(dir.path(), &ready_facts(dir.path()), StepAction::Command(params));
+        assert_eq!(out.status, StepStatus::Failed, "exit 1 still fails the step");
+        let saved = fs::read_to_string(dir.path().join("reports/out.json")).expect("the file");
+        assert_eq!(saved, lines.join("\n") + "\n", "every stdout line, in order, nothing else");
+        assert!(!dir.path().join("reports/out.json.partial").exists(), "no partial file left");
+        let fact = out.evidence.facts.iter().find(|f| f.label == "output saved to");
+        assert!(
+            fact.is_some_and(|f| f.value.contains("out.json") && f.value.contains("bytes")),
+            "the evidence says where: {:?}",
+            out.evidence.facts
+        );
+    }
+
+    #[test]
+    fn a_stopped_program_leaves_no_output_file() {
+        let dir = temp_dir();
+        let params = CommandParams {
+            stdout_file: Some("out.txt".into()),
+            timeout_secs: Some(1),
+            ..sh("echo partial; sleep 30")
+        };
+        let out = run_in(dir.path(), &ready_facts(dir.path()), StepAction::Command(params));
+        assert_eq!(out.status, StepStatus::Failed, "timed out");
+        assert!(!dir.path().join("out.txt").exists(), "incomplete output is not put in place");
+        assert!(!dir.path().join("out.txt.partial").exists(), "nor left half-written");
+    }
+
+    #[test]
+    fn an_unwritable_output_file_fails_before_the_program_runs() {
+        let dir = temp_dir();
+        fs::write(dir.path().join("taken"), "a file, not a folder").expect("write");
+        let params = CommandParams { stdout_file: Some("taken/out.txt".into()), ..sh("touch ran") };
+        let out = run_in(dir.path(), &ready_facts(dir.path()), StepAction::Command(params));
+        assert_eq!(out.status, StepStatus::Failed, "cannot write there");
+        assert!(out.summary.starts_with("Cannot write the output file"), "{}", out.summary);
+        assert!(out.summary.contains("stdout_file"), "names the setting: {}", out.summary);
+        assert!(!dir.path().join("ran").exists(), "the program did not run");
+    }
+
     #[test]
     fn non_utf8_output_is_decoded_lossily() {
         let out = run(command("printf", &["\\377\\376ok\\n"]));

@@ -1,5 +1,6 @@
 //! `test.report` with reports made by the real tools — pytest's `--junitxml`, and Playwright's
-//! JSON reporter running the suite in `tests/test-reports` with the system's Chromium — plus a
+//! JSON reporter running the suite in `tests/test-reports` with the system's Chromium, printed
+//! by a `command` step and saved through its `stdout_file` — plus a
 //! recorded Playwright report, flaky JUnit elements, and malformed and large files. The real
 //! tools are required when `RELEASE_PILOT_REQUIRE_TEST_TOOLS=1` (scripts/test.sh installs
 //! them); elsewhere a missing one skips its test with a note.
@@ -9,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use pilot_engine::plan::StepAction;
-use pilot_engine::plan::kinds::TestReportParams;
+use pilot_engine::plan::kinds::{CommandParams, TestReportParams};
 use pilot_engine::run::StepStatus;
 use pilot_engine::validate::junit;
 
@@ -122,21 +123,29 @@ fn playwright_report_made_by_playwright_with_the_system_chromium() {
     if !Path::new(&chromium).exists() {
         return missing_tool("Chromium is not installed (apt-get install chromium)");
     }
+    // Run as a plan would: a `command` step printing the JSON report to stdout and saving it
+    // (`stdout_file`), then the `test.report` step importing that file.
     let dir = temp_dir();
-    let out = Command::new("node")
-        .arg(&cli)
-        .arg("test")
-        .current_dir(&suite)
-        .env("REPORT_DIR", dir.path())
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap_or_else(|e| panic!("node runs Playwright: {e}"));
-    assert!(
-        dir.path().join("report.json").is_file(),
-        "Playwright wrote its JSON report: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report = dir.path().join("report.json");
+    let run = CommandParams {
+        program: "node".into(),
+        args: vec![cli.display().to_string(), "test".into(), "--reporter=json".into()],
+        cwd: Some(suite.display().to_string()),
+        env: [
+            ("REPORT_DIR".to_owned(), dir.path().display().to_string()),
+            ("CHROMIUM".to_owned(), chromium.to_string_lossy().into_owned()),
+        ]
+        .into(),
+        timeout_secs: Some(180),
+        // Playwright exits 1 when a test failed, as one does here.
+        expect_exit: 1,
+        stdout_file: Some(report.display().to_string()),
+        read_only: true,
+        ..CommandParams::default()
+    };
+    let ran = run_in(dir.path(), &ready_facts(dir.path()), StepAction::Command(run));
+    assert_status(&ran, StepStatus::Passed, "Playwright ran the suite");
+    assert!(report.is_file(), "the command step saved the report: {:?}", ran.evidence);
 
     let mut p = params("report.json");
     p.critical = Some("@critical".into());
