@@ -143,13 +143,14 @@ export class App {
     this.screen = screensOf(run)[1] ?? 'signoff';
   }
 
-  /** Drive the open run up to the end of `stage`'s screen (Sign-off: to the end). */
-  async drive(stage: StageScreen): Promise<void> {
+  /** Drive the open run up to the end of `stage`'s screen (Sign-off: to the end). `retry`: the
+   * person fixed what failed, so the engine runs failed steps again (its resume). */
+  async drive(stage: StageScreen, retry = false): Promise<void> {
     const run = this.run;
     if (!run || this.driving) return;
     this.error = null;
     this.driving = true;
-    const resuming = this.resumePending;
+    const resuming = this.resumePending || retry;
     try {
       const upTo = stage === 'signoff' ? null : stage;
       const done = await this.attempt(() => api.driveRun(run.id, upTo, resuming, (e) => this.current.apply(e)));
@@ -168,9 +169,7 @@ export class App {
   /** Run the failed blocking steps of the open run again (the person fixed the cause), then
    * go on up to the end of `stage`'s screen: the engine's resume. */
   async retry(stage: StageScreen): Promise<void> {
-    if (!this.run || this.driving) return;
-    this.resumePending = true;
-    await this.drive(stage);
+    await this.drive(stage, true);
   }
 
   async reload(): Promise<void> {

@@ -263,7 +263,8 @@ impl StepAction {
 
     /// Why running this step again in the same run would not help, when it would not. The git
     /// checks answer from the repository facts read when the run started (the release is that
-    /// commit and that working tree), so after changing the repository the way on is a new run.
+    /// commit and that working tree), so after changing the repository the way on is a new run;
+    /// a sign-off that failed was rejected by a person, which no second try undoes.
     pub fn retry_refusal(&self) -> Option<&'static str> {
         match self {
             Self::GitClean(_)
@@ -277,6 +278,11 @@ impl StepAction {
             | Self::GitPreviousRelease(_) => Some(
                 "this check reads the repository as it was when the run started (the release \
                  is that commit); after fixing the repository, start a new run",
+            ),
+            // A recorded rejection is a decision, not a fault to retry past.
+            Self::Signoff(_) => Some(
+                "a recorded rejection stands: fix what the reviewer asked for, then start a new \
+                 run for the fixed release",
             ),
             _ => None,
         }

@@ -393,6 +393,14 @@ fn separation_of_duties_rejects_and_holds_block_go_with_their_reasons() {
         last.message
     );
 
+    // Resuming does not ask again: the rejection is a decision, not a failure to retry.
+    let run = f.drive(&id, &answers);
+    assert_eq!(run.status, RunStatus::Failed, "still stopped by the reject");
+    assert!(
+        !run.events.iter().any(|e| e.kind == "step.retried"),
+        "the rejected sign-off is not re-opened"
+    );
+
     // Waiving the rejected sign-off does not turn the reject into a GO.
     let run = waive_step(&f.store, &SystemClock, &id, "approvals", "ship anyway", "Boss")
         .expect("waived");
