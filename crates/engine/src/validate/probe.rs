@@ -118,18 +118,29 @@ pub async fn send(
     })
 }
 
-/// A transport error in words a tech lead can act on.
+/// A transport error in words a tech lead can act on. For a failed connect or a timeout the
+/// innermost cause says it all ("Connection refused (os error 111)"); reqwest's and hyper's
+/// wrappers around it ("error sending request for url …: client error (Connect): …") only
+/// repeat the URL the summary already names.
 fn describe(e: &reqwest::Error) -> String {
-    let detail = chain(e);
     if e.is_timeout() {
-        format!("timed out ({detail})")
+        format!("timed out ({})", root(e))
     } else if e.is_connect() {
-        format!("could not connect ({detail})")
+        format!("could not connect ({})", root(e))
     } else if e.is_body() || e.is_decode() {
-        format!("connection closed mid-body ({detail})")
+        format!("connection closed mid-body ({})", chain(e))
     } else {
-        detail
+        chain(e)
     }
+}
+
+/// The innermost cause of an error.
+fn root(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
 }
 
 /// An error with its causes, since reqwest's top message alone rarely says what happened.

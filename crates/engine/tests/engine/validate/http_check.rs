@@ -82,6 +82,11 @@ fn server_down_fails_clearly_after_retries() {
         "the summary says the connection failed: {}",
         o.summary
     );
+    assert!(
+        !o.summary.contains("error sending request"),
+        "and why, without the client's wrappers: {}",
+        o.summary
+    );
     assert_eq!(fact(&o, "attempts"), "3", "two retries make three attempts");
     assert!(started.elapsed() < Duration::from_secs(5), "retries back off briefly, not forever");
 }
