@@ -18,7 +18,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Empty};
@@ -135,12 +135,7 @@ fn thread(
 async fn worker(target: &Target, load: &Load, issued: &AtomicU64, started: Instant) -> Sample {
     let mut s = Sample::default();
     let mut conn: Option<SendRequest<Empty<Bytes>>> = None;
-    loop {
-        match load.duration {
-            Some(d) if started.elapsed() >= d => break,
-            None if issued.fetch_add(1, Ordering::Relaxed) >= load.requests => break,
-            _ => {}
-        }
+    while load.another(issued, started) {
         s.total += 1;
         let start = Instant::now();
         let sender = match conn.take() {

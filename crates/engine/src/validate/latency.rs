@@ -21,6 +21,17 @@ pub struct Load {
     pub timeout: Duration,
 }
 
+impl Load {
+    /// Whether a worker sends another request: until the duration has passed, or (without
+    /// one) until `requests` have been issued across all workers, counted in `issued`.
+    pub(crate) fn another(&self, issued: &AtomicU64, started: Instant) -> bool {
+        match self.duration {
+            Some(d) => started.elapsed() < d,
+            None => issued.fetch_add(1, Ordering::Relaxed) < self.requests,
+        }
+    }
+}
+
 /// What a load saw.
 #[derive(Debug, Clone, Default)]
 pub struct Sample {
@@ -84,12 +95,7 @@ fn run_tls(url: &str, load: &Load) -> Result<Sample, ValidateError> {
                 let headers = std::collections::BTreeMap::new();
                 let req = Request { method: "GET", url: &url, headers: &headers };
                 let mut s = Sample::default();
-                loop {
-                    match load.duration {
-                        Some(d) if started.elapsed() >= d => break,
-                        None if issued.fetch_add(1, Ordering::Relaxed) >= load.requests => break,
-                        _ => {}
-                    }
+                while load.another(&issued, started) {
                     s.total += 1;
                     // The body is read (and dropped) so the connection can be reused.
                     match probe::send(&client, &req, 64 * 1024).await {
