@@ -15,6 +15,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/lib/benchmarks.sh"
 cd "$root"
 rounds="${1:-3}"
 doc="docs/benchmarks.md"
@@ -78,7 +79,7 @@ cores="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')"
 machine="$(uname -sm), $cpu, $cores cores, $(df -hT "$bench" | awk 'NR==2 {print $2}') file system"
 
 section="$(mktemp)"
-trap 'rm -rf "$work" "$section" "$section.new"' EXIT
+trap 'rm -rf "$work" "$section"' EXIT
 cat >"$section" <<SECTION
 ## Backups
 
@@ -111,16 +112,6 @@ file's size) and a write-behind thread syncing during the copy (the copy slowed 
 and the total did not improve).
 SECTION
 
-mkdir -p "$(dirname "$doc")"
-[[ -f "$doc" ]] || printf '# Benchmarks\n\nFigures recorded by the scripts in `scripts/`; each script owns one section.\n' >"$doc"
-awk '
-    /^## / { skip = ($0 == "## Backups") }
-    skip { next }
-    /^[[:space:]]*$/ { blank++; next }
-    { while (blank > 0) { print ""; blank-- } print }
-' "$doc" >"$section.new"
-cp "$section.new" "$doc"
-printf '\n' >>"$doc"
-cat "$section" >>"$doc"
+record_section "$doc" "Backups" "$section"
 echo "Updated $doc" >&2
 cat "$section" >&2

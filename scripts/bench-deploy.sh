@@ -7,6 +7,7 @@
 # Usage: scripts/bench-deploy.sh [ROUNDS]   (needs Docker: started when missing, see lib/docker.sh)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/docker.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/benchmarks.sh"
 cd "$ROOT"
 ensure_rust
 ensure_docker
@@ -32,7 +33,7 @@ machine="$(uname -sm), ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN) cores"
 engine="$(curl -s --unix-socket "$DOCKER_SOCKET" http://localhost/version | sed -n 's/.*"Version":"\([^"]*\)".*"ApiVersion":"\([^"]*\)".*/Docker \1, API \2/p')"
 
 section="$(mktemp)"
-trap 'rm -f "$section" "$section.new"' EXIT
+trap 'rm -f "$section"' EXIT
 cat >"$section" <<SECTION
 ## Deploy
 
@@ -52,13 +53,5 @@ waiting, not as overhead.
 $rounds_text
 SECTION
 
-awk '
-    /^## / { skip = ($0 == "## Deploy") }
-    skip { next }
-    /^[[:space:]]*$/ { blank++; next }
-    { while (blank > 0) { print ""; blank-- } print }
-' "$doc" >"$section.new"
-cp "$section.new" "$doc"
-printf '\n' >>"$doc"
-cat "$section" >>"$doc"
+record_section "$doc" "Deploy" "$section"
 log "Updated $doc"

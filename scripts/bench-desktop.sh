@@ -10,6 +10,7 @@
 # When Release Pilot cannot be built yet, the empty window is measured alone, and the section
 # says so.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/benchmarks.sh"
 cd "$ROOT"
 RUNS="${RUNS:-5}"
 
@@ -46,8 +47,6 @@ cpu="$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null ||
 webkit="$(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo unknown)"
 tauri="$(awk '/^name = "tauri"$/ { getline; print $3; exit }' Cargo.lock | tr -d '"')"
 DOC="docs/benchmarks.md"
-mkdir -p docs
-[ -f "$DOC" ] || printf '# Benchmarks\n\nFigures recorded by the scripts in `scripts/`; each script owns one section.\n' >"$DOC"
 {
   printf '## Desktop app\n\n'
   printf -- '- Command: `scripts/bench-desktop.sh` (RUNS=%s)\n' "$RUNS"
@@ -57,12 +56,5 @@ mkdir -p docs
   [ -z "$APP_NOTE" ] || printf '%s\n\n' "$APP_NOTE"
   cat "$section"
 } >"$section.doc"
-# Replace the old section (its heading up to the next level-2 heading), keep the others.
-awk -v file="$section.doc" '
-  /^## / { skipping = ($0 == "## Desktop app") }
-  skipping { next }
-  { print }
-  END { print ""; while ((getline line < file) > 0) print line }
-' "$DOC" | cat -s >"$DOC.tmp"
-mv "$DOC.tmp" "$DOC"
+record_section "$DOC" "Desktop app" "$section.doc"
 log "Recorded in $DOC"

@@ -11,6 +11,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
+source "$ROOT/scripts/lib/benchmarks.sh"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 REPO="$BENCH_DIR/large-repo"
 RUNS=${RUNS:-20}
@@ -85,8 +86,6 @@ echo "pilot $(ms "$pilot_mean"), git $(ms "$git_mean"), ratio pilot/git = $ratio
 
 # Replace the "Repository facts" section of docs/benchmarks.md (or append it).
 DOC="$ROOT/docs/benchmarks.md"
-mkdir -p "$(dirname "$DOC")"
-[[ -f "$DOC" ]] || printf '# Benchmarks\n' > "$DOC"
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || uname -m)
 shape="$(git -C "$REPO" rev-list --count HEAD) commits, $(git -C "$REPO" tag | wc -l | tr -d ' ') tags, $(git -C "$REPO" ls-files | wc -l | tr -d ' ') files, $(git -C "$REPO" status --porcelain=v1 --untracked-files=all | wc -l | tr -d ' ') work-tree changes"
 section=$(cat <<SECTION
@@ -111,11 +110,7 @@ rev-list --left-right --count, rev-list since the previous tag, show VERSION, CH
 The machine's other load shows in σ: compare the means only when σ is small next to them.
 SECTION
 )
-awk -v section="$section" '
-    /^## / { skipping = ($0 == "## Repository facts") }
-    /^## Repository facts$/ { print section; done = 1; next }
-    !skipping { print }
-    END { if (!done) print "\n" section }
-' "$DOC" > "$DOC.tmp"
-mv "$DOC.tmp" "$DOC"
+mkdir -p "$BENCH_DIR"
+printf '%s\n' "$section" >"$BENCH_DIR/section.md"
+record_section "$DOC" "Repository facts" "$BENCH_DIR/section.md"
 echo "recorded in $DOC"

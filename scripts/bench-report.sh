@@ -7,6 +7,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/lib/benchmarks.sh"
 cd "$root"
 doc="docs/benchmarks.md"
 command="cargo bench -p pilot-engine --bench report"
@@ -33,7 +34,7 @@ rustc_version="$(rustc --version)"
 date_utc="$(date -u +%Y-%m-%d)"
 
 section="$(mktemp)"
-trap 'rm -f "$section" "$section.new"' EXIT
+trap 'rm -f "$section"' EXIT
 cat >"$section" <<SECTION
 ## Report rendering
 
@@ -47,19 +48,5 @@ command with output and a file) and 10,000 events. Target: under 50 ms per rende
 - Result: \`${result#report: }\`
 SECTION
 
-mkdir -p "$(dirname "$doc")"
-if [[ ! -f "$doc" ]]; then
-    printf '# Benchmarks\n\nFigures recorded by the scripts in `scripts/`; each script owns one section.\n' >"$doc"
-fi
-# Drop the old section (from its heading to the next level-2 heading) and trailing blank lines,
-# then append the new section after exactly one blank line.
-awk '
-    /^## / { skip = ($0 == "## Report rendering") }
-    skip { next }
-    /^[[:space:]]*$/ { blank++; next }
-    { while (blank > 0) { print ""; blank-- } print }
-' "$doc" >"$section.new"
-cp "$section.new" "$doc"
-printf '\n' >>"$doc"
-cat "$section" >>"$doc"
+record_section "$doc" "Report rendering" "$section"
 echo "Updated $doc" >&2

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/scripts/lib/benchmarks.sh"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
 N=${N:-10000}
@@ -227,12 +228,6 @@ quick-xml). Targets: under 1 s and under 100 MB of memory.
 MD
 )
 
-python3 - "$ROOT/docs/benchmarks.md" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2].rstrip() + "\n"
-doc = open(path).read()
-pat = re.compile(r"^## Validation\n.*?(?=^## |\Z)", re.S | re.M)
-doc = pat.sub(lambda m: section + "\n", doc) if pat.search(doc) else doc.rstrip() + "\n\n" + section
-open(path, "w").write(doc)
-PY
+printf '%s\n' "$section" >"$BENCH_DIR/section.md"
+record_section "$ROOT/docs/benchmarks.md" "Validation" "$BENCH_DIR/section.md"
 echo "docs/benchmarks.md: Validation section written" >&2
