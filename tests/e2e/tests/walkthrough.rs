@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use pilot_e2e::{AppSession, Display, Screenshots, TauriDriver, locate, prerequisites};
+use pilot_test_openssh::{Key, allowed_signers_in, keygen, openssh_accepts, openssh_sign};
 
 /// The reason typed into the waiver dialog; the report must quote it.
 const WAIVER_REASON: &str = "E2E walkthrough: the demo's upstream is one commit behind on purpose";
@@ -125,7 +126,7 @@ async fn demo_release_from_project_to_saved_report() {
     assert_report(&text, &secret);
     let sig = exported.join("release-report.md.sig");
     assert!(
-        openssh_verifies(&signing.allowed, SIGNER, &sig, &report),
+        openssh_accepts(&signing.allowed, SIGNER, &sig, &report),
         "ssh-keygen -Y verify accepts the signature the app wrote beside the report ({})",
         sig.display()
     );
@@ -140,10 +141,10 @@ const COLLEAGUE: &str = "alan@example.com";
 /// Keys made by `ssh-keygen` for the walkthrough, and the allowed_signers file naming them.
 struct Signing {
     dir: std::path::PathBuf,
-    /// Grace's ed25519 key file, chosen in the app.
-    key: std::path::PathBuf,
+    /// Grace's ed25519 key, whose file is chosen in the app.
+    key: Key,
     /// Alan's RSA key, which signs a copy of the report outside the app.
-    colleague: std::path::PathBuf,
+    colleague: Key,
     allowed: std::path::PathBuf,
 }
 
@@ -151,19 +152,9 @@ impl Signing {
     fn create(temp: &Path) -> Self {
         let dir = temp.join("signing");
         std::fs::create_dir_all(&dir).expect("the signing folder is created");
-        let key = keygen(&dir, "grace", "ed25519");
-        let colleague = keygen(&dir, "alan", "rsa");
-        let line = |k: &Path| {
-            let public = std::fs::read_to_string(format!("{}.pub", k.display()))
-                .expect("ssh-keygen wrote the public key");
-            public.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
-        };
-        let allowed = dir.join("allowed_signers");
-        std::fs::write(
-            &allowed,
-            format!("{SIGNER} {}\n{COLLEAGUE} {}\n", line(&key), line(&colleague)),
-        )
-        .expect("allowed_signers is written");
+        let key = keygen(&dir, "grace", "ed25519", "");
+        let colleague = keygen(&dir, "alan", "rsa", "");
+        let allowed = allowed_signers_in(&dir, &[(SIGNER, "", &key), (COLLEAGUE, "", &colleague)]);
         Self { dir, key, colleague, allowed }
     }
 
@@ -171,46 +162,8 @@ impl Signing {
     fn colleague_signs(&self, report: &Path) -> Result<std::path::PathBuf, String> {
         let copy = self.dir.join("alan-copy.md");
         std::fs::copy(report, &copy).map_err(|e| format!("copying the report for Alan: {e}"))?;
-        let out = Command::new("ssh-keygen")
-            .args(["-Y", "sign", "-n", "release-pilot", "-f"])
-            .arg(&self.colleague)
-            .arg(&copy)
-            .output()
-            .map_err(|e| format!("ssh-keygen -Y sign: {e}"))?;
-        if !out.status.success() {
-            return Err(format!("ssh-keygen -Y sign: {}", String::from_utf8_lossy(&out.stderr)));
-        }
-        Ok(self.dir.join("alan-copy.md.sig"))
+        Ok(openssh_sign(&self.colleague, "release-pilot", &copy))
     }
-}
-
-/// `ssh-keygen -q -t kind -N '' -f dir/name`; returns the private key.
-fn keygen(dir: &Path, name: &str, kind: &str) -> std::path::PathBuf {
-    let key = dir.join(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", kind, "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .output()
-        .expect("ssh-keygen runs (openssh-client is installed)");
-    assert!(
-        out.status.success(),
-        "ssh-keygen made {name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    key
-}
-
-/// `ssh-keygen -Y verify -f allowed -I who -n release-pilot -s sig < report`.
-fn openssh_verifies(allowed: &Path, who: &str, sig: &Path, report: &Path) -> bool {
-    let Ok(input) = std::fs::File::open(report) else { return false };
-    Command::new("ssh-keygen")
-        .args(["-Y", "verify", "-f"])
-        .arg(allowed)
-        .args(["-I", who, "-n", "release-pilot", "-s"])
-        .arg(sig)
-        .stdin(input)
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// Every screen, in order.
@@ -444,8 +397,12 @@ async fn signatures(
     s.wait_for(r#"[data-panel="sign"]"#, SHORT).await?;
     s.wait_idle(SHORT).await?;
     s.click(r#"input[data-field="sign-method-key"]"#, SHORT).await?;
-    s.type_into(r#"input[data-field="sign-key"]"#, &signing.key.display().to_string(), SHORT)
-        .await?;
+    s.type_into(
+        r#"input[data-field="sign-key"]"#,
+        &signing.key.private.display().to_string(),
+        SHORT,
+    )
+    .await?;
     s.wait_for(r#"select[data-field="sign-role"]"#, SHORT)
         .await?
         .select_by_value("qa_lead")
