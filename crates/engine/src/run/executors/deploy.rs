@@ -90,13 +90,7 @@ fn recreate_outcome(p: &DeployRecreateParams, timeout: Duration, r: RecreateRepo
         )
         .fact("engine overhead", format!("{:.0} ms", overhead.as_secs_f64() * 1000.0));
     if let Some(after) = r.time_to_healthy {
-        evidence.measurements.push(Measurement {
-            metric: "time to healthy".into(),
-            target: format!("≤ {} s", timeout.as_secs()),
-            value: round1(after.as_secs_f64()),
-            unit: "s".into(),
-            passed: true,
-        });
+        evidence.measurements.push(time_to_healthy("time to healthy", after, timeout));
     }
     if !r.failed_logs.is_empty() {
         evidence = evidence.fact("new container's last log lines", r.failed_logs.join("\n"));
@@ -339,13 +333,11 @@ pub(super) fn rollback(p: &RollbackParams, ctx: &StepContext<'_>) -> StepOutcome
     }
     evidence = with_actions(evidence, &r.actions);
     if let Some(after) = r.time_to_healthy {
-        evidence.measurements.push(Measurement {
-            metric: "time to healthy after rollback".into(),
-            target: format!("≤ {} s", timeout.as_secs()),
-            value: round1(after.as_secs_f64()),
-            unit: "s".into(),
-            passed: true,
-        });
+        evidence.measurements.push(time_to_healthy(
+            "time to healthy after rollback",
+            after,
+            timeout,
+        ));
     }
     let restored = if r.restored { " with the backup restored" } else { "" };
     match r.outcome {
@@ -421,6 +413,18 @@ fn with_actions(mut evidence: Evidence, actions: &[Action]) -> Evidence {
         evidence = evidence.fact("action", format!("{} — {:.2} s", a.what, a.took.as_secs_f64()));
     }
     evidence
+}
+
+/// How long the container took to turn healthy, against the time it was allowed (met: a
+/// container that never did has no such measurement, its step failed).
+fn time_to_healthy(metric: &str, after: Duration, allowed: Duration) -> Measurement {
+    Measurement {
+        metric: metric.into(),
+        target: format!("≤ {} s", allowed.as_secs()),
+        value: round1(after.as_secs_f64()),
+        unit: "s".into(),
+        passed: true,
+    }
 }
 
 fn round1(v: f64) -> f64 {
