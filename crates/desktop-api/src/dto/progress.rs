@@ -24,8 +24,8 @@ pub enum RunEventDto {
     /// window keeps); the UI then shows only these, as the most recent output.
     #[serde(rename_all = "camelCase")]
     StepOutput { step_id: String, lines: Vec<String>, omitted: u32 },
-    /// A long step's progress bar: `done` of `total` in `unit` ("bytes", "seconds",
-    /// "requests", "rounds"), with a label that says it in words.
+    /// A long step's progress bar: `done` of `total` in `unit` ("bytes" or "seconds"), with a
+    /// label that says it in words.
     #[serde(rename_all = "camelCase")]
     StepMeter {
         step_id: String,
@@ -34,7 +34,7 @@ pub enum RunEventDto {
         done: u64,
         #[ts(type = "number")]
         total: u64,
-        #[ts(type = "\"bytes\" | \"seconds\" | \"requests\" | \"rounds\"")]
+        #[ts(type = "\"bytes\" | \"seconds\"")]
         unit: String,
     },
     #[serde(rename_all = "camelCase")]
@@ -79,7 +79,5 @@ fn unit_word(unit: MeterUnit) -> &'static str {
     match unit {
         MeterUnit::Bytes => "bytes",
         MeterUnit::Seconds => "seconds",
-        MeterUnit::Requests => "requests",
-        MeterUnit::Rounds => "rounds",
     }
 }

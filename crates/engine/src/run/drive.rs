@@ -137,9 +137,11 @@ impl<'a> Driver<'a> {
         }
         for i in 0..self.records.len() {
             let rec = &self.records[i];
-            let plan = &self.run.header.plan;
-            let retryable =
-                plan.step(&rec.step_id).is_some_and(|s| s.action.retry_refusal().is_none());
+            // Looked up only for a failed step: `Plan::step` scans the plan.
+            let retryable = || {
+                let plan = &self.run.header.plan;
+                plan.step(&rec.step_id).is_some_and(|s| s.action.retry_refusal().is_none())
+            };
             if rec.status == StepStatus::Running {
                 let mut rec = rec.clone();
                 rec.status = StepStatus::Pending;
@@ -154,7 +156,7 @@ impl<'a> Driver<'a> {
                 // A waiver given since the run stopped turns a failed step into a waived one.
                 let event = self.waiver_event(&rec);
                 self.commit(i, rec, event)?;
-            } else if resuming && rec.blocking && rec.status == StepStatus::Failed && retryable {
+            } else if resuming && rec.blocking && rec.status == StepStatus::Failed && retryable() {
                 // Asked to resume a run a failed step stopped, with no waiver for it: the
                 // person fixed the cause, so the step runs again (its earlier failure stays in
                 // the event log). Checks of the repository as it was at the start do not: they
@@ -395,12 +397,11 @@ impl<'a> Driver<'a> {
         });
         let mut rec = running.clone();
         rec.evidence = masked.evidence;
+        // `event` masks the line; the live output shows the same masked text.
         let event = self.event("step.progress", Some(&rec.step_id), line.to_string());
+        let shown = event.message.clone();
         self.store.update_step(self.run_id(), &rec, event).map_err(|e| e.to_string())?;
-        self.sink.emit(Progress::StepOutput {
-            step_id: rec.step_id.clone(),
-            line: self.redactor.text(line),
-        });
+        self.sink.emit(Progress::StepOutput { step_id: rec.step_id.clone(), line: shown });
         Ok(())
     }
 

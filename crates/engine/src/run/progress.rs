@@ -45,8 +45,6 @@ pub struct Meter {
 pub enum MeterUnit {
     Bytes,
     Seconds,
-    Requests,
-    Rounds,
 }
 
 /// Receives progress. Called from several threads while checks run concurrently.

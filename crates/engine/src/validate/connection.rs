@@ -157,11 +157,7 @@ async fn worker(target: &Target, load: &Load, issued: &AtomicU64, started: Insta
         };
         match tokio::time::timeout(load.timeout, request(sender, target)).await {
             Ok(Ok((status, sender))) => {
-                s.latencies.push(start.elapsed());
-                if status >= 400 {
-                    s.errors += 1;
-                    s.first_error.get_or_insert_with(|| format!("status {status}"));
-                }
+                s.answered(start.elapsed(), status);
                 conn = Some(sender);
             }
             Ok(Err(reason)) => s.fail(reason),

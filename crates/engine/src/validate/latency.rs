@@ -56,6 +56,15 @@ impl Sample {
         }
     }
 
+    /// Count an answered request (an answer of 400 or above is an error too).
+    pub fn answered(&mut self, latency: Duration, status: u16) {
+        self.latencies.push(latency);
+        if status >= 400 {
+            self.errors += 1;
+            self.first_error.get_or_insert_with(|| format!("status {status}"));
+        }
+    }
+
     /// Count a request that got no answer.
     pub fn fail(&mut self, reason: String) {
         self.errors += 1;
@@ -99,13 +108,7 @@ fn run_tls(url: &str, load: &Load) -> Result<Sample, ValidateError> {
                     s.total += 1;
                     // The body is read (and dropped) so the connection can be reused.
                     match probe::send(&client, &req, 64 * 1024).await {
-                        Ok(a) => {
-                            s.latencies.push(a.latency);
-                            if a.status >= 400 {
-                                s.errors += 1;
-                                s.first_error.get_or_insert_with(|| format!("status {}", a.status));
-                            }
-                        }
+                        Ok(a) => s.answered(a.latency, a.status),
                         Err(f) => s.fail(f.reason),
                     }
                 }

@@ -18,7 +18,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{StepContext, execute, plural};
-use crate::plan::StepAction;
 use crate::plan::kinds::SoakParams;
 use crate::run::{Evidence, Measurement, StepOutcome, StepStatus};
 use crate::validate::latency::{self, Load};
@@ -129,7 +128,8 @@ fn window(p: &SoakParams) -> Result<(u64, u64), String> {
     let duration = p.duration_secs.secs("duration_secs")?;
     if interval > MAX_SECS || duration > MAX_SECS {
         return Err(format!(
-            "the soak's interval_secs ({interval}) and duration_secs ({duration}) must each be              at most {MAX_SECS} (a year)"
+            "the soak's interval_secs ({interval}) and duration_secs ({duration}) must each be \
+             at most {MAX_SECS} (a year)"
         ));
     }
     Ok((interval, duration))
@@ -147,16 +147,12 @@ fn checks<'a>(p: &SoakParams, ctx: &StepContext<'a>) -> Result<Vec<&'a crate::pl
     }
     let mut found = Vec::new();
     for id in &p.checks {
-        let step = ctx.plan.and_then(|plan| plan.steps().map(|(_, s)| s).find(|s| &s.id == id));
+        let step = ctx.plan.and_then(|plan| plan.step(id));
         let Some(step) = step else {
             return Err(format!("the soak repeats {id:?}, which is not a step of this plan"));
         };
-        let repeatable = step.action.is_read_only()
-            && !matches!(
-                step.action,
-                StepAction::Manual(_) | StepAction::Gate(_) | StepAction::Signoff(_)
-            );
-        if !repeatable {
+        // Manual items, gates and sign-offs are not read-only: they cannot be repeated either.
+        if !step.action.is_read_only() {
             return Err(format!(
                 "the soak may only repeat read-only checks, and {id:?} is a {} step; \
                  remove it from `checks`",
