@@ -375,7 +375,9 @@ pub(super) fn rollback(p: &RollbackParams, ctx: &StepContext<'_>) -> StepOutcome
     }
 }
 
-/// The backup to restore: the plan's file, else the newest backup in the plan's folder.
+/// The backup to restore: the plan's file, else the newest verified backup in the plan's
+/// folder (the backup catalog: manifests read, backups that changed since they were verified
+/// passed over).
 fn backup_to_restore(p: &RollbackParams, repo: &Path) -> Result<PathBuf, String> {
     if let Some(file) = &p.backup_file {
         let path = resolve(repo, file);
@@ -392,20 +394,14 @@ fn backup_to_restore(p: &RollbackParams, repo: &Path) -> Result<PathBuf, String>
         return Err("db_path is set but neither backup_file nor backup_dir says which backup to restore: set one in the plan.".into());
     };
     let dir = resolve(repo, dir);
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| format!("Cannot read the backups folder {}: {e}.", dir.display()))?;
-    entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            [".sqlite3", ".sqlite", ".db"].iter().any(|ext| name.ends_with(ext))
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .max_by_key(|(modified, _)| *modified)
-        .map(|(_, path)| path)
-        .ok_or_else(|| {
-            format!("No backup in {}: take one (backup.sqlite) before rolling back.", dir.display())
-        })
+    match crate::backup::catalog::latest_verified(&dir) {
+        Ok(Some(record)) => Ok(record.path),
+        Ok(None) => Err(format!(
+            "No verified backup in {}: take one (backup.sqlite) before rolling back.",
+            dir.display()
+        )),
+        Err(e) => Err(format!("Cannot read the backups folder {}: {e}.", dir.display())),
+    }
 }
 
 fn with_actions(mut evidence: Evidence, actions: &[Action]) -> Evidence {
