@@ -22,10 +22,9 @@ use bollard::models::{ContainerCreateBody, HostConfig};
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, ListContainersOptions, ListImagesOptions,
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
-use crate::backup::sqlite::{backup_database, restore_database};
-use crate::backup::{BackupProgress, BackupRecord};
+use crate::backup::sqlite::restore_database;
 
 use super::{Connection, DockerError, archive, container, exec};
 
@@ -86,47 +85,6 @@ pub fn copy_database_out(
         let _ = container::remove(conn, &helper);
     }
     result
-}
-
-/// Where and how a backup from Docker is written.
-#[derive(Debug, Clone, Copy)]
-pub struct BackupTarget<'a> {
-    /// The backups folder.
-    pub dest_dir: &'a Path,
-    /// A scratch folder the caller owns, for the copy.
-    pub work_dir: &'a Path,
-    /// The release the backup is named after.
-    pub version: &'a str,
-    /// The run's clock: names the backup.
-    pub now: DateTime<Utc>,
-    /// A good backup is at least this many bytes.
-    pub min_size: Option<u64>,
-}
-
-/// Copy out, back up and verify: the whole container/volume backup, the host part done by
-/// [`crate::backup::sqlite::backup_database`] from the copy (which opens consistent: see the
-/// module overview). The copy in `work_dir` is removed afterwards, whatever happened.
-pub fn backup_from_docker(
-    conn: &Connection,
-    location: &DatabaseLocation<'_>,
-    target: &BackupTarget<'_>,
-    output: &dyn Fn(&str),
-    progress: &dyn Fn(BackupProgress),
-) -> Result<(CopiedDatabase, BackupRecord), DockerError> {
-    let copied = copy_database_out(conn, location, target.work_dir, output)?;
-    let backup = backup_database(
-        &copied.path,
-        target.dest_dir,
-        target.version,
-        target.now,
-        target.min_size,
-        progress,
-    );
-    for (file, _) in &copied.files {
-        let _ = std::fs::remove_file(file);
-    }
-    let backup = backup.map_err(|e| DockerError::Backup(e.to_string()))?;
-    Ok((copied, backup))
 }
 
 /// Put a verified backup back into a (stopped) container's database path: the file is restored

@@ -33,8 +33,8 @@ pub use archive::{Upload, download_file, upload_files};
 pub use carry_over::{LABEL_FALLBACK, LABEL_PREVIOUS_IMAGE};
 pub use connect::{CALL_TIMEOUT, CONNECT_TIMEOUT, Connection, DockerTime};
 pub use database::{
-    BackupTarget, CopiedDatabase, CopyMethod, DatabaseLocation, LABEL_HELPER, backup_from_docker,
-    copy_database_out, restore_database_into,
+    CopiedDatabase, CopyMethod, DatabaseLocation, LABEL_HELPER, copy_database_out,
+    restore_database_into,
 };
 pub use error::{DockerError, START_DOCKER_HINT};
 

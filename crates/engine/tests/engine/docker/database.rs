@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use pilot_engine::docker::{self, BackupTarget, CopyMethod, DatabaseLocation, container};
+use pilot_engine::docker::{self, CopyMethod, DatabaseLocation, container};
 
 use super::support::{Cleanup, build_sample, engine, free_port, start_service, unique};
 
@@ -23,22 +23,8 @@ fn backup_while_the_service_writes_is_consistent_and_restorable() {
 
     let dest = tempfile::tempdir().expect("a backups folder");
     let work = tempfile::tempdir().expect("a work folder");
-    let location =
-        DatabaseLocation { container: Some(&name), volume: None, db_path: "/data/app.db" };
-    let (copied, backup) = docker::backup_from_docker(
-        &conn,
-        &location,
-        &BackupTarget {
-            dest_dir: dest.path(),
-            work_dir: work.path(),
-            version: "1.0.0",
-            now: chrono::Utc::now(),
-            min_size: Some(100_000),
-        },
-        &|_| {},
-        &|_| {},
-    )
-    .expect("a backup of a database being written to works");
+    let (copied, backup) =
+        super::backup_of(&conn, &name, dest.path(), work.path(), "1.0.0", Some(100_000));
     assert_eq!(
         copied.method,
         CopyMethod::PausedArchive,

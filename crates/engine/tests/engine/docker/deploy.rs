@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use pilot_engine::docker::{self, BackupTarget, DatabaseLocation, container, recreate};
+use pilot_engine::docker::{container, recreate};
 use pilot_engine::plan::StepAction;
 use pilot_engine::plan::kinds::{
     DeployExecParams, DeployRecreateParams, DeployWaitLogParams, RollbackParams,
@@ -161,22 +161,7 @@ fn an_n_plus_1_that_never_becomes_healthy_leaves_n_serving_and_rollback_possible
     // A verified backup before the deploy, as the plan takes one.
     let backups = tempfile::tempdir().expect("backups folder");
     let work = tempfile::tempdir().expect("work folder");
-    let location =
-        DatabaseLocation { container: Some(&name), volume: None, db_path: "/data/app.db" };
-    let (_, backup) = docker::backup_from_docker(
-        &conn,
-        &location,
-        &BackupTarget {
-            dest_dir: backups.path(),
-            work_dir: work.path(),
-            version: &v1,
-            now: chrono::Utc::now(),
-            min_size: None,
-        },
-        &|_| {},
-        &|_| {},
-    )
-    .expect("the backup before the deploy works");
+    let (_, backup) = super::backup_of(&conn, &name, backups.path(), work.path(), &v1, None);
 
     let meters = std::sync::Mutex::new(Vec::<pilot_engine::run::Meter>::new());
     let dir = crate::executors::temp_dir();
@@ -248,22 +233,7 @@ fn a_migration_that_fails_half_way_is_undone_by_restoring_the_backup() {
 
     let backups = tempfile::tempdir().expect("backups folder");
     let work = tempfile::tempdir().expect("work folder");
-    let location =
-        DatabaseLocation { container: Some(&name), volume: None, db_path: "/data/app.db" };
-    let (_, backup) = docker::backup_from_docker(
-        &conn,
-        &location,
-        &BackupTarget {
-            dest_dir: backups.path(),
-            work_dir: work.path(),
-            version: &version,
-            now: chrono::Utc::now(),
-            min_size: None,
-        },
-        &|_| {},
-        &|_| {},
-    )
-    .expect("the backup before the migration works");
+    let (_, backup) = super::backup_of(&conn, &name, backups.path(), work.path(), &version, None);
     let backed_up: i64 = backup
         .tables
         .iter()
