@@ -20,7 +20,7 @@ use crate::plan::kinds::{
 use crate::run::{Evidence, Measurement, Meter, MeterUnit, StepOutcome};
 
 use super::docker::failure;
-use super::{StepContext, resolve};
+use super::{StepContext, resolve, round1};
 
 const DEFAULT_HEALTH_TIMEOUT: Duration = Duration::from_secs(120);
 const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(600);
@@ -90,7 +90,7 @@ fn recreate_outcome(p: &DeployRecreateParams, timeout: Duration, r: RecreateRepo
         )
         .fact("engine overhead", format!("{:.0} ms", overhead.as_secs_f64() * 1000.0));
     if let Some(after) = r.time_to_healthy {
-        evidence.measurements.push(time_to_healthy("time to healthy", after, timeout));
+        evidence.measurements.push(met_within("time to healthy", after, timeout));
     }
     if !r.failed_logs.is_empty() {
         evidence = evidence.fact("new container's last log lines", r.failed_logs.join("\n"));
@@ -234,13 +234,8 @@ pub(super) fn wait_log(p: &DeployWaitLogParams, ctx: &StepContext<'_>) -> StepOu
     match logs::wait_for_line(&conn, &p.container, &pattern, timeout, ctx.output) {
         Ok(LogWait::Found { line, after }) => {
             let mut evidence = evidence.fact("line", &line);
-            evidence.measurements.push(Measurement {
-                metric: format!("time to \"{}\"", p.pattern),
-                target: format!("≤ {} s", timeout.as_secs()),
-                value: round1(after.as_secs_f64()),
-                unit: "s".into(),
-                passed: true,
-            });
+            let metric = format!("time to \"{}\"", p.pattern);
+            evidence.measurements.push(met_within(&metric, after, timeout));
             StepOutcome::passed(
                 format!(
                     "{} logged \"{}\" after {:.1} s.",
@@ -333,11 +328,7 @@ pub(super) fn rollback(p: &RollbackParams, ctx: &StepContext<'_>) -> StepOutcome
     }
     evidence = with_actions(evidence, &r.actions);
     if let Some(after) = r.time_to_healthy {
-        evidence.measurements.push(time_to_healthy(
-            "time to healthy after rollback",
-            after,
-            timeout,
-        ));
+        evidence.measurements.push(met_within("time to healthy after rollback", after, timeout));
     }
     let restored = if r.restored { " with the backup restored" } else { "" };
     match r.outcome {
@@ -411,9 +402,10 @@ fn with_actions(mut evidence: Evidence, actions: &[Action]) -> Evidence {
     evidence
 }
 
-/// How long the container took to turn healthy, against the time it was allowed (met: a
-/// container that never did has no such measurement, its step failed).
-fn time_to_healthy(metric: &str, after: Duration, allowed: Duration) -> Measurement {
+/// How long something took (a container turning healthy, a log line appearing) against the
+/// time it was allowed: met, since what never happened has no such measurement (its step
+/// failed instead).
+fn met_within(metric: &str, after: Duration, allowed: Duration) -> Measurement {
     Measurement {
         metric: metric.into(),
         target: format!("≤ {} s", allowed.as_secs()),
@@ -421,8 +413,4 @@ fn time_to_healthy(metric: &str, after: Duration, allowed: Duration) -> Measurem
         unit: "s".into(),
         passed: true,
     }
-}
-
-fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }

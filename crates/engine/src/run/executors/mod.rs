@@ -130,6 +130,11 @@ fn resolve(repo_path: &Path, path: &str) -> PathBuf {
     if p.is_absolute() { p.to_path_buf() } else { repo_path.join(p) }
 }
 
+/// A figure to one decimal, as measurements are shown.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// "1 change", "3 changes": summaries read as sentences.
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }

@@ -8,7 +8,7 @@ use sysinfo::{Disks, System};
 use crate::plan::kinds::{SystemDiskParams, SystemMemoryParams};
 use crate::run::{Evidence, Measurement, StepOutcome};
 
-use super::{StepContext, resolve};
+use super::{StepContext, resolve, round1};
 
 /// Gigabytes as the plan writes them: 10^9 bytes, like disk vendors and file managers.
 const GB: f64 = 1e9;
@@ -141,8 +141,4 @@ pub(super) fn memory(p: &SystemMemoryParams) -> StepOutcome {
             evidence,
         )
     }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
