@@ -166,12 +166,6 @@ export class App {
     }
   }
 
-  /** Run the failed blocking steps of the open run again (the person fixed the cause), then
-   * go on up to the end of `stage`'s screen: the engine's resume. */
-  async retry(stage: StageScreen): Promise<void> {
-    await this.drive(stage, true);
-  }
-
   async reload(): Promise<void> {
     const id = this.run?.id;
     if (!id) return;

@@ -64,11 +64,6 @@ export function signWith(method: SignMethod, keyFile: string, agentKey: string):
   return agentKey ? { type: 'agent', value: agentKey } : null;
 }
 
-/** The last part of a path, on any platform. */
-export function fileName(path: string): string {
-  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
-}
-
 /** A role id as the plan names it ("qa_lead" → "QA lead"); unknown ids as they are. */
 export function roleTitle(roles: readonly SignoffRoleDto[], id: string | null): string | null {
   if (!id) return null;

@@ -161,12 +161,20 @@ export function pendingAutomatic(run: RunDto, stage: StageDto): StepDto[] {
 }
 
 /** Steps about to run that change something, to name in the confirmation first. Nothing
- * changes in a dry run, and steps this version cannot perform are only recorded. */
+ * changes in a dry run. */
 export function actionsToConfirm(run: RunDto, stage: StageDto): StepDto[] {
   if (run.dryRun) return [];
   return pendingAutomatic(run, stage).filter(
     (s) => !s.readOnly && s.kind !== 'gate' && s.kind !== 'signoff',
   );
+}
+
+/** What "Run again" would change, to name in its confirmation: the failed steps that run again
+ * (not those whose kind refuses a second try) and change something, then the actions after
+ * them on this screen. */
+export function retryToConfirm(run: RunDto, stage: StageDto): StepDto[] {
+  const again = stepsOf(run, stage).filter((s) => blocks(s, run.dryRun) && !s.retryRefusal && !s.readOnly);
+  return [...again, ...actionsToConfirm(run, stage)];
 }
 
 export const RUN_LABEL: Record<StageScreen, string> = {
