@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use pilot_engine::SystemClock;
 use pilot_engine::signature::{
     Agent, AllowedSigners, ChainFinding, SignatureError, agent_address, attach_signature,
-    check_report, read_public_key, sign_with_agent, sign_with_key_file,
+    check_report, read_public_key, sign_with_agent, sign_with_key_file, signature_path,
 };
 use pilot_engine::store::RunStore;
 
@@ -30,7 +30,7 @@ pub fn sign(args: &SignArgs) -> Result<ExitCode, Failure> {
         let passphrase = std::env::var(PASSPHRASE_ENV).ok();
         sign_with_key_file(&report, key, passphrase.as_deref(), args.role.as_deref())?
     };
-    let output = args.output.clone().unwrap_or_else(|| with_sig_suffix(&args.report));
+    let output = args.output.clone().unwrap_or_else(|| signature_path(&args.report));
     write_text(Some(&output), &file.to_text()?)?;
     eprintln!("Signature written to {}", output.display());
     Ok(ExitCode::Go)
@@ -66,7 +66,7 @@ pub fn verify(
     let bytes = read(report)?;
     let allowed = AllowedSigners::load(allowed_signers)?;
     let mut files = signatures.to_vec();
-    let default = with_sig_suffix(report);
+    let default = signature_path(report);
     if files.is_empty() && default.exists() {
         files.push(default);
     }
@@ -126,13 +126,6 @@ pub fn verify(
     }
     println!("{}", if check.is_good() { "Verified." } else { "NOT verified." });
     Ok(code)
-}
-
-/// `report.md` → `report.md.sig`.
-fn with_sig_suffix(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".sig");
-    path.with_file_name(name)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {

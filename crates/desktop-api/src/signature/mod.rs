@@ -9,10 +9,10 @@ mod setup;
 mod sign;
 mod verify;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pilot_engine::report::read_seal;
-use pilot_engine::signature::agent_address;
+use pilot_engine::signature::{agent_address, signature_path};
 
 use crate::{ApiError, ErrorKind};
 
@@ -35,13 +35,6 @@ impl SigningPlaces {
             agent: agent_address(std::env::var("SSH_AUTH_SOCK").ok().as_deref()),
         }
     }
-}
-
-/// `report.md` → `report.md.sig`, where `pilot sign` and `pilot verify` look too.
-fn signature_path(report: &Path) -> PathBuf {
-    let mut name = report.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".sig");
-    report.with_file_name(name)
 }
 
 /// A report file's bytes, or an error saying how to get it back.

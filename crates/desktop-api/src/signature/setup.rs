@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use pilot_engine::repo::git_identity;
-use pilot_engine::signature::{Agent, PublicKey, read_public_key};
-use ssh_key::{Algorithm, HashAlg, PrivateKey};
+use pilot_engine::signature::{Agent, PublicKey, can_sign, read_public_key};
+use ssh_key::{HashAlg, PrivateKey};
 
 use super::SigningPlaces;
 use crate::Desktop;
@@ -53,7 +53,7 @@ fn key_file(path: &Path) -> Option<KeyFileDto> {
     if let Some(private) = openssh.then(|| PrivateKey::from_openssh(text).ok()).flatten() {
         let public = private.public_key();
         let encrypted = private.is_encrypted();
-        let unusable = if !supported(&private.algorithm()) {
+        let unusable = if !can_sign(&private.algorithm()) {
             Some(format!(
                 "{} keys cannot sign reports here; use an ed25519 or RSA key",
                 private.algorithm()
@@ -88,7 +88,7 @@ fn key_file(path: &Path) -> Option<KeyFileDto> {
             comment: public.as_ref().map(|k| k.comment().to_string()).unwrap_or_default(),
             encrypted: text.contains("ENCRYPTED"),
             unusable: Some(match &public {
-                Some(key) if openssh || !supported(&key.algorithm()) => format!(
+                Some(key) if openssh || !can_sign(&key.algorithm()) => format!(
                     "{} keys cannot sign reports here; use an ed25519 or RSA key",
                     key.algorithm()
                 ),
@@ -124,7 +124,7 @@ fn agent(address: Option<&Path>) -> AgentDto {
         }
         Ok(keys) => {
             let identities: Vec<AgentKeyDto> =
-                keys.iter().filter(|k| supported(&k.algorithm())).map(agent_key).collect();
+                keys.iter().filter(|k| can_sign(&k.algorithm())).map(agent_key).collect();
             let problem = identities.is_empty().then(|| {
                 format!(
                     "the ssh-agent at {shown} holds no ed25519 or RSA key: add one with ssh-add, \
@@ -146,8 +146,4 @@ fn agent_key(key: &PublicKey) -> AgentKeyDto {
         fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
         comment: key.comment().to_string(),
     }
-}
-
-fn supported(algorithm: &Algorithm) -> bool {
-    matches!(algorithm, Algorithm::Ed25519 | Algorithm::Rsa { .. })
 }

@@ -27,7 +27,9 @@ pub use allowed::{AllowedSigner, AllowedSigners};
 pub use report::{
     AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
 };
-pub use sign::{SignatureFile, read_public_key, sign_with_agent, sign_with_key_file};
+pub use sign::{
+    SignatureFile, can_sign, read_public_key, sign_with_agent, sign_with_key_file, signature_path,
+};
 pub use ssh_key::PublicKey;
 pub use verify::{SignatureCheck, SignatureProblem, verify_signature};
 

@@ -2,7 +2,7 @@
 //! by a key file or by ssh-agent, written as the armored block ssh-keygen writes, plus an
 //! optional `Role:` line after it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ssh_key::private::{KeypairData, RsaKeypair};
 use ssh_key::public::KeyData;
@@ -79,7 +79,7 @@ pub fn sign_with_key_file(
             .decrypt(passphrase)
             .map_err(|_| SignatureError::WrongPassphrase { path: key.to_path_buf() })?;
     }
-    supported(&private.algorithm())?;
+    can_sign_with(&private.algorithm())?;
     let signature = match private.key_data() {
         KeypairData::Rsa(rsa) => sign_rsa(rsa, report)?,
         _ => private
@@ -125,7 +125,7 @@ pub fn sign_with_agent(
     let keys = agent.identities()?;
     let key = keys
         .iter()
-        .filter(|k| supported(&k.algorithm()).is_ok())
+        .filter(|k| can_sign(&k.algorithm()))
         .find(|k| wanted.is_none_or(|w| w.key_data() == k.key_data()))
         .ok_or_else(|| SignatureError::NoAgentKey {
             wanted: wanted
@@ -161,9 +161,23 @@ pub fn read_public_key(path: &Path) -> Result<PublicKey, SignatureError> {
     })
 }
 
-fn supported(algorithm: &Algorithm) -> Result<(), SignatureError> {
-    match algorithm {
-        Algorithm::Ed25519 | Algorithm::Rsa { .. } => Ok(()),
-        other => Err(SignatureError::UnsupportedKey { algorithm: other.to_string() }),
+/// Whether reports can be signed with a key of this algorithm here (ed25519 and RSA).
+pub fn can_sign(algorithm: &Algorithm) -> bool {
+    matches!(algorithm, Algorithm::Ed25519 | Algorithm::Rsa { .. })
+}
+
+fn can_sign_with(algorithm: &Algorithm) -> Result<(), SignatureError> {
+    if can_sign(algorithm) {
+        Ok(())
+    } else {
+        Err(SignatureError::UnsupportedKey { algorithm: algorithm.to_string() })
     }
+}
+
+/// Where a report's signature goes by default, and where verifying looks for it:
+/// `report.md` → `report.md.sig`.
+pub fn signature_path(report: &Path) -> PathBuf {
+    let mut name = report.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".sig");
+    report.with_file_name(name)
 }
