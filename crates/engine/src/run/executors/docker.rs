@@ -124,10 +124,15 @@ pub(super) fn container(p: &DockerContainerParams, ctx: &StepContext<'_>) -> Ste
         && matches!(s.health, container::Health::Starting | container::Health::Unhealthy)
     {
         let settle = p.settle_secs.map_or(DEFAULT_SETTLE, std::time::Duration::from_secs);
-        if let Err(e) = container::wait_healthy(&conn, &p.container, settle, ctx.output, &|_| {}) {
-            return failure(&e, Evidence::default().fact("container", &p.container));
-        }
-        state = container::state(&conn, &p.container);
+        // The wait ends on a fresh inspect of the container: its state is the one to judge.
+        state = match container::wait_healthy(&conn, &p.container, settle, ctx.output, &|_| {}) {
+            Ok(
+                container::HealthWait::Up { state: s, .. }
+                | container::HealthWait::TimedOut { state: s }
+                | container::HealthWait::Exited { state: s },
+            ) => Ok(Some(s)),
+            Err(e) => return failure(&e, Evidence::default().fact("container", &p.container)),
+        };
     }
     let state = match state {
         Ok(Some(s)) => s,
