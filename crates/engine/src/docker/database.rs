@@ -19,9 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig};
-use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, ListContainersOptions, ListImagesOptions,
-};
+use bollard::query_parameters::{ListContainersOptions, ListImagesOptions};
 use chrono::Utc;
 
 use crate::backup::sqlite::restore_database;
@@ -79,7 +77,7 @@ pub fn copy_database_out(
     std::fs::create_dir_all(work_dir)
         .map_err(|source| DockerError::Io { path: work_dir.to_path_buf(), source })?;
     let (target, path_inside, helper) = resolve(conn, location)?;
-    let result = copy_from(conn, &target, &path_inside, work_dir, helper.is_none(), output);
+    let result = copy_from(conn, &target, &path_inside, work_dir, output);
     if let Some(helper) = helper {
         // Best effort: a leftover helper is labelled and harmless.
         let _ = container::remove(conn, &helper);
@@ -171,8 +169,7 @@ fn resolve(
         }),
         ..Default::default()
     };
-    let options = CreateContainerOptionsBuilder::new().name(&name).build();
-    conn.call("create helper container", conn.api().create_container(Some(options), body))?;
+    container::create(conn, &name, body)?;
     Ok((name.clone(), format!("/volume/{relative}"), Some(name)))
 }
 
@@ -181,14 +178,14 @@ fn copy_from(
     target: &str,
     db_path: &str,
     work_dir: &Path,
-    may_run: bool,
     output: &dyn Fn(&str),
 ) -> Result<CopiedDatabase, DockerError> {
     let (_, file) = split_path(db_path)?;
     let dest = work_dir.join(file);
     let state = container::state(conn, target)?
         .ok_or_else(|| DockerError::NoSuchContainer { name: target.to_owned() })?;
-    let running = may_run && state.running && !state.paused;
+    // A helper container is created but never started: it is never "running" here.
+    let running = state.running && !state.paused;
 
     if running && let Some(copied) = try_container_sqlite3(conn, target, db_path, &dest, output)? {
         return Ok(copied);
