@@ -163,19 +163,9 @@ pub(super) fn latency(p: &HttpLatencyParams, _ctx: &StepContext<'_>) -> StepOutc
         ("error rate", st.error_rate_pct, p.max_error_rate_pct, "%"),
     ];
     let mut missed = Vec::new();
-    for (metric, value, limit, unit) in thresholds {
+    for (name, value, limit, unit) in thresholds {
         let Some(limit) = limit else { continue };
-        let passed = value <= limit;
-        if !passed {
-            missed.push(format!("{metric} {value:.1} {unit} > {limit} {unit}"));
-        }
-        ev.measurements.push(Measurement {
-            metric: format!("{metric} {path}"),
-            target: format!("≤ {limit} {unit}"),
-            value: (value * 100.0).round() / 100.0,
-            unit: unit.to_owned(),
-            passed,
-        });
+        super::at_most(&mut ev, &mut missed, name, format!("{name} {path}"), (value, limit), unit);
     }
     let seen = format!(
         "{} to {}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, errors {:.2}%",

@@ -130,6 +130,29 @@ fn resolve(repo_path: &Path, path: &str) -> PathBuf {
     if p.is_absolute() { p.to_path_buf() } else { repo_path.join(p) }
 }
 
+/// A measurement against an upper limit (target `≤ limit unit`, the value to two decimals); a
+/// miss is also said in words under `name` ("p95 latency 152.0 ms > 100 ms") into `missed`.
+fn at_most(
+    ev: &mut Evidence,
+    missed: &mut Vec<String>,
+    name: &str,
+    metric: String,
+    (value, limit): (f64, f64),
+    unit: &str,
+) {
+    let passed = value <= limit;
+    if !passed {
+        missed.push(format!("{name} {value:.1} {unit} > {limit} {unit}"));
+    }
+    ev.measurements.push(crate::run::Measurement {
+        metric,
+        target: format!("≤ {limit} {unit}"),
+        value: (value * 100.0).round() / 100.0,
+        unit: unit.to_owned(),
+        passed,
+    });
+}
+
 /// A figure to one decimal, as measurements are shown.
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::{StepContext, execute, plural};
 use crate::plan::kinds::SoakParams;
-use crate::run::{Evidence, Measurement, StepOutcome, StepStatus};
+use crate::run::{Evidence, StepOutcome, StepStatus};
 use crate::validate::latency::{self, Load};
 
 /// Requests per round to the soak's URL when the plan does not say.
@@ -248,10 +248,18 @@ fn judge(p: &SoakParams, duration: u64, series: &[Round], mut ev: Evidence) -> S
     let path = p.url.as_deref().map(super::http::short_url).unwrap_or_default();
     if let (Some(limit), Some(value)) = (p.p95_ms, worst_p95) {
         let metric = format!("soak p95 latency {path}").trim_end().to_owned();
-        measure(&mut ev, &mut missed_thresholds, metric, value, limit, "ms");
+        super::at_most(
+            &mut ev,
+            &mut missed_thresholds,
+            &metric,
+            metric.clone(),
+            (value, limit),
+            "ms",
+        );
     }
     if let Some(limit) = p.max_error_rate_pct {
-        measure(&mut ev, &mut missed_thresholds, "soak error rate".into(), rate, limit, "%");
+        let metric = "soak error rate";
+        super::at_most(&mut ev, &mut missed_thresholds, metric, metric.into(), (rate, limit), "%");
     }
     let mut seen = format!(
         "{} over {} s: {} errors in {} probes ({rate:.2}%)",
@@ -284,27 +292,6 @@ fn judge(p: &SoakParams, duration: u64, series: &[Round], mut ev: Evidence) -> S
         };
     }
     StepOutcome::passed(seen, ev)
-}
-
-fn measure(
-    ev: &mut Evidence,
-    missed: &mut Vec<String>,
-    metric: String,
-    value: f64,
-    limit: f64,
-    unit: &str,
-) {
-    let passed = value <= limit;
-    if !passed {
-        missed.push(format!("{metric} {value:.1} {unit} > {limit} {unit}"));
-    }
-    ev.measurements.push(Measurement {
-        metric,
-        target: format!("≤ {limit} {unit}"),
-        value: (value * 100.0).round() / 100.0,
-        unit: unit.to_owned(),
-        passed,
-    });
 }
 
 /// Rounds in a window: one at its start, then one every interval before it ends.
