@@ -9,6 +9,7 @@
 # app goes to its own folder ($CARGO_TARGET_DIR/e2e), where the empty window of the harness test
 # reuses its compiled tauri crates.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
+source "$ROOT/scripts/lib/verify-tools.sh"
 cd "$ROOT"
 started=$SECONDS
 stage() { log "[$((SECONDS - started))s] $*"; }
@@ -20,12 +21,20 @@ ensure_rust
 ensure_node_modules
 ensure_node_modules "$ROOT/tests/test-reports"
 ensure_tauri_driver
+
+stage "Each tool, called as the tests call it"
+verify_git
+verify_openssh
+verify_python_pytest
+verify_chromium
+verify_webdriver
 # Required here: without pytest or Playwright and Chromium the report tests fail, not skip.
 export RELEASE_PILOT_REQUIRE_TEST_TOOLS=1
 
 stage "Docker engine for the deploy, backup and rollback tests"
 source "$ROOT/scripts/lib/docker.sh"
 ensure_docker
+verify_docker
 # Required here: without an engine the Docker tests fail instead of skipping.
 export RELEASE_PILOT_REQUIRE_DOCKER=1
 remove_test_docker_resources

@@ -17,8 +17,9 @@ as_root() {
     echo "error: installing system packages needs root (or sudo): $*" >&2; return 1; fi
 }
 
-# Debian packages needed to build and test the engine and the CLI.
-ENGINE_PACKAGES=(build-essential pkg-config git sqlite3 ca-certificates curl)
+# Debian packages needed to build and test the engine and the CLI (openssh-client: the signing
+# tests call the real ssh-keygen and ssh-agent).
+ENGINE_PACKAGES=(build-essential pkg-config git sqlite3 ca-certificates curl openssh-client)
 # The real tools whose reports the test.report tests import: pytest (--junitxml) and Chromium,
 # which the Playwright suite in tests/test-reports drives.
 TEST_REPORT_PACKAGES=(python3-pytest chromium)

@@ -76,18 +76,19 @@ fn inspect_json_agrees_with_git() {
     let mut tags_git = BTreeSet::new();
     for line in git(
         &repo,
-        &[
-            "for-each-ref",
-            "refs/tags",
-            "--format=%(refname:short) %(objecttype) %(objectname) %(*objectname)",
-        ],
+        &["for-each-ref", "refs/tags", "--format=%(refname:short) %(objecttype) %(objectname)"],
     )
     .lines()
     {
         let parts: Vec<&str> = line.split(' ').collect();
         let annotated = parts[1] == "tag";
-        let target = if annotated { parts[3] } else { parts[2] };
-        tags_git.insert((parts[0].to_string(), annotated, target.to_string()));
+        // Fully peeled with `^{}`: `%(*objectname)` peels one level only in git 2.39.
+        let target = if annotated {
+            git(&repo, &["rev-parse", &format!("refs/tags/{}^{{}}", parts[0])]).trim().to_string()
+        } else {
+            parts[2].to_string()
+        };
+        tags_git.insert((parts[0].to_string(), annotated, target));
     }
     let tags_pilot: BTreeSet<(String, bool, String)> = facts["tags"]
         .as_array()

@@ -93,16 +93,22 @@ fn assert_matches_git(dir: &Path, facts: &RepoFacts) {
             "for-each-ref",
             "refs/tags",
             "--sort=refname",
-            "--format=%(refname:strip=2) %(objecttype) %(objectname) %(*objectname) %(creatordate:iso-strict)",
+            "--format=%(refname:strip=2) %(objecttype) %(objectname) %(creatordate:iso-strict)",
         ],
     );
+    // The target of an annotated tag is the object it peels to fully: asked of git with `^{}`,
+    // since `%(*objectname)` peels one level in git 2.39 (Debian's) and fully in newer ones.
     let expected: Vec<(String, bool, String, String)> = listed
         .lines()
         .map(|line| {
             let parts: Vec<&str> = line.split(' ').collect();
             let annotated = parts[1] == "tag";
-            let target = if annotated { parts[3] } else { parts[2] };
-            (parts[0].to_owned(), annotated, target.to_owned(), parts[4].to_owned())
+            let target = if annotated {
+                git_in(dir, &["rev-parse", &format!("refs/tags/{}^{{}}", parts[0])])
+            } else {
+                parts[2].to_owned()
+            };
+            (parts[0].to_owned(), annotated, target, parts[3].to_owned())
         })
         .collect();
     let actual: Vec<(String, bool, String, String)> = facts

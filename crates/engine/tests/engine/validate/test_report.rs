@@ -49,19 +49,29 @@ def test_search(broken):
     pass
 "#;
 
+/// The interpreter to run pytest with: the one scripts/test.sh verified
+/// (`RELEASE_PILOT_PYTHON`), else whatever `python3` is first on PATH.
+fn python() -> String {
+    std::env::var("RELEASE_PILOT_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
 #[test]
 fn pytest_junit_report_is_tallied_with_critical_failures() {
-    let has_pytest = Command::new("python3")
+    let python = python();
+    let has_pytest = Command::new(&python)
         .args(["-m", "pytest", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_pytest {
-        return missing_tool("python3 -m pytest is not installed (apt-get install python3-pytest)");
+        return missing_tool(&format!(
+            "{python} -m pytest does not run (apt-get install python3-pytest, or set \
+             RELEASE_PILOT_PYTHON to an interpreter that has pytest)"
+        ));
     }
     let dir = temp_dir();
     std::fs::write(dir.path().join("test_app.py"), PYTEST_SUITE)
         .unwrap_or_else(|e| panic!("write the pytest suite: {e}"));
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .args([
             "-m",
             "pytest",
