@@ -14,6 +14,11 @@
 # On failure each check says which program was found where, what it answered, and what to do.
 
 # Print "PATH (version line)" for a program, or "not found".
+# A TCP port on 127.0.0.1 nothing listens on right now.
+free_loopback_port() {
+  "${RELEASE_PILOT_PYTHON:-/usr/bin/python3}" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 describe_program() {
   local path
   if path="$(command -v "$1" 2>/dev/null)"; then
@@ -117,11 +122,30 @@ verify_webdriver() {
     echo "error: tauri-driver does not run (found: $(describe_program tauri-driver)); cargo install tauri-driver --locked." >&2
     return 1
   fi
-  if ! WebKitWebDriver --version >/dev/null 2>&1; then
-    echo "error: WebKitWebDriver does not run (found: $(describe_program WebKitWebDriver)); apt-get install webkit2gtk-driver." >&2
+  # WebKitWebDriver has no --version (it prints its usage and exits 1), so it
+  # is proven the way tauri-driver uses it: started on a loopback port, it
+  # must answer the WebDriver status endpoint.
+  local driver port pid status="" i
+  if ! driver="$(command -v WebKitWebDriver)"; then
+    echo "error: WebKitWebDriver is not on PATH; apt-get install webkit2gtk-driver." >&2
     return 1
   fi
-  log "WebDriver: $(command -v tauri-driver), $(describe_program WebKitWebDriver)"
+  port="$(free_loopback_port)"
+  "$driver" --port="$port" --host=local >/dev/null 2>&1 &
+  pid=$!
+  for i in $(seq 1 50); do
+    if status="$(curl -fsS "http://127.0.0.1:$port/status" 2>/dev/null)"; then
+      break
+    fi
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if [[ "$status" != *ready* ]]; then
+    echo "error: $driver started on 127.0.0.1:$port but did not answer GET /status within 5 s; apt-get install --reinstall webkit2gtk-driver." >&2
+    return 1
+  fi
+  log "WebDriver: $(command -v tauri-driver), $driver answers /status"
 }
 
 # The Docker engine as the tests reach it: the client talks to the daemon it will use.
