@@ -88,7 +88,7 @@ describe('checks', () => {
     const pushed = stored?.phases.flatMap((p) => p.steps).find((s) => s.id === 'pushed');
     if (!pushed) throw new Error('the mock run has the step');
     pushed.retryRefusal = null;
-    pushed.readOnly = false;
+    pushed.class = 'action';
     await app.reload();
     await fireEvent.click(el(container, '[data-retry="pushed"]'));
     // It changes something: the app asks first, naming it, as the screen's own button does.

@@ -93,6 +93,7 @@ describe('what keeps Next disabled', () => {
   it('lets a waived failure through once the rest is settled', () => {
     const run = copy(runChecksFailed);
     step(run, 'pushed').status = 'waived';
+    step(run, 'pushed').stopsRun = false; // as the engine sends a waived step
     step(run, 'team-notified').status = 'passed';
     step(run, 'staging-access').status = 'passed';
     expect(
@@ -107,6 +108,8 @@ describe('what keeps Next disabled', () => {
   it('does not stop a dry run on a failed step (the engine does not either)', () => {
     const run = copy(runChecksFailed);
     run.dryRun = true;
+    // The engine's rule: in a dry run no failure stops the run, and each step says so.
+    for (const s of run.phases.flatMap((p) => p.steps)) s.stopsRun = false;
     expect(
       blockers(run, 'checks').some((b) => b.reason === 'failed'),
       'a dry run looks at the whole plan',

@@ -174,8 +174,9 @@ impl Desktop {
         on_event: &(dyn Fn(RunEventDto) + Sync),
     ) -> Result<RunDto, ApiError> {
         let run = self.store.load_run(run_id)?;
-        let plan = run.header.plan;
-        let sink = |progress: Progress| on_event(RunEventDto::from_progress(progress, &plan));
+        let (plan, dry_run) = (run.header.plan, run.header.dry_run);
+        let sink =
+            |progress: Progress| on_event(RunEventDto::from_progress(progress, &plan, dry_run));
         let options = DriveOptions { up_to: up_to.map(Into::into), resuming };
         let run = drive_run(
             &self.store,
@@ -286,7 +287,9 @@ impl Desktop {
             .iter()
             .filter(|p| p.stage == pilot_engine::plan::Stage::Rollback)
             .flat_map(|p| p.steps.iter())
-            .filter_map(|s| run.step(&s.id).map(|rec| StepDto::from_record(rec, plan)))
+            .filter_map(|s| {
+                run.step(&s.id).map(|rec| StepDto::from_record(rec, plan, run.header.dry_run))
+            })
             .collect();
         Ok(RollbackDto {
             ready: r.ready,

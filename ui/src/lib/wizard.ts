@@ -73,14 +73,21 @@ export function isDone(status: StepStatusDto): boolean {
   return status !== 'pending' && status !== 'running';
 }
 
-export function isManual(step: Pick<StepDto, 'kind'>): boolean {
-  return step.kind === 'manual';
+/** A manual item: a person step the UI asks (gates and sign-offs are person steps too, but
+ * the engine decides a gate and the Sign-off screen asks the roles). */
+export function isManual(step: Pick<StepDto, 'class' | 'kind'>): boolean {
+  return step.class === 'person' && step.kind === 'manual';
 }
 
-/** A failed blocking step stops the run unless waived — except in a dry run, whose job is to
- * look at the whole plan (the engine's rule, mirrored here). */
-export function blocks(step: Pick<StepDto, 'blocking' | 'status'>, dryRun: boolean): boolean {
-  return step.blocking && step.status === 'failed' && !dryRun;
+/** This failed step stops the run until it is run again or waived: the engine decides (never
+ * in a dry run) and says so in the step. */
+export function blocks(step: Pick<StepDto, 'stopsRun'>): boolean {
+  return step.stopsRun;
+}
+
+/** The step changes something: confirmed first, and marked as such. */
+export function changesSomething(step: Pick<StepDto, 'class'>): boolean {
+  return step.class === 'action';
 }
 
 /** What a person can do about a failed blocking step, in words: fix it and run it again (or,
@@ -117,7 +124,7 @@ export function blockers(run: RunDto, stage: StageDto): Blocker[] {
   const out: Blocker[] = [];
   for (const s of stepsOf(run, stage)) {
     const title = `“${s.title}”`;
-    if (blocks(s, run.dryRun)) {
+    if (blocks(s)) {
       out.push({ stepId: s.id, title: s.title, reason: 'failed', text: `${title} failed: ${wayOnShort(s)}.` });
     } else if (s.status === 'running') {
       out.push({ stepId: s.id, title: s.title, reason: 'running', text: `${title} is still running.` });
@@ -164,16 +171,14 @@ export function pendingAutomatic(run: RunDto, stage: StageDto): StepDto[] {
  * changes in a dry run. */
 export function actionsToConfirm(run: RunDto, stage: StageDto): StepDto[] {
   if (run.dryRun) return [];
-  return pendingAutomatic(run, stage).filter(
-    (s) => !s.readOnly && s.kind !== 'gate' && s.kind !== 'signoff',
-  );
+  return pendingAutomatic(run, stage).filter(changesSomething);
 }
 
 /** What "Run again" would change, to name in its confirmation: the failed steps that run again
  * (not those whose kind refuses a second try) and change something, then the actions after
  * them on this screen. */
 export function retryToConfirm(run: RunDto, stage: StageDto): StepDto[] {
-  const again = stepsOf(run, stage).filter((s) => blocks(s, run.dryRun) && !s.retryRefusal && !s.readOnly);
+  const again = stepsOf(run, stage).filter((s) => blocks(s) && !s.retryRefusal && changesSomething(s));
   return [...again, ...actionsToConfirm(run, stage)];
 }
 

@@ -56,6 +56,15 @@ const OUTPUT: Record<string, string[]> = {
   'repository-integrity': ['Checking object directories: 100% (256/256), done.', 'Checking objects: 100% (61/61), done.'],
 };
 
+/** The engine sends whether a failed step stops the run (its rule, as data); the mock engine
+ * works it out the same way whenever its run changes. */
+function settle(run: RunDto): RunDto {
+  for (const s of run.phases.flatMap((p) => p.steps)) {
+    s.stopsRun = s.blocking && s.status === 'failed' && !run.dryRun;
+  }
+  return run;
+}
+
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
@@ -238,7 +247,7 @@ export class MockBackend {
     run.dryRun = request.dryRun;
     run.startedAt = new Date().toISOString();
     this.runs.set(run.id, run);
-    return clone(run);
+    return clone(settle(run));
   }
 
   private step(run: RunDto, id: string): StepDto {
@@ -261,7 +270,7 @@ export class MockBackend {
     s.note = note;
     s.answeredBy = run.operator;
     s.startedAt = s.finishedAt = new Date().toISOString();
-    return clone(run);
+    return clone(settle(run));
   }
 
   private waive(runId: string, stepId: string, reason: string): RunDto {
@@ -271,7 +280,7 @@ export class MockBackend {
     if (!reason.trim()) throw apiError('refused', 'a waiver needs a written reason: say why it is safe to go on');
     s.status = 'waived';
     s.waiver = { reason: reason.trim(), by: run.operator, at: new Date().toISOString() };
-    return clone(run);
+    return clone(settle(run));
   }
 
   /** The engine's drive, imitated: phases in order up to `upTo`'s stage. */
@@ -294,7 +303,7 @@ export class MockBackend {
     const limit = upTo ? ORDER.indexOf(upTo) : ORDER.length;
     for (const phase of run.phases.filter((p) => p.stage !== 'rollback')) {
       const pending = phase.steps.filter((s) => s.status === 'pending');
-      if (pending.length > 0 && ORDER.indexOf(phase.stage) > limit) return clone(run);
+      if (pending.length > 0 && ORDER.indexOf(phase.stage) > limit) return clone(settle(run));
       if (pending.length === 0) {
         if (phase.steps.some((s) => s.blocking && s.status === 'failed')) return this.finish(run, 'failed', send);
         continue;
@@ -302,15 +311,15 @@ export class MockBackend {
       send({ event: 'phaseStarted', data: { phaseId: phase.id, title: phase.title } });
       const waiting: string[] = [];
       let failed = phase.steps.some((s) => s.blocking && s.status === 'failed');
-      const batch = phase.steps.filter((s) => s.status === 'pending' && s.readOnly && s.kind !== 'manual' && s.kind !== 'gate');
+      const batch = phase.steps.filter((s) => s.status === 'pending' && s.class === 'check');
       for (const s of batch) this.started(s, send);
       for (const s of phase.steps) {
         if (s.status !== 'pending' && s.status !== 'running') continue;
-        if (s.kind === 'manual') {
+        if (s.class === 'person' && s.kind === 'manual') {
           waiting.push(s.id);
           continue;
         }
-        if ((failed || waiting.length > 0) && (!s.readOnly || s.kind === 'gate')) continue;
+        if ((failed || waiting.length > 0) && s.class !== 'check') continue;
         if (s.status === 'pending') this.started(s, send);
         for (const line of OUTPUT[s.id] ?? []) {
           await sleep(this.options.stepMs / 4);
@@ -327,7 +336,7 @@ export class MockBackend {
         run.waitingOn = waiting;
         run.verdictReasons = [`${waiting.length} item(s) wait for a person`];
         send({ event: 'runWaiting', data: { stepIds: waiting } });
-        return clone(run);
+        return clone(settle(run));
       }
     }
     return this.finish(run, 'completed', send);
@@ -349,11 +358,12 @@ export class MockBackend {
       result.status = 'passed';
       result.summary = 'passed when run again';
     }
-    if (run.dryRun && !s.readOnly) {
+    if (run.dryRun && s.class !== 'check') {
       result.status = 'skipped';
       result.summary = `dry run: would ${s.willDo}`;
     }
     Object.assign(s, result);
+    s.stopsRun = s.blocking && s.status === 'failed' && !run.dryRun;
     send({ event: 'stepFinished', data: { step: clone(s) } });
   }
 
@@ -369,7 +379,7 @@ export class MockBackend {
       run.finishedAt = new Date().toISOString();
     }
     send({ event: 'runFinished', data: { status, outcome: run.outcome } });
-    return clone(run);
+    return clone(settle(run));
   }
 }
 

@@ -11,8 +11,8 @@ mod signoff;
 
 pub use app::{AppInfo, DemoDto, SavedReportDto};
 pub use plan::{
-    PhasePreviewDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RoleDto, StageDto, StepPreviewDto,
-    TemplateDto,
+    PhasePreviewDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RoleDto, StageDto, StepClassDto,
+    StepPreviewDto, TemplateDto,
 };
 pub use progress::RunEventDto;
 pub use repo::{ChangeDto, CommitDto, RepoFactsDto, TagDto, UpstreamDto};

@@ -1,7 +1,6 @@
 //! Plans for the UI: the choice of plan, and a preview of what it will do.
 
-use pilot_engine::plan::{Plan, Role, Stage, Step, StepAction};
-use pilot_engine::run::describe;
+use pilot_engine::plan::{Handling, PersonStep, Plan, Role, Stage, Step, StepClass};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -31,6 +30,28 @@ pub struct PlanFileDto {
 pub enum PlanChoiceDto {
     File(String),
     Template(String),
+}
+
+/// How the runner treats a step (the engine's `StepClass`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StepClassDto {
+    /// Only looks: runs beside other checks, and in a dry run.
+    Check,
+    /// Changes something: confirmed first, only described in a dry run.
+    Action,
+    /// A manual item, a gate or a sign-off: decided by people.
+    Person,
+}
+
+impl From<StepClass> for StepClassDto {
+    fn from(c: StepClass) -> Self {
+        match c {
+            StepClass::Check => Self::Check,
+            StepClass::Action => Self::Action,
+            StepClass::Person => Self::Person,
+        }
+    }
 }
 
 /// The wizard screen a phase belongs to.
@@ -118,8 +139,9 @@ pub struct StepPreviewDto {
     /// e.g. "git.clean", "manual", "gate".
     pub kind: String,
     pub blocking: bool,
-    /// Only looks (checks); otherwise it changes something (actions, answers).
-    pub read_only: bool,
+    /// Check, action or person step: what the UI branches on (an action is confirmed before
+    /// it runs and named as changing something), never the kind's name.
+    pub class: StepClassDto,
     /// What it will do, with its values.
     pub will_do: String,
     /// For manual items: the command or instruction to follow.
@@ -158,11 +180,13 @@ impl From<&Step> for StepPreviewDto {
             description: s.description.clone(),
             kind: s.kind().to_string(),
             blocking: s.blocking,
-            read_only: s.action.is_read_only(),
-            will_do: describe(s),
-            hint: match &s.action {
-                StepAction::Manual(m) => m.hint.clone(),
-                _ => None,
+            class: s.action.class().into(),
+            will_do: s.describe(),
+            hint: match s.action.handling() {
+                Handling::Person(PersonStep::Confirm(m)) => m.hint.clone(),
+                Handling::Person(PersonStep::Gate(_) | PersonStep::Signoff(_))
+                | Handling::Check
+                | Handling::Action => None,
             },
         }
     }

@@ -46,8 +46,9 @@ pub enum RunEventDto {
 }
 
 impl RunEventDto {
-    /// Convert the engine's progress; `plan` supplies step details for finished steps.
-    pub fn from_progress(progress: Progress, plan: &Plan) -> Self {
+    /// Convert the engine's progress; `plan` supplies step details for finished steps, and
+    /// `dry_run` whether a failure stops the run.
+    pub fn from_progress(progress: Progress, plan: &Plan, dry_run: bool) -> Self {
         match progress {
             Progress::PhaseStarted { phase_id, title } => Self::PhaseStarted { phase_id, title },
             Progress::StepStarted { step_id, title, kind } => {
@@ -64,7 +65,7 @@ impl RunEventDto {
                 unit: unit_word(meter.unit).to_owned(),
             },
             Progress::StepFinished { record } => {
-                Self::StepFinished { step: Box::new(StepDto::from_record(&record, plan)) }
+                Self::StepFinished { step: Box::new(StepDto::from_record(&record, plan, dry_run)) }
             }
             Progress::RunWaiting { steps } => Self::RunWaiting { step_ids: steps },
             Progress::RunFinished { status, outcome } => {

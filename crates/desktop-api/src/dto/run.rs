@@ -1,15 +1,15 @@
 //! Runs for the UI: the whole run arranged by phase, each step with what it will do and what
 //! it saw.
 
+use pilot_engine::plan::kinds::command_line;
 use pilot_engine::plan::{Plan, StepAction};
 use pilot_engine::run::{
     Event, Evidence, Outcome, PlanOrigin, Run, RunStatus, RunSummary, StepRecord, StepStatus,
-    command_line,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{PlanChoiceDto, RoleDto, StageDto, StepPreviewDto};
+use super::plan::{PlanChoiceDto, RoleDto, StageDto, StepClassDto, StepPreviewDto};
 use super::repo::RepoFactsDto;
 use super::time;
 
@@ -143,7 +143,12 @@ pub struct StepDto {
     pub description: String,
     pub kind: String,
     pub blocking: bool,
-    pub read_only: bool,
+    /// Check, action or person step (see [`StepClassDto`]); `person` when the plan no longer
+    /// has the step.
+    pub class: StepClassDto,
+    /// This failed blocking step stops the run until it is run again or waived: the engine's
+    /// rule (never in a dry run), sent as data so the UI does not restate it.
+    pub stops_run: bool,
     /// What it will do, with its resolved values.
     pub will_do: String,
     /// For manual items: the command or instruction to follow.
@@ -320,13 +325,13 @@ impl From<&Evidence> for EvidenceDto {
 
 impl StepDto {
     /// A step record with its plan definition (what it will do) beside it.
-    pub fn from_record(r: &StepRecord, plan: &Plan) -> Self {
+    pub fn from_record(r: &StepRecord, plan: &Plan, dry_run: bool) -> Self {
         let step = plan.step(&r.step_id);
         let action = step.map(|s| &s.action);
         // What the plan says the step is and will do: the same as its preview.
-        let (description, read_only, will_do, hint) = match step.map(StepPreviewDto::from) {
-            Some(p) => (p.description, p.read_only, p.will_do, p.hint),
-            None => Default::default(),
+        let (description, class, will_do, hint) = match step.map(StepPreviewDto::from) {
+            Some(p) => (p.description, p.class, p.will_do, p.hint),
+            None => (String::new(), StepClassDto::Person, String::new(), None),
         };
         Self {
             id: r.step_id.clone(),
@@ -335,10 +340,11 @@ impl StepDto {
             description,
             kind: r.kind.clone(),
             blocking: r.blocking,
-            read_only,
+            class,
+            stops_run: r.stops_the_run(dry_run),
             will_do,
             hint,
-            touches: action.and_then(touches),
+            touches: action.and_then(StepAction::touches),
             status: r.status.into(),
             summary: r.summary.clone(),
             evidence: (&r.evidence).into(),
@@ -355,38 +361,6 @@ impl StepDto {
             note: r.note.clone(),
             answered_by: r.answered_by.clone(),
         }
-    }
-}
-
-/// The concrete thing an action changes, for the confirmation that names it.
-fn touches(action: &StepAction) -> Option<String> {
-    use StepAction as A;
-    match action {
-        A::Command(p) | A::DeployCommand(p) if !p.read_only => {
-            Some(format!("the command `{}`", command_line(&p.program, &p.args)))
-        }
-        A::BackupSqlite(p) => p
-            .path
-            .clone()
-            .or_else(|| p.container.clone())
-            .or_else(|| p.volume.clone())
-            .map(|t| format!("the database {t}")),
-        A::BackupCommand(p) => Some(format!(
-            "the command `{}` writing {}",
-            command_line(&p.program, &p.args),
-            p.output
-        )),
-        A::DeployRecreate(p) => {
-            Some(format!("the container {} (recreated on image {})", p.container, p.image))
-        }
-        A::DeployExec(p) => {
-            Some(format!("the container {} (runs `{}`)", p.container, p.command.join(" ")))
-        }
-        A::Rollback(p) => Some(format!(
-            "the database and {}",
-            p.container.as_deref().or(p.image.as_deref()).unwrap_or("the deployed version")
-        )),
-        _ => None,
     }
 }
 
@@ -446,7 +420,7 @@ impl From<&Run> for RunDto {
                         .steps
                         .iter()
                         .filter(|r| r.phase_id == p.id)
-                        .map(|r| StepDto::from_record(r, plan))
+                        .map(|r| StepDto::from_record(r, plan, run.header.dry_run))
                         .collect(),
                 })
                 .collect(),

@@ -11,6 +11,6 @@ pub mod seconds;
 pub mod templates;
 pub mod vars;
 
-pub use kinds::StepAction;
+pub use kinds::{BackupRole, Handling, PersonStep, StepAction, StepClass};
 pub use load::{PlanError, Problem, load_plan, parse_plan};
 pub use model::{Phase, Plan, PlanHeader, Role, Stage, Step};

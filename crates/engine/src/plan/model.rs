@@ -136,6 +136,13 @@ impl Step {
     pub fn kind(&self) -> &'static str {
         self.action.kind_name()
     }
+
+    /// One sentence saying what the step will do, with the values it will use: shown before it
+    /// runs (the wizard's "what will happen" line) and recorded instead of running it in a dry
+    /// run.
+    pub fn describe(&self) -> String {
+        self.action.describe(&self.title)
+    }
 }
 
 impl Plan {

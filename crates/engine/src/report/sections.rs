@@ -13,11 +13,11 @@ use crate::plan::StepAction;
 use crate::run::{Outcome, RunStatus};
 use crate::signoff;
 
-/// "Backup": every `backup.*` step with its files, facts and measurements.
+/// "Backup": every step that takes or finds a backup, with its files, facts and measurements.
 pub(crate) fn backup(out: &mut String, view: &RunView<'_>) {
     out.push_str("## Backup\n\n");
     let mut any = false;
-    for s in view.steps_of_kind("backup.") {
+    for s in view.steps_where(StepAction::shows_a_backup) {
         any = true;
         let _ = write!(
             out,
@@ -78,7 +78,7 @@ pub(crate) fn signoff(out: &mut String, view: &RunView<'_>) {
         return;
     }
     let rules = signoff::role_rules(&h.plan, &h.plan_source, &h.environment);
-    let given = signoff::signoffs_in(&view.run.steps);
+    let given = signoff::signoffs_in(&h.plan, &view.run.steps);
     let required: Vec<String> =
         signoff::required_roles(view.run).into_iter().map(|r| r.id).collect();
     let matrix = signoff::matrix(&rules, &given, &h.operator);
@@ -161,7 +161,7 @@ fn role_status_cell(role: &signoff::RoleStatus, required: bool) -> String {
 pub(crate) fn rollback(out: &mut String, view: &RunView<'_>) {
     out.push_str("## Rollback\n\n");
     let facts = &view.run.header.facts;
-    let rollback_step = view.steps_of_kind("rollback").next();
+    let rollback_step = view.steps_where(|a| matches!(a, StepAction::Rollback(_))).next();
     let params =
         rollback_step.and_then(|s| view.plan_step(&s.step_id)).and_then(|s| match &s.action {
             StepAction::Rollback(p) => Some(p),
@@ -170,7 +170,7 @@ pub(crate) fn rollback(out: &mut String, view: &RunView<'_>) {
     // The backup to restore: the one the rollback step names, else the first good backup.
     let named = params.and_then(|p| p.backup_step.as_deref());
     let backup = view
-        .steps_of_kind("backup.")
+        .steps_where(StepAction::shows_a_backup)
         .filter(|s| named.is_none_or(|id| s.step_id == id))
         .find(|s| s.status.is_ok() && !s.evidence.files.is_empty());
 

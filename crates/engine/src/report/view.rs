@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::plan::{Plan, Stage, Step};
+use crate::plan::{Plan, Stage, Step, StepAction};
 use crate::run::{Run, RunStatus, StepRecord, StepStatus};
 
 /// One phase of the run with its step records in plan order.
@@ -103,7 +103,12 @@ impl<'a> RunView<'a> {
     pub(crate) fn is_waiting_on_person(&self, record: &StepRecord) -> bool {
         self.run.status == RunStatus::Waiting
             && !record.status.is_done()
-            && matches!(record.kind.as_str(), "manual" | "signoff")
+            && match self.plan_step(&record.step_id) {
+                Some(step) => step.action.asks_a_person(),
+                // A record its plan does not define (a store edited by hand) can only be
+                // judged by the kind it says it is.
+                None => matches!(record.kind.as_str(), "manual" | "signoff"),
+            }
     }
 
     /// A phase's status: the worst thing that happened in it.
@@ -132,11 +137,15 @@ impl<'a> RunView<'a> {
         }
     }
 
-    /// Every step record of a kind family, e.g. `"backup."`, in plan order.
-    pub(crate) fn steps_of_kind<'p>(
+    /// Every step record whose planned step's action is `pick`ed, in plan order.
+    pub(crate) fn steps_where(
         &self,
-        prefix: &'p str,
-    ) -> impl Iterator<Item = &'a StepRecord> + use<'a, 'p> {
-        self.run.steps.iter().filter(move |s| s.kind.starts_with(prefix))
+        pick: impl Fn(&StepAction) -> bool,
+    ) -> impl Iterator<Item = &'a StepRecord> {
+        let plan_steps = self.plan_steps.clone();
+        self.run
+            .steps
+            .iter()
+            .filter(move |s| plan_steps.get(s.step_id.as_str()).is_some_and(|p| pick(&p.action)))
     }
 }

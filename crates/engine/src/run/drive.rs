@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use super::answers::Answers;
-use super::describe::describe;
 use super::executors::{StepContext, execute};
 use super::progress::{Meter, Progress, ProgressSink};
 use super::redact::Redactor;
@@ -18,7 +17,7 @@ use super::{
     Waiver,
 };
 use crate::Clock;
-use crate::plan::{Stage, Step, StepAction};
+use crate::plan::{Handling, PersonStep, Stage, Step, StepAction, StepClass};
 use crate::signoff;
 use crate::store::RunStore;
 
@@ -239,24 +238,25 @@ impl<'a> Driver<'a> {
             }
             let step = &steps[i];
             i += 1;
-            match &step.action {
-                StepAction::Manual(_) => {
+            match step.action.handling() {
+                // Manual items are asked even after a failure: the checklist is the record.
+                Handling::Person(PersonStep::Confirm(_)) => {
                     if !self.manual(step)? {
                         waiting.push(step.id.clone());
                     }
                 }
                 _ if failed || !waiting.is_empty() => {}
-                StepAction::Gate(gate) => {
+                Handling::Person(PersonStep::Gate(gate)) => {
                     if !self.gate(step, &gate.requires)? {
                         waiting.push(step.id.clone());
                     }
                 }
-                StepAction::Signoff(_) => {
+                Handling::Person(PersonStep::Signoff(_)) => {
                     if !self.signoff(step)? {
                         waiting.push(step.id.clone());
                     }
                 }
-                _ => self.single(step)?,
+                Handling::Check | Handling::Action => self.single(step)?,
             }
             failed |= self.blocks(&step.id);
         }
@@ -269,20 +269,15 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// Read-only automatic checks run side by side.
+    /// Checks next to each other run side by side; actions and person steps one at a time.
     fn concurrent(&self, step: &Step) -> bool {
-        step.action.is_read_only()
-            && !matches!(
-                step.action,
-                StepAction::Manual(_) | StepAction::Gate(_) | StepAction::Signoff(_)
-            )
+        step.action.class() == StepClass::Check
     }
 
     /// A blocking step that failed and was not waived stops the phase — except in a dry run,
     /// whose job is to look at the whole plan and say what every action would do.
     fn blocks(&self, step_id: &str) -> bool {
-        let rec = self.record(step_id);
-        rec.blocking && rec.status == StepStatus::Failed && !self.run.header.dry_run
+        self.record(step_id).stops_the_run(self.run.header.dry_run)
     }
 
     fn record(&self, step_id: &str) -> &StepRecord {
@@ -336,7 +331,7 @@ impl<'a> Driver<'a> {
         let event = self.event(
             "step.started",
             Some(&step.id),
-            format!("Started \"{}\": {}", step.title, describe(step)),
+            format!("Started \"{}\": {}", step.title, step.describe()),
         );
         self.store.update_step(self.run_id(), &rec, event)?;
         self.sink.emit(Progress::StepStarted {
@@ -345,14 +340,14 @@ impl<'a> Driver<'a> {
             kind: step.kind().to_string(),
         });
 
-        let outcome = if self.run.header.dry_run && !step.action.is_read_only() {
-            StepOutcome::skipped(format!("dry run: would {}", describe(step)))
+        let outcome = if self.run.header.dry_run && step.action.class() != StepClass::Check {
+            StepOutcome::skipped(format!("dry run: would {}", step.describe()))
         } else if self.run.header.dry_run && self.after_an_action(step) {
             // It would look at a world the skipped actions before it did not change, and
             // report failures (or successes) that mean nothing.
             StepOutcome::skipped(format!(
                 "dry run: would {} (not checked now: it comes after actions that a dry run does not perform)",
-                describe(step)
+                step.describe()
             ))
         } else {
             let output = |line: &str| {
@@ -405,12 +400,13 @@ impl<'a> Driver<'a> {
         Ok(())
     }
 
-    /// True when an action (not a manual item or gate) comes before this step in the plan.
+    /// True when an action comes before this step in the plan.
     fn after_an_action(&self, step: &Step) -> bool {
-        self.run.header.plan.steps().map(|(_, s)| s).take_while(|s| s.id != step.id).any(|s| {
-            !s.action.is_read_only()
-                && !matches!(s.action, StepAction::Manual(_) | StepAction::Gate(_))
-        })
+        let plan = &self.run.header.plan;
+        plan.steps()
+            .map(|(_, s)| s)
+            .take_while(|s| s.id != step.id)
+            .any(|s| s.action.class() == StepClass::Action)
     }
 
     /// Store a finished step (turning failures of non-blocking steps into warnings, and
@@ -481,7 +477,7 @@ impl<'a> Driver<'a> {
         let mut rec = self.records[i].clone();
         let now = self.clock.now();
         if self.run.header.dry_run {
-            let outcome = StepOutcome::skipped(format!("dry run: would {}", describe(step)));
+            let outcome = StepOutcome::skipped(format!("dry run: would {}", step.describe()));
             rec.started_at = Some(now);
             self.records[i] = self.finished(rec, outcome)?;
             return Ok(true);
@@ -585,7 +581,7 @@ impl<'a> Driver<'a> {
         let i = self.index(&step.id);
         let mut rec = self.records[i].clone();
         if self.run.header.dry_run {
-            let outcome = StepOutcome::skipped(format!("dry run: would {}", describe(step)));
+            let outcome = StepOutcome::skipped(format!("dry run: would {}", step.describe()));
             rec.started_at = Some(self.clock.now());
             self.records[i] = self.finished(rec, outcome)?;
             return Ok(true);
@@ -601,7 +597,8 @@ impl<'a> Driver<'a> {
             .into_iter()
             .filter(|r| asked.is_empty() || asked.contains(&r.id))
             .collect();
-        let roles = signoff::matrix(&rules, &signoff::signoffs_in(&self.records), &h.operator);
+        let roles =
+            signoff::matrix(&rules, &signoff::signoffs_in(&h.plan, &self.records), &h.operator);
         let lines = |pick: &dyn Fn(&signoff::RoleStatus) -> bool| -> String {
             roles.iter().filter(|r| pick(r)).map(|r| r.describe()).collect::<Vec<_>>().join("; ")
         };
@@ -655,13 +652,17 @@ impl<'a> Driver<'a> {
                     comment: entry.comment.as_deref().unwrap_or("").trim().to_string(),
                     at: self.clock.now(),
                 };
-                let recorded =
-                    signoff::signoffs_in(std::slice::from_ref(&self.records[i])).iter().any(|s| {
-                        s.role == given.role
-                            && s.name == given.name
-                            && s.decision == given.decision
-                            && s.comment == given.comment
-                    });
+                let recorded = signoff::signoffs_in(
+                    &self.run.header.plan,
+                    std::slice::from_ref(&self.records[i]),
+                )
+                .iter()
+                .any(|s| {
+                    s.role == given.role
+                        && s.name == given.name
+                        && s.decision == given.decision
+                        && s.comment == given.comment
+                });
                 if recorded {
                     continue;
                 }

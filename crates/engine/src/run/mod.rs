@@ -3,12 +3,10 @@
 //! (the same call) without re-running what completed.
 //!
 //! Layout: `model.rs` (the run's data), `start.rs`, `drive.rs`, `answers.rs` (manual answers
-//! and waivers given in a file), `describe.rs` (what a step will do, in words),
-//! `progress.rs` (what front ends are told), `executors/` (one file per family of kinds).
+//! and waivers given in a file), `progress.rs` (what front ends are told), `executors/` (one file per family of kinds).
 
 mod answer;
 mod answers;
-mod describe;
 mod drive;
 mod error;
 pub mod executors;
@@ -22,7 +20,6 @@ pub use answer::{answer_manual, waive_step};
 pub use answers::{
     Answers, AnswersError, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
 };
-pub use describe::{command_line, describe};
 pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;
 pub use model::{

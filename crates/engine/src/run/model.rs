@@ -183,6 +183,13 @@ pub struct StepRecord {
 }
 
 impl StepRecord {
+    /// A failed blocking step stops the run until it is run again or waived, except in a dry
+    /// run, whose job is to look at the whole plan and say what every action would do. The
+    /// driver and every front end ask this; none restates it.
+    pub fn stops_the_run(&self, dry_run: bool) -> bool {
+        self.blocking && self.status == StepStatus::Failed && !dry_run
+    }
+
     /// Milliseconds between start and finish, when both are known.
     pub fn duration_ms(&self) -> Option<i64> {
         Some((self.finished_at? - self.started_at?).num_milliseconds())

@@ -3,7 +3,7 @@
 //! plan. Each check says what is missing and what to do.
 
 use super::{Run, StepStatus};
-use crate::plan::{Stage, StepAction};
+use crate::plan::Stage;
 
 /// One thing a rollback needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,12 +39,7 @@ pub fn readiness(run: &Run) -> Readiness {
     });
 
     let plan = &run.header.plan;
-    let backups: Vec<_> = plan
-        .steps()
-        .filter(|(_, s)| {
-            matches!(s.action, StepAction::BackupSqlite(_) | StepAction::BackupCommand(_))
-        })
-        .collect();
+    let backups: Vec<_> = plan.steps().filter(|(_, s)| s.action.makes_backup()).collect();
     let verified = backups
         .iter()
         .find_map(|(_, s)| run.step(&s.id).filter(|r| r.status == StepStatus::Passed));

@@ -6,6 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::model::{Decision, Signoff};
+use crate::plan::Plan;
 use crate::run::{Evidence, Fact, StepRecord};
 
 /// How the time of a sign-off is written in its fact (the report shows it as it is).
@@ -22,10 +23,15 @@ pub fn with_signoff(mut evidence: Evidence, s: &Signoff) -> Evidence {
     evidence
 }
 
-/// Every sign-off recorded in the sign-off steps among `records`, in the order given.
-pub fn signoffs_in(records: &[StepRecord]) -> Vec<Signoff> {
+/// Every sign-off recorded in the sign-off steps among `records` (the steps `plan` makes
+/// sign-offs), in the order given.
+pub fn signoffs_in(plan: &Plan, records: &[StepRecord]) -> Vec<Signoff> {
     let mut out: Vec<Signoff> = Vec::new();
-    for rec in records.iter().filter(|r| r.kind == "signoff") {
+    let is_signoff = |r: &&StepRecord| {
+        plan.step(&r.step_id)
+            .is_some_and(|s| matches!(s.action, crate::plan::StepAction::Signoff(_)))
+    };
+    for rec in records.iter().filter(is_signoff) {
         let mut current: Option<Signoff> = None;
         for f in &rec.evidence.facts {
             let Some((role, field)) = f.label.rsplit_once('.') else { continue };

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::evidence::signoffs_in;
 use super::matrix::{RoleState, RoleStatus, matrix};
 use super::model::{RoleRule, role_rules};
-use crate::plan::{Stage, StepAction};
+use crate::plan::{Stage, StepAction, StepClass};
 use crate::run::{Outcome, Run, RunStatus, StepRecord, StepStatus};
 
 /// How a blocking step ended, as far as the verdict cares.
@@ -107,7 +107,8 @@ pub fn run_verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> Verd
             if !rec.blocking {
                 return None;
             }
-            let described_only = h.dry_run && !step.action.is_read_only();
+            // A dry run only describes what is not a check (actions and person steps alike).
+            let described_only = h.dry_run && step.action.class() != StepClass::Check;
             let state = match rec.status {
                 StepStatus::Passed => BlockingState::Passed,
                 StepStatus::Warned => BlockingState::Warned,
@@ -130,7 +131,7 @@ pub fn run_verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> Verd
         .collect();
     // No one signs a dry run: it only looks.
     let rules = if h.dry_run { Vec::new() } else { required_roles(run) };
-    let roles = matrix(&rules, &signoffs_in(records), &h.operator);
+    let roles = matrix(&rules, &signoffs_in(&h.plan, records), &h.operator);
     go_no_go(status == RunStatus::Completed, &steps, &roles)
 }
 

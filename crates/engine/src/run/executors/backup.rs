@@ -12,12 +12,12 @@ use std::time::{Duration, SystemTime};
 
 use crate::backup::sqlite::backup_database;
 use crate::backup::{BackupError, BackupProgress, BackupRecord, BackupStage, catalog};
-use crate::docker::{Connection, CopyMethod, DatabaseLocation, copy_database_out};
 use crate::plan::kinds::{
     BackupCommandParams, BackupRecentParams, BackupSqliteParams, CommandParams,
 };
 use crate::run::{Evidence, FileEvidence, Measurement, Meter, MeterUnit, StepOutcome, StepStatus};
 
+use super::docker::database_from_docker;
 use super::file::file_evidence;
 use super::{StepContext, plural, resolve};
 
@@ -332,60 +332,6 @@ fn backups_dir(given: Option<&str>, ctx: &StepContext<'_>) -> PathBuf {
     }
 }
 
-/// A database copied out of Docker: the copy, how to show its source, facts about the copy.
-struct CopiedOut {
-    path: PathBuf,
-    shown: String,
-    facts: Vec<(String, String)>,
-}
-
-/// A database inside a container or volume, copied out into `work_dir` through the Docker
-/// Engine API (the container's own sqlite3 `.backup` when it has one, else paused and copied
-/// with its WAL). Returns the copy's path, how to show the source, and facts about the copy.
-fn database_from_docker(
-    p: &BackupSqliteParams,
-    work_dir: &Path,
-    ctx: &StepContext<'_>,
-) -> Result<CopiedOut, Box<StepOutcome>> {
-    let Some(db_path) = p.db_path.as_deref() else {
-        return Err(Box::new(StepOutcome::failed(
-            "The step names a container or volume but not `db_path`, the database's path inside \
-             it (e.g. /data/app.db): add it to the plan, then re-run the step.",
-            Evidence::default(),
-        )));
-    };
-    let shown = match (&p.container, &p.volume) {
-        (Some(c), _) => format!("{c}:{db_path} (container)"),
-        (None, Some(v)) => format!("{v}:{db_path} (volume)"),
-        (None, None) => db_path.to_owned(),
-    };
-    let evidence = || Evidence::default().fact("source", &shown);
-    let failure = |e: &crate::docker::DockerError| Box::new(super::docker::failure(e, evidence()));
-    let conn = Connection::connect().map_err(|e| failure(&e))?;
-    let location = DatabaseLocation {
-        container: p.container.as_deref(),
-        volume: p.volume.as_deref(),
-        db_path,
-    };
-    let copied =
-        copy_database_out(&conn, &location, work_dir, ctx.output).map_err(|e| failure(&e))?;
-    let method = match copied.method {
-        CopyMethod::ContainerSqlite3 => "the container's own sqlite3 .backup".to_owned(),
-        CopyMethod::PausedArchive => format!(
-            "container paused {:.2} s, database and WAL copied through the archive API",
-            copied.paused_for.unwrap_or_default().as_secs_f64()
-        ),
-        CopyMethod::StoppedArchive => {
-            "copied through the archive API from a stopped container".to_owned()
-        }
-    };
-    let facts = vec![
-        ("copied from".to_owned(), copied.container.clone()),
-        ("copy method".to_owned(), method),
-    ];
-    Ok(CopiedOut { path: copied.path, shown, facts })
-}
-
 /// A hidden scratch folder inside the backups folder for a database copied out of Docker:
 /// on the same disk as the backup, never mistaken for one, removed when dropped.
 struct Scratch(PathBuf);
@@ -433,6 +379,12 @@ fn grouped(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+executors! {
+    BackupSqliteParams => sqlite,
+    BackupCommandParams => command,
+    BackupRecentParams => recent,
 }
 
 #[cfg(test)]

@@ -392,3 +392,7 @@ fn clip(text: &str, max_chars: usize) -> String {
         cut
     }
 }
+
+executors! {
+    CommandParams => run,
+}

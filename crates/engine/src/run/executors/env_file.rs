@@ -186,6 +186,10 @@ fn value_length(raw: &str, following: &[&str]) -> (usize, usize) {
     }
 }
 
+executors! {
+    FileEnvKeyParams => env_key,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

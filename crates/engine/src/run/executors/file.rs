@@ -195,3 +195,8 @@ fn bytes(n: u64) -> String {
     }
     if n == 1 { "1 byte".to_owned() } else { format!("{n} bytes") }
 }
+
+executors! {
+    FileExistsParams => exists,
+    FileAgeParams => age,
+}

@@ -348,3 +348,12 @@ pub(super) fn previous_release(_: &GitPreviousReleaseParams, ctx: &StepContext<'
         evidence,
     )
 }
+
+executors! {
+    GitCleanParams => clean,
+    GitBranchParams => branch,
+    GitHeadParams => head,
+    GitUpstreamParams => upstream,
+    GitTagParams => tag,
+    GitPreviousReleaseParams => previous_release,
+}

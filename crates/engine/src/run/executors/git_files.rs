@@ -244,3 +244,9 @@ fn find_release_notes(repo: &Path, pattern: &str) -> std::io::Result<Vec<String>
     }
     Ok(found)
 }
+
+executors! {
+    GitVersionParams => version,
+    GitChangelogParams => changelog,
+    GitReleaseNotesParams => release_notes,
+}

@@ -273,3 +273,9 @@ pub(super) fn short_url(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.find('/').map_or_else(|| "/".to_owned(), |i| rest[i..].to_owned())
 }
+
+executors! {
+    HttpCheckParams => check,
+    HttpLatencyParams => latency,
+    HttpRateLimitParams => rate_limit,
+}

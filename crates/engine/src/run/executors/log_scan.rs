@@ -96,3 +96,7 @@ pub(super) fn scan(p: &LogScanParams, ctx: &StepContext<'_>) -> StepOutcome {
         StepOutcome::failed(format!("{source}: {}", problems.join("; ")), ev)
     }
 }
+
+executors! {
+    LogScanParams => scan,
+}

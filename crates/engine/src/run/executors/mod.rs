@@ -1,25 +1,47 @@
-//! Step executors: one file per family of kinds. Each takes the step's (resolved) parameters
-//! and a [`StepContext`] and returns a [`StepOutcome`] with evidence. Executors never write to
-//! the store; the runner does, before it reports anything.
+//! Step executors: one file (or folder) per family of kinds. Each takes the step's (resolved)
+//! parameters and a [`StepContext`] and returns a [`StepOutcome`] with evidence. Executors never
+//! write to the store; the runner does, before it reports anything.
 //!
-//! Layout: `git.rs` (checks answered from the [`RepoFacts`] read when the run started),
-//! `git_files.rs` (VERSION, changelog and release notes, which may name files the facts did not
-//! read), `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets
-//! in env files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs`
-//! (bounded output reading for commands), `backup.rs` (verified backups, through
-//! [`crate::backup`]), `http.rs` (requests, latency, rate limits), `log_scan.rs` (log
-//! patterns), `test_report.rs` (JUnit and Playwright reports), `soak.rs` (checks repeated
-//! every interval for a duration, each round stored as it ends), `docker.rs` (the read-only
-//! Docker checks) and `deploy.rs` (deploy.recreate, deploy.exec, deploy.wait_log and the
-//! container half of rollback, over `crate::docker`).
+//! Layout: `person.rs` (manual items, gates and sign-offs, which the runner decides),
+//! `git.rs` (checks answered from the [`RepoFacts`] read when the run started), `git_files.rs`
+//! (VERSION, changelog and release notes, which may name files the facts did not read),
+//! `system.rs` (disk and memory), `file.rs` (existence and age), `env_file.rs` (secrets in env
+//! files, never revealed), `command.rs` (programs run without a shell), `excerpt.rs` (bounded
+//! output reading for commands), `backup.rs` (verified backups, through [`crate::backup`]),
+//! `http.rs` (requests, latency, rate limits), `log_scan.rs` (log patterns), `test_report.rs`
+//! (JUnit and Playwright reports), `soak.rs` (checks repeated every interval for a duration,
+//! each round stored as it ends) and `docker/` (everything done on a Docker engine: its checks,
+//! the deploys, the rollback, a database copied out of a container).
 //!
+//! Every kind's parameters type implements [`Execute`], declared in its family's file with one
+//! `executors!` row (`ParamsType => function`); [`execute`] is generated from the kind table
+//! (`crate::plan::kinds::with_step_kinds!`), so a kind without an executor does not compile.
 //! Every executor answers with an outcome, never a panic: an I/O error becomes a failed step
-//! whose summary says what went wrong and what to do next. To add a kind: write its executor in
-//! the file of its family (or a new one) and route it in [`execute`].
+//! whose summary says what went wrong and what to do next.
+
+/// What every kind's parameters can do: run the step they describe.
+pub trait Execute {
+    fn execute(&self, ctx: &StepContext<'_>) -> StepOutcome;
+}
+
+/// `ParamsType => function, …`: the parameters types a family file executes, and with what.
+macro_rules! executors {
+    ($($params:ty => $run:path),* $(,)?) => {
+        $(
+            impl $crate::run::executors::Execute for $params {
+                fn execute(
+                    &self,
+                    ctx: &$crate::run::executors::StepContext<'_>,
+                ) -> $crate::run::StepOutcome {
+                    $run(self, ctx)
+                }
+            }
+        )*
+    };
+}
 
 mod backup;
 mod command;
-mod deploy;
 mod docker;
 mod env_file;
 mod excerpt;
@@ -28,6 +50,7 @@ mod git;
 mod git_files;
 mod http;
 mod log_scan;
+mod person;
 mod saved_output;
 mod soak;
 mod system;
@@ -78,51 +101,23 @@ impl std::fmt::Debug for StepContext<'_> {
     }
 }
 
-/// Execute an automatic step. Manual items, gates and sign-offs are decided by the runner.
-pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
-    match &step.action {
-        StepAction::Manual(_) | StepAction::Gate(_) | StepAction::Signoff(_) => {
-            StepOutcome::skipped("decided by the runner")
+/// The generated dispatch: every row of the kind table to its parameters' [`Execute`].
+macro_rules! dispatch {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident($params:ty) = $name:literal { $($column:tt)* }
+    )*) => {
+        /// Execute a step. Manual items, gates and sign-offs are decided by the runner, which
+        /// never sends them here (their executors say so if something does).
+        pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
+            match &step.action {
+                $(StepAction::$variant(p) => Execute::execute(p, ctx),)*
+            }
         }
-
-        StepAction::GitClean(p) => git::clean(p, ctx),
-        StepAction::GitBranch(p) => git::branch(p, ctx),
-        StepAction::GitHead(p) => git::head(p, ctx),
-        StepAction::GitUpstream(p) => git::upstream(p, ctx),
-        StepAction::GitTag(p) => git::tag(p, ctx),
-        StepAction::GitPreviousRelease(p) => git::previous_release(p, ctx),
-        StepAction::GitVersion(p) => git_files::version(p, ctx),
-        StepAction::GitChangelog(p) => git_files::changelog(p, ctx),
-        StepAction::GitReleaseNotes(p) => git_files::release_notes(p, ctx),
-
-        StepAction::SystemDisk(p) => system::disk(p, ctx),
-        StepAction::SystemMemory(p) => system::memory(p),
-
-        StepAction::FileExists(p) => file::exists(p, ctx),
-        StepAction::FileAge(p) => file::age(p, ctx),
-        StepAction::FileEnvKey(p) => env_file::env_key(p, ctx),
-
-        StepAction::Command(p) | StepAction::DeployCommand(p) => command::run(p, ctx),
-
-        StepAction::BackupSqlite(p) => backup::sqlite(p, ctx),
-        StepAction::BackupCommand(p) => backup::command(p, ctx),
-        StepAction::BackupRecent(p) => backup::recent(p, ctx),
-        StepAction::HttpCheck(p) => http::check(p, ctx),
-        StepAction::HttpLatency(p) => http::latency(p, ctx),
-        StepAction::HttpRateLimit(p) => http::rate_limit(p, ctx),
-        StepAction::LogScan(p) => log_scan::scan(p, ctx),
-        StepAction::TestReport(p) => test_report::import(p, ctx),
-        StepAction::DockerEngine(p) => docker::engine(p, ctx),
-        StepAction::DockerImage(p) => docker::image(p, ctx),
-        StepAction::DockerVolume(p) => docker::volume(p, ctx),
-        StepAction::DockerContainer(p) => docker::container(p, ctx),
-        StepAction::DeployRecreate(p) => deploy::recreate(p, ctx),
-        StepAction::DeployExec(p) => deploy::exec(p, ctx),
-        StepAction::DeployWaitLog(p) => deploy::wait_log(p, ctx),
-        StepAction::Rollback(p) => deploy::rollback(p, ctx),
-        StepAction::Soak(p) => soak::soak(p, ctx),
-    }
+    };
 }
+
+crate::plan::kinds::with_step_kinds!(dispatch);
 
 /// A path from a plan: relative to the repository unless absolute.
 fn resolve(repo_path: &Path, path: &str) -> PathBuf {

@@ -151,8 +151,8 @@ fn checks<'a>(p: &SoakParams, ctx: &StepContext<'a>) -> Result<Vec<&'a crate::pl
         let Some(step) = step else {
             return Err(format!("the soak repeats {id:?}, which is not a step of this plan"));
         };
-        // Manual items, gates and sign-offs are not read-only: they cannot be repeated either.
-        if !step.action.is_read_only() {
+        // Only checks are repeated: an action changes things, a person step asks someone.
+        if step.action.class() != crate::plan::StepClass::Check {
             return Err(format!(
                 "the soak may only repeat read-only checks, and {id:?} is a {} step; \
                  remove it from `checks`",
@@ -374,4 +374,8 @@ fn unrecorded(why: &str, ev: Evidence) -> StepOutcome {
         format!("the soak stopped: a round could not be stored ({why}); resume the run to go on"),
         ev,
     )
+}
+
+executors! {
+    SoakParams => soak,
 }

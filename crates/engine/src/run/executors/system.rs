@@ -99,7 +99,7 @@ fn without_verbatim_prefix(path: PathBuf) -> PathBuf {
 }
 
 /// Enough available memory (what new programs can get without swapping).
-pub(super) fn memory(p: &SystemMemoryParams) -> StepOutcome {
+pub(super) fn memory(p: &SystemMemoryParams, _ctx: &StepContext<'_>) -> StepOutcome {
     let mut system = match System::new() {
         Ok(s) => s,
         Err(e) => {
@@ -141,4 +141,9 @@ pub(super) fn memory(p: &SystemMemoryParams) -> StepOutcome {
             evidence,
         )
     }
+}
+
+executors! {
+    SystemDiskParams => disk,
+    SystemMemoryParams => memory,
 }

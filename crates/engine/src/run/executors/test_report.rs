@@ -135,3 +135,7 @@ fn judge(p: &TestReportParams, t: &TestTally, has_critical: bool, mut ev: Eviden
         StepOutcome::failed(format!("{seen} — missed: {}", missed.join("; ")), ev)
     }
 }
+
+executors! {
+    TestReportParams => import,
+}

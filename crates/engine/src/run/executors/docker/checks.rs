@@ -3,25 +3,14 @@
 //! healthy). Each connects on its own with a short deadline, so a machine without Docker gets a
 //! failed check that says how to start it within seconds — never a hang.
 
-use crate::docker::{Connection, DockerError, container, engine, image, volume};
+use crate::docker::{Connection, container, engine, image, volume};
 use crate::plan::kinds::{
     DockerContainerParams, DockerEngineParams, DockerImageParams, DockerVolumeParams,
 };
 use crate::run::{Evidence, StepOutcome};
 
-use super::StepContext;
-
-/// A failed step from a Docker error: the error's message already says what to do next.
-pub(super) fn failure(e: &DockerError, evidence: Evidence) -> StepOutcome {
-    let mut text = e.to_string();
-    if let Some(first) = text.get(..1) {
-        text = format!("{}{}", first.to_uppercase(), &text[1..]);
-    }
-    if !text.ends_with('.') {
-        text.push('.');
-    }
-    StepOutcome::failed(text, evidence)
-}
+use super::super::StepContext;
+use super::failure;
 
 pub(super) fn engine(p: &DockerEngineParams, _ctx: &StepContext<'_>) -> StepOutcome {
     let conn = match Connection::connect() {
