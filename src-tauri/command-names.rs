@@ -1,7 +1,7 @@
 // Every command the UI may call (the contract between the shell and the UI), by name: read by
 // build.rs, which puts them under the capability's access control, and by the access test,
 // which checks the capability allows each of them. Keep in step with `commands::handler` in
-// src/lib.rs (a command missing there cannot be called; one missing here is refused).
+// src/commands/mod.rs (a command missing there cannot be called; one missing here is refused).
 &[
     "app_info",
     "inspect_repo",

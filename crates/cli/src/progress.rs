@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use pilot_engine::plan::StepAction;
 use pilot_engine::run::{Outcome, Progress, ProgressSink, Run, RunStatus, StepRecord, StepStatus};
 
 /// Where progress goes.
@@ -42,7 +43,11 @@ impl Terminal {
         let signoffs: Vec<String> = run
             .steps
             .iter()
-            .filter(|s| s.kind == "signoff" && !s.status.is_done())
+            .filter(|s| !s.status.is_done())
+            .filter(|s| {
+                let planned = run.header.plan.step(&s.step_id).map(|p| &p.action);
+                matches!(planned, Some(StepAction::Signoff(_)))
+            })
             .map(|s| format!("{} ({})", s.step_id, s.summary))
             .collect();
         // The failed step that stopped the run, and what its kind calls for: a deploy or rollback

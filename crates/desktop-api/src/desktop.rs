@@ -10,11 +10,11 @@ use pilot_engine::plan::templates::{template, templates};
 use pilot_engine::plan::{Plan, load_plan, parse_plan};
 use pilot_engine::repo::{InspectOptions, git_identity, inspect};
 use pilot_engine::report::report;
+use pilot_engine::run::record_signoff;
 use pilot_engine::run::{
     Answers, DriveOptions, PlanOrigin, Progress, StartRequest, answer_manual, drive_run, readiness,
     start_run, waive_step,
 };
-use pilot_engine::signoff::record_signoff;
 use pilot_engine::store::RunStore;
 use pilot_engine::write::write_file_atomically;
 use pilot_engine::{Clock, DataPaths};

@@ -10,9 +10,10 @@
 //! handed ([`run::ProgressSink`]). The CLI (`crates/cli`) and the desktop shell (`src-tauri`) are
 //! thin front ends over it.
 //!
-//! Layout: one folder per area, one file per operation where operations are independent. To add
-//! a step kind: declare its parameters in [`plan::kinds`], write its executor under
-//! `run/executors/`, and route it in `run/executors/mod.rs`.
+//! Layout: one folder per area, one file per operation where operations are independent; the
+//! areas form layers (ARCHITECTURE.md, "Invariants"), checked by a test. To add a step kind,
+//! follow ARCHITECTURE.md's "Adding a step kind": its parameters, its row in the kind table
+//! ([`plan::kinds`]), its executor, its test.
 
 pub mod backup;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod docker;
 pub mod paths;
 pub mod plan;
+pub mod record;
 pub mod repo;
 pub mod report;
 pub mod run;

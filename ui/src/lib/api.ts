@@ -1,5 +1,6 @@
 // The only place that talks to the desktop shell: one typed wrapper per Tauri command of the
-// contract (docs: /tmp/desktop-contract.md, "Tauri commands"). Every rejection is turned into an
+// contract (the names in src-tauri/command-names.rs, the handlers in
+// src-tauri/src/commands/). Every rejection is turned into an
 // ApiError `{kind, message}` so the UI has one shape of error to show. Commands in flight are
 // counted for `data-busy` through `onActivity`.
 

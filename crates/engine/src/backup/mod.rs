@@ -51,10 +51,10 @@ pub struct BackupRecord {
     pub size_bytes: u64,
     /// SHA-256 of the backup file, hex.
     pub sha256: String,
-    pub page_size: u64,
-    pub pages: u64,
-    /// The source's journal mode ("wal", "delete", …).
-    pub journal_mode: String,
+    /// What only this database engine has to say about the copy (written beside the common
+    /// fields, with `"engine"` naming it).
+    #[serde(flatten)]
+    pub detail: BackupDetail,
     /// Rows per table, in name order.
     pub tables: Vec<TableRows>,
     /// The result of `PRAGMA integrity_check`: "ok" for every backup that has a manifest.
@@ -67,7 +67,57 @@ pub struct BackupRecord {
     pub verify_ms: u64,
 }
 
+/// The engine-specific part of a backup's manifest. Read by the same code everywhere
+/// (`backup.recent`, rollback readiness, the report go through [`BackupRecord`]); each engine
+/// adds a variant with what its copy needs to be described or restored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "engine", rename_all = "lowercase")]
+pub enum BackupDetail {
+    /// A SQLite database copied with its backup API.
+    Sqlite(SqliteDetail),
+}
+
+/// What a SQLite backup records about its copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SqliteDetail {
+    pub page_size: u64,
+    pub pages: u64,
+    /// The source's journal mode ("wal", "delete", …).
+    pub journal_mode: String,
+}
+
+/// A tolerant reader: manifests written before backups named their engine (format 1, every
+/// one of them SQLite) have no `"engine"`, and are read as SQLite.
+impl<'de> Deserialize<'de> for BackupDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut fields = serde_json::Map::deserialize(deserializer)?;
+        let engine = match fields.remove("engine") {
+            None => "sqlite".to_owned(),
+            Some(serde_json::Value::String(name)) => name,
+            Some(other) => {
+                return Err(D::Error::custom(format!("`engine` is {other}, not a name")));
+            }
+        };
+        let rest = serde_json::Value::Object(fields);
+        match engine.as_str() {
+            "sqlite" => serde_json::from_value(rest).map(Self::Sqlite).map_err(D::Error::custom),
+            other => Err(D::Error::custom(format!(
+                "the backup was taken of a `{other}` database, which this Release Pilot does not \
+                 know: update Release Pilot to read it"
+            ))),
+        }
+    }
+}
+
 impl BackupRecord {
+    /// The SQLite details, when it is a SQLite backup.
+    pub fn sqlite(&self) -> Option<&SqliteDetail> {
+        match &self.detail {
+            BackupDetail::Sqlite(d) => Some(d),
+        }
+    }
+
     /// Total rows over every table.
     pub fn total_rows(&self) -> u64 {
         self.tables.iter().map(|t| t.rows).sum()

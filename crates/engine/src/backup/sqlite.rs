@@ -16,7 +16,10 @@ use super::manifest::{
     write_manifest,
 };
 use super::verify::verify_file;
-use super::{BackupError, BackupProgress, BackupRecord, BackupStage, ENGINE_VERSION, millis};
+use super::{
+    BackupDetail, BackupError, BackupProgress, BackupRecord, BackupStage, ENGINE_VERSION,
+    SqliteDetail, millis,
+};
 
 pub use super::restore::{restore_database, restore_record};
 
@@ -100,9 +103,11 @@ pub fn backup_database(
         created_at: now,
         size_bytes: verified.size_bytes,
         sha256: verified.sha256,
-        page_size: copied.page_size,
-        pages: copied.pages,
-        journal_mode: copied.journal_mode,
+        detail: BackupDetail::Sqlite(SqliteDetail {
+            page_size: copied.page_size,
+            pages: copied.pages,
+            journal_mode: copied.journal_mode,
+        }),
         tables: verified.tables,
         integrity: "ok".to_owned(),
         engine_version: ENGINE_VERSION.to_owned(),

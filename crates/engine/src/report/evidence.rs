@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use super::format;
 use super::markdown::{code, fenced, text};
 use super::view::RunView;
-use crate::run::{CommandEvidence, FileEvidence, Measurement, StepRecord};
+use crate::record::{CommandEvidence, FileEvidence, Measurement, StepRecord};
 
 /// The nested evidence list of one step.
 pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRecord) {

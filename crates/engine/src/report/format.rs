@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::run::{Outcome, RunStatus, StepStatus};
+use crate::record::{Outcome, RunStatus, StepStatus};
 
 /// `2026-01-07 14:03:05 UTC`.
 pub(crate) fn time(t: DateTime<Utc>) -> String {

@@ -8,7 +8,7 @@ use super::format;
 use super::markdown::{code, code_cell, table_head, table_row, text};
 use super::view::RunView;
 use crate::plan::StepAction;
-use crate::run::{PlanOrigin, StepStatus};
+use crate::record::{PlanOrigin, StepStatus};
 use crate::signoff::RoleState;
 
 /// At most this many steps are named per reason in the verdict; the phases list them all.
@@ -111,8 +111,8 @@ fn signoff_reasons(out: &mut String, view: &RunView<'_>) {
 fn reason<'a>(
     out: &mut String,
     label: &str,
-    steps: impl Iterator<Item = &'a crate::run::StepRecord>,
-    detail: impl Fn(&crate::run::StepRecord) -> String,
+    steps: impl Iterator<Item = &'a crate::record::StepRecord>,
+    detail: impl Fn(&crate::record::StepRecord) -> String,
 ) {
     let mut rest = 0usize;
     for (i, s) in steps.enumerate() {

@@ -34,7 +34,7 @@ pub use seal::{
     sha256_hex,
 };
 
-use crate::run::Run;
+use crate::record::Run;
 use view::RunView;
 
 /// Render the run as Markdown. Deterministic: the same run gives the same bytes.

@@ -8,7 +8,7 @@ use super::evidence;
 use super::format;
 use super::markdown::{table_head, table_row, text};
 use super::view::RunView;
-use crate::run::StepRecord;
+use crate::record::StepRecord;
 
 /// The phase summary table.
 pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
@@ -19,7 +19,7 @@ pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
     }
     table_head(out, &["#", "Phase", "Status", "Steps passed", "Duration"]);
     for (i, phase) in view.phases.iter().enumerate() {
-        let passed = phase.steps.iter().filter(|s| s.status == crate::run::StepStatus::Passed);
+        let passed = phase.steps.iter().filter(|s| s.status == crate::record::StepStatus::Passed);
         let start = phase.steps.iter().filter_map(|s| s.started_at).min();
         let end = phase.steps.iter().filter_map(|s| s.finished_at).max();
         table_row(

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use crate::run::{Event, Run};
+use crate::record::{Event, Run};
 use crate::store::{ChainHead, chain_hashes};
 
 /// The heading that opens the seal; everything before it is what the digest covers.

@@ -10,7 +10,7 @@ use super::header::short;
 use super::markdown::{code, table_head, table_row, text};
 use super::view::RunView;
 use crate::plan::StepAction;
-use crate::run::{Outcome, RunStatus};
+use crate::record::{Outcome, RunStatus};
 use crate::signoff;
 
 /// "Backup": every step that takes or finds a backup, with its files, facts and measurements.

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::plan::{Plan, Stage, Step, StepAction};
-use crate::run::{Run, RunStatus, StepRecord, StepStatus};
+use crate::record::{Run, RunStatus, StepRecord, StepStatus};
 
 /// One phase of the run with its step records in plan order.
 #[derive(Debug)]

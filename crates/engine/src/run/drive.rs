@@ -667,9 +667,10 @@ impl<'a> Driver<'a> {
                     continue;
                 }
                 let rec = self.records[i].clone();
-                match signoff::check(self.run, &rec, &given) {
+                match super::signoff_answer::check(self.run, &rec, &given) {
                     Ok(()) => {
-                        self.records[i] = signoff::commit(self.store, self.run, &rec, &given)?;
+                        self.records[i] =
+                            super::signoff_answer::commit(self.store, self.run, &rec, &given)?;
                     }
                     Err(RunError::Refused { message, .. }) => {
                         let message = format!("Sign-off from the answers file refused: {message}");

@@ -2,7 +2,7 @@
 //! result written to the store before anything reports it, and resuming an interrupted run
 //! (the same call) without re-running what completed.
 //!
-//! Layout: `model.rs` (the run's data), `start.rs`, `drive.rs`, `answers.rs` (manual answers
+//! Layout: the run's data is `crate::record` (re-exported here); `start.rs`, `drive.rs`, `answers.rs` (manual answers
 //! and waivers given in a file), `progress.rs` (what front ends are told), `executors/` (one file per family of kinds).
 
 mod answer;
@@ -10,23 +10,24 @@ mod answers;
 mod drive;
 mod error;
 pub mod executors;
-mod model;
 mod progress;
 mod redact;
 mod rollback;
+mod signoff_answer;
 mod start;
 
+pub use crate::record::{
+    CommandEvidence, Event, Evidence, Fact, FileEvidence, Measurement, NewEvent, Outcome,
+    PlanOrigin, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord, StepStatus, Waiver,
+};
 pub use answer::{answer_manual, waive_step};
 pub use answers::{
     Answers, AnswersError, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
 };
 pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;
-pub use model::{
-    CommandEvidence, Event, Evidence, Fact, FileEvidence, Measurement, NewEvent, Outcome,
-    PlanOrigin, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord, StepStatus, Waiver,
-};
 pub use progress::{Meter, MeterUnit, NoProgress, Progress, ProgressSink};
 pub use redact::{MASK, Redactor};
 pub use rollback::{Readiness, ReadinessCheck, readiness};
+pub use signoff_answer::record_signoff;
 pub use start::{StartRequest, start_run};

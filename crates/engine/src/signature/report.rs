@@ -12,8 +12,8 @@ use super::allowed::AllowedSigners;
 use super::sign::SignatureFile;
 use super::verify::{SignatureCheck, verify_signature};
 use crate::Clock;
+use crate::record::NewEvent;
 use crate::report::{content_intact, read_seal, report, sha256_hex};
-use crate::run::NewEvent;
 use crate::store::{AttachedSignature, RunStore, StoreError};
 
 /// How the report's chain head compares with the store.

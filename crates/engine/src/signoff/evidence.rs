@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::model::{Decision, Signoff};
 use crate::plan::Plan;
-use crate::run::{Evidence, Fact, StepRecord};
+use crate::record::{Evidence, Fact, StepRecord};
 
 /// How the time of a sign-off is written in its fact (the report shows it as it is).
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S UTC";

@@ -4,17 +4,15 @@
 //! Layout: `model.rs` (a decision, a sign-off, the rule each role follows, separation of duties
 //! and what makes a run "production"), `matrix.rs` (where each role stands), `verdict.rs` (the
 //! go/no-go rule), `evidence.rs` (sign-offs as the sign-off step's evidence, which the report
-//! reads), `record.rs` (recording a decision, for the desktop and the runner).
+//! reads). Recording a decision (for the desktop and the
+//! runner) is `run::record_signoff`, beside the other things a person answers.
 
 mod evidence;
 mod matrix;
 mod model;
-mod record;
 mod verdict;
 
 pub use evidence::{signoffs_in, with_signoff};
 pub use matrix::{RoleState, RoleStatus, matrix};
 pub use model::{Decision, RoleRule, Signoff, is_production, person_key, role_rules, same_person};
-pub use record::record_signoff;
-pub(crate) use record::{check, commit};
 pub use verdict::{BlockingState, BlockingStep, Verdict, go_no_go, required_roles, run_verdict};

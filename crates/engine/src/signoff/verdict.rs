@@ -9,7 +9,7 @@ use super::evidence::signoffs_in;
 use super::matrix::{RoleState, RoleStatus, matrix};
 use super::model::{RoleRule, role_rules};
 use crate::plan::{Stage, StepAction, StepClass};
-use crate::run::{Outcome, Run, RunStatus, StepRecord, StepStatus};
+use crate::record::{Outcome, Run, RunStatus, StepRecord, StepStatus};
 
 /// How a blocking step ended, as far as the verdict cares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,9 +11,9 @@ use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 
 use super::codec::time_to_text;
-use super::open::damaged_or;
+use super::error::damaged_or;
 use super::{RunStore, StoreError};
-use crate::run::Event;
+use crate::record::Event;
 
 /// The `prev_hash` of a run's first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,6 +1,6 @@
 //! Errors from the run store. Each names the file or run and says what to do next.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -41,4 +41,16 @@ pub enum StoreError {
     },
     #[error("run {id} holds a value this version cannot read ({detail})")]
     Corrupt { id: String, detail: String },
+}
+
+/// SQLite reports a non-database file or a broken one as NOTADB / CORRUPT: that is damage,
+/// not an ordinary failure.
+pub(super) fn damaged_or(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    match e.sqlite_error_code() {
+        Some(NotADatabase | DatabaseCorrupt) => {
+            StoreError::Damaged { path: path.to_path_buf(), detail: e.to_string() }
+        }
+        _ => StoreError::Sqlite { path: path.to_path_buf(), source: e },
+    }
 }

@@ -4,9 +4,9 @@
 use rusqlite::{Transaction, params};
 
 use super::codec::{time_from_text, time_to_text};
-use super::open::damaged_or;
+use super::error::damaged_or;
 use super::{RunStore, StoreError};
-use crate::run::{Event, NewEvent};
+use crate::record::{Event, NewEvent};
 
 impl RunStore {
     /// Append one event to a run's log.

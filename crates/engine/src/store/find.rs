@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::open::damaged_or;
+use super::error::damaged_or;
 use super::{RunStore, StoreError};
-use crate::run::{Outcome, RunSummary};
+use crate::record::{Outcome, RunSummary};
 
 /// What to keep; every filter given must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

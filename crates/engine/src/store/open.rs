@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::error::damaged_or;
 use super::{StoreError, migrations};
 
 /// How long a writer waits for another process's transaction before giving up.
@@ -44,16 +45,4 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         return Err(StoreError::Damaged { path: path.to_path_buf(), detail: verdict });
     }
     Ok(())
-}
-
-/// SQLite reports a non-database file or a broken one as NOTADB / CORRUPT: that is damage,
-/// not an ordinary failure.
-pub(super) fn damaged_or(path: &Path, e: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
-    match e.sqlite_error_code() {
-        Some(NotADatabase | DatabaseCorrupt) => {
-            StoreError::Damaged { path: path.to_path_buf(), detail: e.to_string() }
-        }
-        _ => StoreError::Sqlite { path: path.to_path_buf(), source: e },
-    }
 }

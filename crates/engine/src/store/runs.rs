@@ -7,11 +7,11 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::codec::{
     enum_from_text, enum_to_text, from_json, time_from_text, time_to_text, to_json,
 };
+use super::error::damaged_or;
 use super::events::insert_event;
 use super::lock::RunLock;
-use super::open::damaged_or;
 use super::{RunStore, StoreError};
-use crate::run::{Event, NewEvent, Outcome, Run, RunHeader, RunStatus, RunSummary, StepRecord};
+use crate::record::{Event, NewEvent, Outcome, Run, RunHeader, RunStatus, RunSummary, StepRecord};
 
 impl RunStore {
     /// Record a new run with all its steps pending and its first event, in one transaction.

@@ -7,10 +7,10 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{time_from_text, time_to_text};
+use super::error::damaged_or;
 use super::events::insert_event;
-use super::open::damaged_or;
 use super::{RunStore, StoreError};
-use crate::run::{Event, NewEvent};
+use crate::record::{Event, NewEvent};
 
 /// A signature attached to a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

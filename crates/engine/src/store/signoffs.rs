@@ -4,10 +4,10 @@
 use rusqlite::params;
 
 use super::codec::{enum_to_text, time_from_text, time_to_text, to_json};
+use super::error::damaged_or;
 use super::events::insert_event;
-use super::open::damaged_or;
 use super::{RunStore, StoreError};
-use crate::run::{Event, NewEvent, StepRecord};
+use crate::record::{Event, NewEvent, StepRecord};
 use crate::signoff::{Decision, Signoff};
 
 impl RunStore {

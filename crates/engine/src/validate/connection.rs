@@ -28,7 +28,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use super::ValidateError;
-use super::latency::{Load, Sample};
+use super::load::{Load, Sample};
 
 /// Where the requests go: resolved once, before the load starts.
 #[derive(Debug, Clone)]

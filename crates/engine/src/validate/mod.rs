@@ -14,6 +14,7 @@
 pub mod connection;
 pub mod junit;
 pub mod latency;
+mod load;
 pub mod logs;
 pub mod playwright;
 pub mod probe;

@@ -4,7 +4,9 @@
 mod backup;
 mod common;
 mod docker;
+mod dry_run_safety;
 mod executors;
+mod layers;
 mod plan;
 mod repo;
 mod report;

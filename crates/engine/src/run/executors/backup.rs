@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::backup::sqlite::backup_database;
-use crate::backup::{BackupError, BackupProgress, BackupRecord, BackupStage, catalog};
+use crate::backup::{
+    BackupDetail, BackupError, BackupProgress, BackupRecord, BackupStage, catalog,
+};
 use crate::plan::kinds::{
     BackupCommandParams, BackupRecentParams, BackupSqliteParams, CommandParams,
 };
@@ -112,15 +114,22 @@ pub(super) fn sqlite(p: &BackupSqliteParams, ctx: &StepContext<'_>) -> StepOutco
     }
 }
 
+/// The facts only the backup's database engine has.
+fn with_detail(evidence: Evidence, detail: &BackupDetail) -> Evidence {
+    match detail {
+        BackupDetail::Sqlite(d) => evidence
+            .fact("pages", format!("{} × {} bytes", grouped(d.pages), d.page_size))
+            .fact("journal mode", &d.journal_mode),
+    }
+}
+
 /// The outcome of a verified backup.
 fn verified(record: &BackupRecord, source: &str, min: Option<u64>) -> StepOutcome {
-    let mut evidence = Evidence { files: vec![record_file(record)], ..Evidence::default() }
+    let evidence = Evidence { files: vec![record_file(record)], ..Evidence::default() }
         .fact("source", source)
         .fact("backup", record.path.display().to_string())
-        .fact("manifest", record.manifest_path.display().to_string())
-        .fact("pages", format!("{} × {} bytes", grouped(record.pages), record.page_size))
-        .fact("journal mode", &record.journal_mode)
-        .fact("integrity", &record.integrity);
+        .fact("manifest", record.manifest_path.display().to_string());
+    let mut evidence = with_detail(evidence, &record.detail).fact("integrity", &record.integrity);
     for t in &record.tables {
         evidence = evidence.fact(format!("rows in {}", t.table), grouped(t.rows));
     }

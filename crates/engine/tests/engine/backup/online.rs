@@ -33,7 +33,8 @@ fn backup_during_writes(journal_mode: &str) {
         assert!(during > 0, "in WAL mode writes continue during the backup");
     }
     assert_eq!(record.integrity, "ok", "the backup passed its integrity check");
-    assert_eq!(record.journal_mode, journal_mode, "the manifest records the source's mode");
+    let detail = record.sqlite().expect("a SQLite backup");
+    assert_eq!(detail.journal_mode, journal_mode, "the manifest records the source's mode");
     let (counter, messages) = counter_and_messages(&record.path);
     assert_eq!(counter, messages, "the copy is consistent to one moment (counter = messages)");
     let counted = record.tables.iter().find(|t| t.table == "messages").map(|t| t.rows);

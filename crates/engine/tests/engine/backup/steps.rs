@@ -274,3 +274,53 @@ fn backup_command_refuses_an_output_file_it_did_not_write() {
     assert_eq!(out.status, StepStatus::Failed, "a stale file is no backup: {}", out.summary);
     assert!(out.summary.contains("not written by this run"), "says why: {}", out.summary);
 }
+
+/// A manifest exactly as backups were described before they named their database engine
+/// (format 1, SQLite fields at the top level, no `"engine"`): such folders exist on every
+/// machine that took a backup, and must keep counting.
+const MANIFEST_WITHOUT_ENGINE: &str = r#"{
+  "format": 1,
+  "file": "app-1.4.0-20260107T100000Z.sqlite3",
+  "source": "/srv/app/app.db",
+  "version": "1.4.0",
+  "created_at": "2026-01-07T10:00:00Z",
+  "size_bytes": 8192,
+  "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+  "page_size": 4096,
+  "pages": 2,
+  "journal_mode": "wal",
+  "tables": [{ "table": "messages", "rows": 3 }],
+  "integrity": "ok",
+  "engine_version": "0.1.0",
+  "copy_ms": 3,
+  "verify_ms": 2
+}"#;
+
+#[test]
+fn a_manifest_written_before_backups_named_their_engine_still_counts() {
+    let dir = temp_dir();
+    let backups = dir.path().join("backups");
+    fs::create_dir_all(&backups).expect("backups folder");
+    let name = "app-1.4.0-20260107T100000Z.sqlite3";
+    fs::write(backups.join(name), vec![0u8; 8192]).expect("the backup file");
+    fs::write(backups.join(format!("{name}.json")), MANIFEST_WITHOUT_ENGINE).expect("manifest");
+
+    let catalog = pilot_engine::backup::catalog::scan(&backups).expect("the folder is read");
+    assert_eq!(catalog.rejected, Vec::new(), "nothing is rejected");
+    let record = catalog.verified.first().expect("the old backup is a verified backup");
+    let sqlite = record.sqlite().expect("read as the SQLite backup it is");
+    assert_eq!((sqlite.page_size, sqlite.pages), (4096, 2), "its SQLite details are kept");
+    assert_eq!(sqlite.journal_mode, "wal");
+    assert_eq!(record.total_rows(), 3, "the common fields read the same way");
+
+    let out = run_at(dir.path(), at() + Duration::hours(2), recent("backups", 24.0));
+    assert_eq!(out.status, StepStatus::Passed, "backup.recent finds it: {}", out.summary);
+
+    // Written again, the manifest names its engine; read back, it is the same record.
+    let json = serde_json::to_value(record).expect("serializes");
+    assert_eq!(json["engine"], "sqlite", "new manifests name the engine: {json}");
+    let again: pilot_engine::backup::BackupRecord =
+        serde_json::from_value(json).expect("a new manifest reads");
+    assert_eq!(again.detail, record.detail);
+    assert_eq!(again.sha256, record.sha256);
+}

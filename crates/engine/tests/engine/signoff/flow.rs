@@ -10,6 +10,7 @@ use chrono::Utc;
 use pilot_engine::SystemClock;
 use pilot_engine::plan::{Plan, parse_plan};
 use pilot_engine::report::report;
+use pilot_engine::run::record_signoff;
 use pilot_engine::run::{
     Answers, DriveOptions, ManualAnswer, NoProgress, Outcome, PlanOrigin, Run, RunError, RunStatus,
     SignoffAnswer, SignoffAnswers, StartRequest, StepStatus, WaiverAnswer, drive_run, start_run,
@@ -19,7 +20,7 @@ use pilot_engine::signature::{
     Agent, AllowedSigners, ChainFinding, attach_signature, check_report, read_public_key,
     sign_with_agent, sign_with_key_file,
 };
-use pilot_engine::signoff::{Decision, record_signoff, run_verdict};
+use pilot_engine::signoff::{Decision, run_verdict};
 use pilot_engine::store::RunStore;
 
 use super::keys::{AgentProcess, allowed_signers, keygen, openssh_accepts};

@@ -4,11 +4,11 @@
 //! person decides; the runner records the `[signoff.ROLE]` entries of an answers file the same
 //! way when it reaches the sign-off step.
 
-use super::evidence::with_signoff;
-use super::model::{Decision, Signoff, role_rules, same_person};
+use super::RunError;
 use crate::Clock;
 use crate::plan::StepAction;
-use crate::run::{NewEvent, Run, RunError, StepRecord};
+use crate::record::{NewEvent, Run, StepRecord};
+use crate::signoff::{Decision, Signoff, role_rules, same_person, with_signoff};
 use crate::store::RunStore;
 
 /// Record `name`'s decision for `role` in the run, and return the run as stored.

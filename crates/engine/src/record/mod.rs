@@ -1,5 +1,10 @@
-//! The run model: one execution of a plan for one version of one repository, with every step's
-//! status, evidence, waiver and the append-only event log. The report is built from this only.
+//! The run records: one execution of a plan for one version of one repository ([`Run`]), with
+//! every step's status, evidence and waiver ([`StepRecord`], [`Evidence`]) and the append-only
+//! event log ([`Event`]). The report is built from these only.
+//!
+//! They sit below everything that reads or writes them (`signoff`, `store`, `report`,
+//! `signature`, `run`), so those share the data without depending on one another; see the
+//! layer order in ARCHITECTURE.md.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
