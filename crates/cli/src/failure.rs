@@ -25,13 +25,23 @@ impl From<ExitCode> for std::process::ExitCode {
     }
 }
 
+/// The engine's message, with how to fix it on the command line where the engine cannot know.
+fn run_message(e: &RunError) -> String {
+    match e {
+        RunError::NoVersion { .. } => {
+            format!("{e}. Write the version in the VERSION file or give it with --version")
+        }
+        other => other.to_string(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     #[error(transparent)]
     Repo(#[from] RepoError),
     #[error(transparent)]
     Plan(#[from] PlanError),
-    #[error(transparent)]
+    #[error("{}", run_message(.0))]
     Run(#[from] RunError),
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pilot_engine::demo::init_demo;
-use pilot_engine::plan::templates::{template, templates};
-use pilot_engine::plan::{Plan, load_plan, parse_plan};
+use pilot_engine::plan::Plan;
+use pilot_engine::plan::templates::templates;
 use pilot_engine::repo::{InspectOptions, git_identity, inspect};
 use pilot_engine::report::report;
-use pilot_engine::run::record_signoff;
 use pilot_engine::run::{
     Answers, DriveOptions, PlanOrigin, Progress, StartRequest, answer_manual, drive_run, readiness,
     start_run, waive_step,
 };
+use pilot_engine::run::{ChoiceError, PlanChoice, choose_plan, find_plan_files, record_signoff};
 use pilot_engine::store::RunStore;
 use pilot_engine::write::write_file_atomically;
 use pilot_engine::{Clock, DataPaths};
@@ -25,9 +25,6 @@ use crate::dto::{
     StartRunDto, StepDto, TemplateDto,
 };
 use crate::{ApiError, ErrorKind};
-
-/// Where plan files are looked for in a repository, relative to its root.
-const PLAN_FOLDERS: &[&str] = &[".release-pilot", "deploy", "release"];
 
 /// What the app is started with.
 #[derive(Debug, Clone)]
@@ -90,36 +87,12 @@ impl Desktop {
     pub fn find_plans(&self, repo: &str) -> Result<Vec<PlanFileDto>, ApiError> {
         let facts = inspect(Path::new(repo), &InspectOptions::default())?;
         let root = PathBuf::from(&facts.path);
-        let mut candidates = vec![root.join("release-plan.toml")];
-        for folder in PLAN_FOLDERS {
-            if let Ok(entries) = std::fs::read_dir(root.join(folder)) {
-                let mut files: Vec<PathBuf> = entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                    .collect();
-                files.sort();
-                candidates.extend(files);
-            }
-        }
-        Ok(candidates
+        Ok(find_plan_files(&root)
             .into_iter()
-            .filter(|p| p.is_file())
-            .map(|path| {
-                let title = match load_plan(&path) {
-                    Ok((plan, _)) => plan.plan.title,
-                    Err(e) => format!(
-                        "(not a valid plan: {})",
-                        e.to_string().lines().nth(1).unwrap_or("").trim()
-                    ),
-                };
-                let relative = path
-                    .strip_prefix(&root)
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string()
-                    .replace('\\', "/");
-                PlanFileDto { path: path.display().to_string(), relative, title }
+            .map(|found| PlanFileDto {
+                path: found.path.display().to_string(),
+                relative: found.relative,
+                title: found.title.unwrap_or_else(|why| format!("(not a valid plan: {why})")),
             })
             .collect())
     }
@@ -304,24 +277,15 @@ impl Desktop {
     }
 
     fn load(&self, choice: &PlanChoiceDto) -> Result<(Plan, String, PlanOrigin), ApiError> {
-        match choice {
-            PlanChoiceDto::File(path) => {
-                let (plan, source) = load_plan(Path::new(path))?;
-                Ok((plan, source, PlanOrigin::File(path.clone())))
-            }
-            PlanChoiceDto::Template(name) => {
-                let t = template(name).ok_or_else(|| {
-                    let names: Vec<&str> = templates().iter().map(|t| t.name).collect();
-                    ApiError::new(
-                        ErrorKind::NotFound,
-                        format!(
-                            "there is no built-in template named {name:?}; the templates are: {}",
-                            names.join(", ")
-                        ),
-                    )
-                })?;
-                let plan = parse_plan(t.source, &format!("template {}", t.name))?;
-                Ok((plan, t.source.to_string(), PlanOrigin::Template(t.name.to_string())))
+        let chosen = match choice {
+            PlanChoiceDto::File(path) => choose_plan(PlanChoice::File(Path::new(path))),
+            PlanChoiceDto::Template(name) => choose_plan(PlanChoice::Template(name)),
+        };
+        match chosen {
+            Ok(c) => Ok((c.plan, c.source, c.origin)),
+            Err(ChoiceError::Plan(e)) => Err(e.into()),
+            Err(e @ ChoiceError::NoSuchTemplate { .. }) => {
+                Err(ApiError::new(ErrorKind::NotFound, e.to_string()))
             }
         }
     }

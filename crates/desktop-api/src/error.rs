@@ -83,7 +83,14 @@ impl From<RunError> for ApiError {
             RunError::Repo(e) => e.into(),
             RunError::Store(e) => e.into(),
             RunError::Refused { .. } => Self::new(ErrorKind::Refused, e.to_string()),
-            RunError::NoVersion { .. } | RunError::BadVersion { .. } | RunError::Variable(_) => {
+            RunError::NoVersion { .. } => Self::new(
+                ErrorKind::Plan,
+                format!(
+                    "{e}. Write the version in the repository's VERSION file, or type it in the \
+                     Version field before starting the run"
+                ),
+            ),
+            RunError::BadVersion { .. } | RunError::Variable(_) => {
                 Self::new(ErrorKind::Plan, e.to_string())
             }
             other => Self::new(ErrorKind::Internal, other.to_string()),

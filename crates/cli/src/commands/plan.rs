@@ -2,9 +2,11 @@
 
 use std::path::Path;
 
-use pilot_engine::plan::templates::{template, templates};
-use pilot_engine::plan::{Plan, PlanError, load_plan, parse_plan, schema::plan_schema};
-use pilot_engine::run::{Answers, PlanOrigin};
+use pilot_engine::plan::templates::template;
+use pilot_engine::plan::{Plan, PlanError, load_plan, schema::plan_schema};
+use pilot_engine::run::{
+    Answers, ChoiceError, PlanChoice as EnginePlanChoice, PlanOrigin, choose_plan, template_names,
+};
 
 use crate::cli::{PlanChoice, PlanCommand};
 use crate::failure::{ExitCode, Failure};
@@ -57,21 +59,22 @@ fn check(file: &Path, json: bool) -> Result<ExitCode, Failure> {
     }
 }
 
-/// The plan the user chose: a file, or a built-in template.
+/// The plan the user chose: a file (`--plan`), or a built-in template (`--template`).
 pub fn choose(choice: &PlanChoice) -> Result<(Plan, String, PlanOrigin), Failure> {
-    match (&choice.plan, &choice.template) {
-        (Some(file), _) => {
-            let (plan, source) = load_plan(file)?;
-            let origin = std::path::absolute(file).unwrap_or_else(|_| file.clone());
-            Ok((plan, source, PlanOrigin::File(origin.display().to_string())))
-        }
-        (None, Some(name)) => {
-            let t = find_template(name)?;
-            let plan = parse_plan(t.source, &format!("template {}", t.name))?;
-            Ok((plan, t.source.to_string(), PlanOrigin::Template(t.name.to_string())))
-        }
+    let chosen = match (&choice.plan, &choice.template) {
+        (Some(file), _) => choose_plan(EnginePlanChoice::File(file)),
+        (None, Some(name)) => choose_plan(EnginePlanChoice::Template(name)),
         // clap's argument group requires exactly one of the two.
-        (None, None) => Err(Failure::NoSuchTemplate { name: String::new(), available: names() }),
+        (None, None) => {
+            return Err(Failure::NoSuchTemplate { name: String::new(), available: names() });
+        }
+    };
+    match chosen {
+        Ok(c) => Ok((c.plan, c.source, c.origin)),
+        Err(ChoiceError::Plan(e)) => Err(e.into()),
+        Err(ChoiceError::NoSuchTemplate { name, .. }) => {
+            Err(Failure::NoSuchTemplate { name, available: names() })
+        }
     }
 }
 
@@ -81,5 +84,5 @@ fn find_template(name: &str) -> Result<&'static pilot_engine::plan::templates::T
 }
 
 fn names() -> String {
-    templates().iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+    template_names().join(", ")
 }

@@ -15,9 +15,9 @@ pub enum RunError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Answers(#[from] AnswersError),
-    #[error(
-        "no target version: {detail}. Write the version in the VERSION file or give it with --version"
-    )]
+    /// Neither the VERSION file nor the person starting the run gave a version. The message
+    /// says what is wrong; each front end adds how to give one in its own terms.
+    #[error("no target version: {detail}")]
     NoVersion { detail: String },
     #[error(
         "the target version {value:?} (from {origin}) is not a valid semantic version ({detail}): write it as MAJOR.MINOR.PATCH, e.g. 1.15.2"

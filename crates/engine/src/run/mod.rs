@@ -7,6 +7,7 @@
 
 mod answer;
 mod answers;
+mod choose;
 mod drive;
 mod error;
 pub mod executors;
@@ -23,6 +24,10 @@ pub use crate::record::{
 pub use answer::{answer_manual, waive_step};
 pub use answers::{
     Answers, AnswersError, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
+};
+pub use choose::{
+    ChoiceError, ChosenPlan, FoundPlan, PLAN_FOLDERS, PlanChoice, choose_plan, find_plan_files,
+    template_names,
 };
 pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;

@@ -134,7 +134,7 @@ fn target_version(requested: Option<&str>, facts: &RepoFacts) -> Result<String, 
         Ok(_) => Ok(value),
         Err(e) => Err(RunError::BadVersion {
             value,
-            origin: if from_file { facts.version.file.clone() } else { "--version".into() },
+            origin: if from_file { facts.version.file.clone() } else { "the version given".into() },
             detail: e.to_string(),
         }),
     }

@@ -1,0 +1,173 @@
+//! One step's life in the driver: marked running, executed (or, in a dry run, described), its
+//! evidence checkpointed while it runs, then stored with its event — a failure of a
+//! non-blocking step turned into a warning, a waiver given ahead of time applied — before
+//! anything reports it.
+
+use super::super::executors::{StepContext, execute};
+use super::super::progress::{Meter, Progress};
+use super::super::{Evidence, NewEvent, RunError, StepOutcome, StepRecord, StepStatus, Waiver};
+use crate::plan::{Step, StepClass};
+
+use super::{Driver, status_word_step};
+
+impl<'a> Driver<'a> {
+    /// Mark the step running, execute it (or, in a dry run, say what it would do), and store
+    /// its result. Safe to call from several threads: it only reads `self`.
+    pub(super) fn execute(&self, step: &Step) -> Result<StepRecord, RunError> {
+        let mut rec = self.record(&step.id).clone();
+        let started_at = self.clock.now();
+        rec.status = StepStatus::Running;
+        rec.started_at = Some(started_at);
+        rec.finished_at = None;
+        let event = self.event(
+            "step.started",
+            Some(&step.id),
+            format!("Started \"{}\": {}", step.title, step.describe()),
+        );
+        self.store.update_step(self.run_id(), &rec, event)?;
+        self.sink.emit(Progress::StepStarted {
+            step_id: step.id.clone(),
+            title: step.title.clone(),
+            kind: step.kind().to_string(),
+        });
+
+        let outcome = if self.run.header.dry_run && step.action.class() != StepClass::Check {
+            StepOutcome::skipped(format!("dry run: would {}", step.describe()))
+        } else if self.run.header.dry_run && self.after_an_action(step) {
+            // It would look at a world the skipped actions before it did not change, and
+            // report failures (or successes) that mean nothing.
+            StepOutcome::skipped(format!(
+                "dry run: would {} (not checked now: it comes after actions that a dry run does not perform)",
+                step.describe()
+            ))
+        } else {
+            let output = |line: &str| {
+                self.sink
+                    .emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
+            };
+            let meter = |meter: Meter| {
+                self.sink.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
+            };
+            let checkpoint =
+                |evidence: &Evidence, line: &str| self.checkpoint(&rec, evidence, line);
+            let ctx = StepContext {
+                repo_path: std::path::Path::new(&self.run.header.repo_path),
+                facts: &self.run.header.facts,
+                version: &self.run.header.version,
+                clock: self.clock,
+                output: &output,
+                meter: &meter,
+                backups_dir: &self.backups_dir,
+                run_started_at: self.run.header.started_at,
+                plan: Some(&self.run.header.plan),
+                previous: &rec.evidence,
+                checkpoint: &checkpoint,
+            };
+            execute(step, &ctx)
+        };
+        self.finished(rec, outcome)
+    }
+
+    /// Store a running step's evidence so far (masked like any evidence) with a `step.progress`
+    /// event, then pass the line on as live output. A resumed step finds this evidence again.
+    pub(super) fn checkpoint(
+        &self,
+        running: &StepRecord,
+        evidence: &Evidence,
+        line: &str,
+    ) -> Result<(), String> {
+        let masked = self.redactor.outcome(StepOutcome {
+            status: StepStatus::Running,
+            summary: String::new(),
+            evidence: evidence.clone(),
+        });
+        let mut rec = running.clone();
+        rec.evidence = masked.evidence;
+        // `event` masks the line; the live output shows the same masked text.
+        let event = self.event("step.progress", Some(&rec.step_id), line.to_string());
+        let shown = event.message.clone();
+        self.store.update_step(self.run_id(), &rec, event).map_err(|e| e.to_string())?;
+        self.sink.emit(Progress::StepOutput { step_id: rec.step_id.clone(), line: shown });
+        Ok(())
+    }
+
+    /// True when an action comes before this step in the plan.
+    pub(super) fn after_an_action(&self, step: &Step) -> bool {
+        let plan = &self.run.header.plan;
+        plan.steps()
+            .map(|(_, s)| s)
+            .take_while(|s| s.id != step.id)
+            .any(|s| s.action.class() == StepClass::Action)
+    }
+
+    /// Store a finished step (turning failures of non-blocking steps into warnings, and
+    /// applying a waiver given ahead of time), then report it.
+    pub(super) fn finished(
+        &self,
+        mut rec: StepRecord,
+        outcome: StepOutcome,
+    ) -> Result<StepRecord, RunError> {
+        let outcome = self.redactor.outcome(outcome);
+        rec.status = match outcome.status {
+            StepStatus::Failed if !rec.blocking => StepStatus::Warned,
+            other => other,
+        };
+        rec.summary = outcome.summary;
+        rec.evidence = outcome.evidence;
+        rec.finished_at = Some(self.clock.now());
+        let event = self.event(
+            "step.finished",
+            Some(&rec.step_id),
+            format!("{}: {}", status_word_step(rec.status), rec.summary),
+        );
+        let mut rec = rec;
+        self.store.update_step(self.run_id(), &rec, event)?;
+        if let Some(waived) = self.waived(rec.clone()) {
+            let event = self.waiver_event(&waived);
+            self.store.update_step(self.run_id(), &waived, event)?;
+            rec = waived;
+        }
+        self.sink.emit(Progress::StepFinished { record: Box::new(rec.clone()) });
+        Ok(rec)
+    }
+
+    /// The record with its waiver applied, when it failed and the answers waive it.
+    pub(super) fn waived(&self, mut rec: StepRecord) -> Option<StepRecord> {
+        if rec.status != StepStatus::Failed {
+            return None;
+        }
+        let answer = self.answers.waive.get(&rec.step_id)?;
+        rec.status = StepStatus::Waived;
+        rec.waiver = Some(Waiver {
+            reason: answer.reason.trim().to_string(),
+            by: self.person(answer.by.as_deref()),
+            at: self.clock.now(),
+        });
+        Some(rec)
+    }
+
+    pub(super) fn waiver_event(&self, rec: &StepRecord) -> NewEvent {
+        let (by, reason) =
+            rec.waiver.as_ref().map(|w| (w.by.as_str(), w.reason.as_str())).unwrap_or_default();
+        let message = super::super::answer::waiver_message(self.run, rec, by, reason);
+        self.event("step.waived", Some(&rec.step_id), message)
+    }
+
+    pub(super) fn person(&self, given: Option<&str>) -> String {
+        given
+            .or(self.answers.by.as_deref())
+            .map(str::to_string)
+            .unwrap_or_else(|| self.run.header.operator.clone())
+    }
+
+    pub(super) fn commit(
+        &mut self,
+        i: usize,
+        rec: StepRecord,
+        event: NewEvent,
+    ) -> Result<(), RunError> {
+        self.store.update_step(self.run_id(), &rec, event)?;
+        self.records[i] = rec;
+        Ok(())
+    }
+}
