@@ -8,7 +8,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use pilot_engine::plan::StepAction;
 use pilot_engine::run::{Outcome, Progress, ProgressSink, Run, RunStatus, StepRecord, StepStatus};
 
 /// Where progress goes.
@@ -45,8 +44,8 @@ impl Terminal {
             .iter()
             .filter(|s| !s.status.is_done())
             .filter(|s| {
-                let planned = run.header.plan.step(&s.step_id).map(|p| &p.action);
-                matches!(planned, Some(StepAction::Signoff(_)))
+                let planned = run.header.plan.step(&s.step_id);
+                planned.is_some_and(|p| p.action.signoff_roles().is_some())
             })
             .map(|s| format!("{} ({})", s.step_id, s.summary))
             .collect();

@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 use super::format;
 use super::markdown::{code, code_cell, table_head, table_row, text};
 use super::view::RunView;
-use crate::plan::StepAction;
 use crate::record::{PlanOrigin, StepStatus};
 use crate::signoff::RoleState;
 
@@ -75,9 +74,10 @@ fn verdict(out: &mut String, view: &RunView<'_>) {
         &mut reasons,
         &format!("{} Waiting on a person", format::WAITING_EMOJI),
         run.steps.iter().filter(|s| view.is_waiting_on_person(s)),
-        |s| match view.plan_step(&s.step_id).map(|p| &p.action) {
-            Some(StepAction::Signoff(_)) => text(&s.summary),
-            _ => String::new(),
+        |s| {
+            let signoff =
+                view.plan_step(&s.step_id).is_some_and(|p| p.action.signoff_roles().is_some());
+            if signoff { text(&s.summary) } else { String::new() }
         },
     );
     reason(

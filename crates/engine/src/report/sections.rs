@@ -162,11 +162,9 @@ pub(crate) fn rollback(out: &mut String, view: &RunView<'_>) {
     out.push_str("## Rollback\n\n");
     let facts = &view.run.header.facts;
     let rollback_step = view.steps_where(|a| matches!(a, StepAction::Rollback(_))).next();
-    let params =
-        rollback_step.and_then(|s| view.plan_step(&s.step_id)).and_then(|s| match &s.action {
-            StepAction::Rollback(p) => Some(p),
-            _ => None,
-        });
+    let params = rollback_step
+        .and_then(|s| view.plan_step(&s.step_id))
+        .and_then(|s| if let StepAction::Rollback(p) = &s.action { Some(p) } else { None });
     // The backup to restore: the one the rollback step names, else the first good backup.
     let named = params.and_then(|p| p.backup_step.as_deref());
     let backup = view

@@ -6,7 +6,6 @@
 
 use super::RunError;
 use crate::Clock;
-use crate::plan::StepAction;
 use crate::record::{NewEvent, Run, StepRecord};
 use crate::signoff::{Decision, Signoff, role_rules, same_person, with_signoff};
 use crate::store::RunStore;
@@ -55,9 +54,10 @@ pub(crate) fn step_for<'r>(
     }
     let asking: Vec<&StepRecord> = plan
         .steps()
-        .filter(|(_, s)| match &s.action {
-            StepAction::Signoff(p) => p.roles.is_empty() || p.roles.iter().any(|r| r == role),
-            _ => false,
+        .filter(|(_, s)| {
+            s.action
+                .signoff_roles()
+                .is_some_and(|roles| roles.is_empty() || roles.iter().any(|r| r == role))
         })
         .filter_map(|(_, s)| records.iter().find(|r| r.step_id == s.id))
         .collect();

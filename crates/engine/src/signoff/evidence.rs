@@ -27,10 +27,8 @@ pub fn with_signoff(mut evidence: Evidence, s: &Signoff) -> Evidence {
 /// sign-offs), in the order given.
 pub fn signoffs_in(plan: &Plan, records: &[StepRecord]) -> Vec<Signoff> {
     let mut out: Vec<Signoff> = Vec::new();
-    let is_signoff = |r: &&StepRecord| {
-        plan.step(&r.step_id)
-            .is_some_and(|s| matches!(s.action, crate::plan::StepAction::Signoff(_)))
-    };
+    let is_signoff =
+        |r: &&StepRecord| plan.step(&r.step_id).is_some_and(|s| s.action.signoff_roles().is_some());
     for rec in records.iter().filter(is_signoff) {
         let mut current: Option<Signoff> = None;
         for f in &rec.evidence.facts {

@@ -452,6 +452,16 @@ impl StepAction {
         matches!(self.handling(), Handling::Person(PersonStep::Confirm(_) | PersonStep::Signoff(_)))
     }
 
+    /// The roles a sign-off step asks for (empty: every role), or `None` for any other step.
+    pub fn signoff_roles(&self) -> Option<&[String]> {
+        match self.handling() {
+            Handling::Person(PersonStep::Signoff(p)) => Some(&p.roles),
+            Handling::Person(PersonStep::Confirm(_) | PersonStep::Gate(_))
+            | Handling::Check
+            | Handling::Action => None,
+        }
+    }
+
     /// One sentence saying what a step with this action and title will do.
     pub fn describe(&self, title: &str) -> String {
         self.params().describe(title)

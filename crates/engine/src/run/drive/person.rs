@@ -4,7 +4,7 @@
 
 use super::super::progress::Progress;
 use super::super::{Evidence, RunError, StepOutcome, StepStatus};
-use crate::plan::{Step, StepAction};
+use crate::plan::Step;
 use crate::signoff;
 
 use super::Driver;
@@ -127,10 +127,8 @@ impl<'a> Driver<'a> {
         }
         self.answered_signoffs(step)?;
         let rec = self.records[i].clone();
-        let asked: Vec<String> = match &step.action {
-            StepAction::Signoff(p) => p.roles.clone(),
-            _ => Vec::new(),
-        };
+        let asked: Vec<String> =
+            step.action.signoff_roles().map(<[String]>::to_vec).unwrap_or_default();
         let h = &self.run.header;
         let rules: Vec<_> = signoff::role_rules(&h.plan, &h.plan_source, &h.environment)
             .into_iter()
@@ -174,10 +172,8 @@ impl<'a> Driver<'a> {
     /// logged as refused.
     pub(super) fn answered_signoffs(&mut self, step: &Step) -> Result<(), RunError> {
         let i = self.index(&step.id);
-        let asked: Vec<String> = match &step.action {
-            StepAction::Signoff(p) => p.roles.clone(),
-            _ => Vec::new(),
-        };
+        let asked: Vec<String> =
+            step.action.signoff_roles().map(<[String]>::to_vec).unwrap_or_default();
         for (role, entries) in &self.answers.signoff {
             if !asked.is_empty() && !asked.contains(role) {
                 continue;
