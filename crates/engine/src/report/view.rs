@@ -126,7 +126,10 @@ impl<'a> RunView<'a> {
             PhaseStatus::Running
         } else if has(StepStatus::Pending) {
             PhaseStatus::Pending
-        } else if phase.steps.iter().all(|s| s.status == StepStatus::Skipped) {
+        } else if phase.steps.iter().all(|s| s.status == StepStatus::Skipped)
+            || (self.run.header.dry_run && has(StepStatus::Skipped))
+        {
+            // In a dry run, a phase with steps only described was not done: it is not "passed".
             PhaseStatus::Skipped
         } else if has(StepStatus::Waived) {
             PhaseStatus::Waived

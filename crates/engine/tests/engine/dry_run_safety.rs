@@ -196,3 +196,83 @@ fn every_action_is_skipped_in_a_dry_run_and_runs_alone() {
     }
     assert!(actions >= 8, "the catalogue's actions were all driven ({actions})");
 }
+
+/// A check, an action, a gate over the check alone and a gate over both: in a dry run neither
+/// gate is "passed" — each says what it would do — and the phase is not drawn as passed.
+const GATES: &str = r#"
+[plan]
+name = "gates"
+title = "Gates in a dry run"
+
+[[phase]]
+id = "p"
+title = "Checks and a deploy"
+
+[[phase.step]]
+id = "memory"
+title = "Memory"
+kind = "system.memory"
+min_available_gb = 0
+
+[[phase.step]]
+id = "checked"
+title = "Checks passed"
+kind = "gate"
+requires = ["memory"]
+
+[[phase.step]]
+id = "deploy"
+title = "Deploy"
+kind = "command"
+program = "git"
+args = ["tag", "v9.9.9"]
+
+[[phase.step]]
+id = "ready"
+title = "Ready for production"
+kind = "gate"
+requires = ["memory", "deploy"]
+"#;
+
+#[test]
+fn a_dry_run_says_what_gates_would_do_and_never_that_they_passed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let store = RunStore::open(&data.path().join("runs.sqlite3")).expect("store opens");
+    let repo = repo();
+    let run = dry_run(&store, repo.path(), GATES, "gates");
+
+    let checked = run.step("checked").expect("record");
+    assert_eq!(
+        checked.status,
+        StepStatus::Skipped,
+        "a dry run decides no gate: {}",
+        checked.summary
+    );
+    assert_eq!(
+        checked.summary, "dry run: would open, since all 1 required step(s) passed or were waived",
+        "it says what it would do"
+    );
+    let ready = run.step("ready").expect("record");
+    assert_eq!(ready.status, StepStatus::Skipped, "{}", ready.summary);
+    assert_eq!(
+        ready.summary,
+        "dry run: would wait for 1 required step(s) a dry run does not perform: Deploy",
+        "it names what it would wait for"
+    );
+
+    let md = pilot_engine::report::report(&run);
+    assert!(
+        !md.contains("open: all") && md.contains("dry run: would open, since all 1"),
+        "no gate is reported open, each says what it would do: {md}"
+    );
+    let phase_row = md
+        .lines()
+        .find(|l| l.starts_with("| 1 |") && l.contains("Checks and a deploy"))
+        .unwrap_or_else(|| panic!("the phases table has the phase: {md}"));
+    assert!(
+        !phase_row.contains("passed |") || phase_row.contains("skipped"),
+        "a phase whose steps were only described is not drawn as passed: {phase_row}"
+    );
+    assert!(phase_row.contains("⏭️ skipped"), "it says it was skipped: {phase_row}");
+    assert!(!repo.path().join(".git/refs/tags/v9.9.9").exists(), "the deploy did not run");
+}

@@ -87,7 +87,22 @@ impl<'a> Driver<'a> {
                 ),
                 Evidence::default(),
             )
-        } else if !not_performed.is_empty() && !dry_run {
+        } else if dry_run {
+            // A dry run decides nothing: it says what the gate would do, never that it passed.
+            let summary = if not_performed.is_empty() {
+                format!(
+                    "dry run: would open, since all {} required step(s) passed or were waived",
+                    requires.len()
+                )
+            } else {
+                format!(
+                    "dry run: would wait for {} required step(s) a dry run does not perform: {}",
+                    not_performed.len(),
+                    not_performed.join(", ")
+                )
+            };
+            StepOutcome::skipped(summary)
+        } else if !not_performed.is_empty() {
             // Steps the engine cannot perform yet do not stop the run, but the gate says so
             // and the verdict counts them.
             StepOutcome {
