@@ -145,10 +145,8 @@ impl<'a> RunView<'a> {
         &self,
         pick: impl Fn(&StepAction) -> bool,
     ) -> impl Iterator<Item = &'a StepRecord> {
-        let plan_steps = self.plan_steps.clone();
-        self.run
-            .steps
-            .iter()
-            .filter(move |s| plan_steps.get(s.step_id.as_str()).is_some_and(|p| pick(&p.action)))
+        let picked: std::collections::BTreeSet<&'a str> =
+            self.plan_steps.iter().filter(|(_, s)| pick(&s.action)).map(|(id, _)| *id).collect();
+        self.run.steps.iter().filter(move |s| picked.contains(s.step_id.as_str()))
     }
 }

@@ -27,9 +27,13 @@ pub fn with_signoff(mut evidence: Evidence, s: &Signoff) -> Evidence {
 /// sign-offs), in the order given.
 pub fn signoffs_in(plan: &Plan, records: &[StepRecord]) -> Vec<Signoff> {
     let mut out: Vec<Signoff> = Vec::new();
-    let is_signoff =
-        |r: &&StepRecord| plan.step(&r.step_id).is_some_and(|s| s.action.signoff_roles().is_some());
-    for rec in records.iter().filter(is_signoff) {
+    // The plan's sign-off steps, looked up once: a run has hundreds of records.
+    let signoff_steps: std::collections::BTreeSet<&str> = plan
+        .steps()
+        .filter(|(_, s)| s.action.signoff_roles().is_some())
+        .map(|(_, s)| s.id.as_str())
+        .collect();
+    for rec in records.iter().filter(|r| signoff_steps.contains(r.step_id.as_str())) {
         let mut current: Option<Signoff> = None;
         for f in &rec.evidence.facts {
             let Some((role, field)) = f.label.rsplit_once('.') else { continue };
