@@ -88,7 +88,7 @@ fn large_run() -> Run {
             environment: Some("staging".to_owned()),
             secrets: vec!["token".to_owned()],
             roles: Vec::new(),
-            success_criteria: vec!["Everything passes".to_owned()],
+            success_criteria: vec!["Everything passes".into()],
         },
         vars: BTreeMap::from([("token".to_owned(), "s3cr3t-token-value".to_owned())]),
         phases,

@@ -17,9 +17,9 @@ pub use plan::{
 pub use progress::RunEventDto;
 pub use repo::{ChangeDto, CommitDto, RepoFactsDto, TagDto, UpstreamDto};
 pub use run::{
-    CommandDto, EventDto, EvidenceDto, FactDto, FileDto, MeasurementDto, OutcomeDto, PhaseDto,
-    RollbackCheckDto, RollbackDto, RunDto, RunStatusDto, RunSummaryDto, StartRunDto, StepDto,
-    StepStatusDto, WaiverDto,
+    CommandDto, CriterionDto, CriterionStateDto, EventDto, EvidenceDto, FactDto, FileDto,
+    MeasurementDto, OutcomeDto, PhaseDto, RollbackCheckDto, RollbackDto, RunDto, RunStatusDto,
+    RunSummaryDto, StartRunDto, StepDto, StepStatusDto, WaiverDto,
 };
 pub use signature::{
     AgentDto, AgentKeyDto, AttachedSignatureDto, ChainStateDto, KeyFileDto, ReportCheckDto,

@@ -156,7 +156,12 @@ impl From<&Plan> for PlanPreviewDto {
             description: plan.plan.description.clone(),
             environment: plan.plan.environment.clone(),
             roles: plan.plan.roles.iter().map(Into::into).collect(),
-            success_criteria: plan.plan.success_criteria.clone(),
+            success_criteria: plan
+                .plan
+                .success_criteria
+                .iter()
+                .map(|c| c.text().to_owned())
+                .collect(),
             phases: plan
                 .phases
                 .iter()

@@ -6,6 +6,7 @@ use pilot_engine::plan::{Plan, StepAction};
 use pilot_engine::run::{
     Event, Evidence, Outcome, PlanOrigin, Run, RunStatus, RunSummary, StepRecord, StepStatus,
 };
+use pilot_engine::signoff;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -118,9 +119,53 @@ pub struct RunDto {
     pub roles: Vec<RoleDto>,
     /// Where each role that must sign off stands (empty for a dry run: no one signs it).
     pub signoff: Vec<super::SignoffRoleDto>,
-    pub success_criteria: Vec<String>,
+    /// Each success criterion and whether stored evidence proves it.
+    pub success_criteria: Vec<CriterionDto>,
     pub phases: Vec<PhaseDto>,
     pub events: Vec<EventDto>,
+}
+
+/// A success criterion of the run: met only when every step that proves it passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CriterionDto {
+    pub text: String,
+    pub state: CriterionStateDto,
+    /// Why it is not met, or who waived its proof and why; for a met one, what proved it.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum CriterionStateDto {
+    Met,
+    Waived,
+    Open,
+}
+
+impl From<&signoff::CriterionClaim> for CriterionDto {
+    fn from(c: &signoff::CriterionClaim) -> Self {
+        let quoted = |titles: &[String]| {
+            titles.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect::<Vec<_>>().join(", ")
+        };
+        let (state, detail) = match &c.state {
+            signoff::CriterionState::Met => {
+                (CriterionStateDto::Met, format!("proved by {}", quoted(&c.proved_by)))
+            }
+            signoff::CriterionState::Waived(waivers) => (
+                CriterionStateDto::Waived,
+                waivers
+                    .iter()
+                    .map(|w| {
+                        format!("\u{201c}{}\u{201d} waived by {}: {}", w.step_title, w.by, w.reason)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            signoff::CriterionState::Open(why) => (CriterionStateDto::Open, why.clone()),
+        };
+        Self { text: c.text.clone(), state, detail }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -407,7 +452,7 @@ impl From<&Run> for RunDto {
             finished_at: run.finished_at.map(time),
             roles: plan.plan.roles.iter().map(Into::into).collect(),
             signoff: verdict.roles.iter().map(Into::into).collect(),
-            success_criteria: plan.plan.success_criteria.clone(),
+            success_criteria: signoff::criteria(run, &run.steps).iter().map(Into::into).collect(),
             phases: plan
                 .phases
                 .iter()

@@ -75,10 +75,12 @@ name = "demo-docker"
 title = "Demo release (Docker)"
 description = "Deploy the Student Management System to staging through the Docker API: check the engine, images and volume, back up the database from the running container, recreate it on the new image with a health countdown, migrate, validate, and keep the rollback ready."
 environment = "staging"
+# Each criterion names the steps whose evidence proves it (`requires`); one written as text
+# alone is proved by no step of this plan, so the report leaves its box open.
 success_criteria = [
-    "A verified database backup exists for this release",
-    "The new version is deployed and healthy, and reports its version",
-    "The previous version is kept ready for a rollback",
+    { text = "A verified database backup exists for this release", requires = ["db-backup"] },
+    { text = "The new version is deployed and healthy, and reports its version", requires = ["recreate", "healthy-after", "version-endpoint"] },
+    { text = "The previous version is kept ready for a rollback", requires = ["previous-image-present"] },
 ]
 
 [[plan.role]]

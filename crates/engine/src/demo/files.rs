@@ -134,11 +134,13 @@ name = "demo"
 title = "Demo release"
 description = "Release the Student Management System: check the repository and the machine, back up the database, tag and package the release, validate it and sign it off."
 environment = "staging"
+# Each criterion names the steps whose evidence proves it (`requires`); one written as text
+# alone is proved by no step of this plan, so the report leaves its box open.
 success_criteria = [
-    "Every pre-deployment check passed or was waived with a reason",
-    "A verified database backup exists for this release",
-    "The release is tagged and packaged",
-    "The tech lead and the QA lead approved",
+    { text = "Every pre-deployment check passed", requires = ["ready"] },
+    { text = "A verified database backup exists for this release", requires = ["db-backup"] },
+    { text = "The release is tagged and packaged", requires = ["tag-at-head", "package-exists"] },
+    { text = "The tech lead and the QA lead approved", requires = ["approvals"] },
 ]
 
 [[plan.role]]

@@ -3,6 +3,7 @@
 //! ([`load`]), variable substitution ([`vars`]), the JSON Schema ([`schema`]) and the
 //! built-in templates ([`templates`]).
 
+pub mod criterion;
 pub mod kinds;
 mod load;
 mod model;
@@ -11,6 +12,7 @@ pub mod seconds;
 pub mod templates;
 pub mod vars;
 
+pub use criterion::{BoundCriterion, Criterion};
 pub use kinds::{BackupRole, Handling, PersonStep, StepAction, StepClass};
 pub use load::{PlanError, Problem, load_plan, parse_plan};
 pub use model::{Phase, Plan, PlanHeader, Role, Stage, Step};

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::criterion::Criterion;
 use super::kinds::StepAction;
 
 /// A release plan: ordered phases, each with ordered steps.
@@ -41,9 +42,10 @@ pub struct PlanHeader {
     /// The roles that sign off the release.
     #[serde(default, rename = "role")]
     pub roles: Vec<Role>,
-    /// Success criteria listed at the end of the report.
+    /// Success criteria listed at the end of the report, each ticked only when the steps it
+    /// names in `requires` passed.
     #[serde(default)]
-    pub success_criteria: Vec<String>,
+    pub success_criteria: Vec<Criterion>,
 }
 
 /// A sign-off role.

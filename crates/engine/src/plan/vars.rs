@@ -139,7 +139,7 @@ pub fn resolve_plan(
     header.title = substitute(&header.title, values)?;
     header.description = substitute(&header.description, values)?;
     for criterion in &mut header.success_criteria {
-        *criterion = substitute(criterion, values)?;
+        *criterion.text_mut() = substitute(criterion.text(), values)?;
     }
     for phase in &mut resolved.phases {
         phase.title = substitute(&phase.title, values)?;

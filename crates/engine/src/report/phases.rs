@@ -1,6 +1,6 @@
 //! The phases: a summary table (one row per phase) and then each phase as a task list, one item
-//! per step, ticked when the step is ok (passed, warned or waived), with its evidence nested
-//! under it.
+//! per step, ticked only when the step passed (a gate: when every step it waits for passed
+//! too), with its evidence nested under it.
 
 use std::fmt::Write as _;
 
@@ -8,7 +8,7 @@ use super::evidence;
 use super::format;
 use super::markdown::{table_head, table_row, text};
 use super::view::RunView;
-use crate::record::StepRecord;
+use crate::record::{StepRecord, StepStatus};
 
 /// The phase summary table.
 pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
@@ -19,7 +19,7 @@ pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
     }
     table_head(out, &["#", "Phase", "Status", "Steps passed", "Duration"]);
     for (i, phase) in view.phases.iter().enumerate() {
-        let passed = phase.steps.iter().filter(|s| s.status == crate::record::StepStatus::Passed);
+        let passed = phase.steps.iter().filter(|s| view.drawn_status(s) == StepStatus::Passed);
         let start = phase.steps.iter().filter_map(|s| s.started_at).min();
         let end = phase.steps.iter().filter_map(|s| s.finished_at).max();
         table_row(
@@ -55,13 +55,15 @@ pub(crate) fn details(out: &mut String, view: &RunView<'_>) {
     }
 }
 
-/// One step as a task-list item.
+/// One step as a task-list item, ticked only when its evidence passed: a warned, waived or
+/// skipped step keeps an empty box beside its emoji.
 fn step_item(out: &mut String, view: &RunView<'_>, step: &StepRecord) {
-    let tick = if step.status.is_ok() { 'x' } else { ' ' };
+    let drawn = view.drawn_status(step);
+    let tick = if drawn == StepStatus::Passed { 'x' } else { ' ' };
     let emoji = if view.is_waiting_on_person(step) {
         format::WAITING_EMOJI
     } else {
-        format::step_emoji(step.status)
+        format::step_emoji(drawn)
     };
     let _ = write!(out, "- [{tick}] {emoji} **{}**", text(&step.title));
     if step.summary.trim().is_empty() {

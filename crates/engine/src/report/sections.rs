@@ -10,7 +10,6 @@ use super::header::short;
 use super::markdown::{code, table_head, table_row, text};
 use super::view::RunView;
 use crate::plan::StepAction;
-use crate::record::{Outcome, RunStatus};
 use crate::signoff;
 
 /// "Backup": every step that takes or finds a backup, with its files, facts and measurements.
@@ -223,23 +222,51 @@ pub(crate) fn rollback(out: &mut String, view: &RunView<'_>) {
     out.push('\n');
 }
 
-/// "Success criteria": ticked only when the run completed with outcome GO.
+/// "Success criteria": each ticked only when every step that proves it passed (see
+/// [`signoff::criteria`]), whatever the verdict; a waived proof is shown, never ticked.
 pub(crate) fn success_criteria(out: &mut String, view: &RunView<'_>) {
     out.push_str("## Success criteria\n\n");
-    let criteria = &view.run.header.plan.plan.success_criteria;
-    if criteria.is_empty() {
+    let claims = signoff::criteria(view.run, &view.run.steps);
+    if claims.is_empty() {
         out.push_str("Not part of this run: the plan lists no success criteria.\n\n");
         return;
     }
-    let met = view.run.status == RunStatus::Completed && view.run.outcome == Outcome::Go;
-    out.push_str(if met {
-        "Met: the run completed with outcome GO.\n\n"
-    } else {
-        "Not yet met: they are ticked only when the run completes with outcome GO.\n\n"
-    });
-    let tick = if met { 'x' } else { ' ' };
-    for c in criteria {
-        let _ = writeln!(out, "- [{tick}] {}", text(c));
+    let met = claims.iter().filter(|c| c.is_met()).count();
+    let _ = writeln!(
+        out,
+        "{met} of {} met. A box is ticked only when every step that proves it passed.\n",
+        claims.len()
+    );
+    for c in &claims {
+        let tick = if c.is_met() { 'x' } else { ' ' };
+        let _ = write!(out, "- [{tick}] {}", text(&c.text));
+        match &c.state {
+            signoff::CriterionState::Met => {
+                let _ = write!(out, " — proved by {}", titles(&c.proved_by));
+            }
+            signoff::CriterionState::Waived(waivers) => {
+                let who: Vec<String> = waivers
+                    .iter()
+                    .map(|w| {
+                        format!(
+                            "\u{201c}{}\u{201d} waived by {}: {}",
+                            text(&w.step_title),
+                            text(&w.by),
+                            text(&w.reason)
+                        )
+                    })
+                    .collect();
+                let _ = write!(out, " — 🟡 not proved: {}", who.join("; "));
+            }
+            signoff::CriterionState::Open(why) => {
+                let _ = write!(out, " — open: {}", text(why));
+            }
+        }
+        out.push('\n');
     }
     out.push('\n');
+}
+
+fn titles(titles: &[String]) -> String {
+    titles.iter().map(|t| format!("\u{201c}{}\u{201d}", text(t))).collect::<Vec<_>>().join(", ")
 }

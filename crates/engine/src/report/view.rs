@@ -24,6 +24,7 @@ pub(crate) struct RunView<'a> {
     pub run: &'a Run,
     pub phases: Vec<PhaseView<'a>>,
     plan_steps: BTreeMap<&'a str, &'a Step>,
+    records: BTreeMap<&'a str, &'a StepRecord>,
 }
 
 /// A phase's status, derived from its steps.
@@ -91,7 +92,26 @@ impl<'a> RunView<'a> {
                 phase.steps.push(record);
             }
         }
-        Self { run, phases, plan_steps }
+        let records = run.steps.iter().map(|r| (r.step_id.as_str(), r)).collect();
+        Self { run, phases, plan_steps, records }
+    }
+
+    /// The status the report draws for a step: the recorded one, except that a gate recorded
+    /// as passed is drawn as warned when a step it waits for did not pass (a record written
+    /// before gates said so, or a store edited by hand). A ✔ follows from the evidence it
+    /// stands on, not from what the gate's own row says.
+    pub(crate) fn drawn_status(&self, record: &StepRecord) -> StepStatus {
+        if record.status != StepStatus::Passed {
+            return record.status;
+        }
+        let requires = match self.plan_step(&record.step_id).map(|s| &s.action) {
+            Some(StepAction::Gate(gate)) => gate.requires.as_slice(),
+            _ => return record.status,
+        };
+        let all_passed = requires.iter().all(|id| {
+            self.records.get(id.as_str()).is_some_and(|r| r.status == StepStatus::Passed)
+        });
+        if all_passed { StepStatus::Passed } else { StepStatus::Warned }
     }
 
     /// The step as the plan defines it (with variables substituted).
@@ -113,7 +133,7 @@ impl<'a> RunView<'a> {
 
     /// A phase's status: the worst thing that happened in it.
     pub(crate) fn phase_status(&self, phase: &PhaseView<'_>) -> PhaseStatus {
-        let has = |st: StepStatus| phase.steps.iter().any(|s| s.status == st);
+        let has = |st: StepStatus| phase.steps.iter().any(|s| self.drawn_status(s) == st);
         if phase.stage == Stage::Rollback
             && phase.steps.iter().all(|s| s.status == StepStatus::Pending)
         {
@@ -126,15 +146,14 @@ impl<'a> RunView<'a> {
             PhaseStatus::Running
         } else if has(StepStatus::Pending) {
             PhaseStatus::Pending
-        } else if phase.steps.iter().all(|s| s.status == StepStatus::Skipped)
-            || (self.run.header.dry_run && has(StepStatus::Skipped))
-        {
-            // In a dry run, a phase with steps only described was not done: it is not "passed".
-            PhaseStatus::Skipped
         } else if has(StepStatus::Waived) {
             PhaseStatus::Waived
         } else if has(StepStatus::Warned) {
             PhaseStatus::Warned
+        } else if has(StepStatus::Skipped) {
+            // A phase with a step skipped (in a dry run: only described) was not all done: it
+            // is not "passed", whatever its other steps did.
+            PhaseStatus::Skipped
         } else {
             PhaseStatus::Passed
         }

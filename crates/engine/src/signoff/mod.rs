@@ -3,15 +3,17 @@
 //!
 //! Layout: `model.rs` (a decision, a sign-off, the rule each role follows, separation of duties
 //! and what makes a run "production"), `matrix.rs` (where each role stands), `verdict.rs` (the
-//! go/no-go rule), `evidence.rs` (sign-offs as the sign-off step's evidence, which the report
+//! go/no-go rule), `criteria.rs` (whether each success criterion is proved), `evidence.rs` (sign-offs as the sign-off step's evidence, which the report
 //! reads). Recording a decision (for the desktop and the
 //! runner) is `run::record_signoff`, beside the other things a person answers.
 
+mod criteria;
 mod evidence;
 mod matrix;
 mod model;
 mod verdict;
 
+pub use criteria::{CriterionClaim, CriterionState, WaivedProof, criteria};
 pub use evidence::{signoffs_in, with_signoff};
 pub use matrix::{RoleState, RoleStatus, matrix};
 pub use model::{Decision, RoleRule, Signoff, is_production, person_key, role_rules, same_person};

@@ -7,6 +7,7 @@
 //! snapshot-tested; pulldown-cmark then proves that its tables and task lists really parse as
 //! GitHub-flavoured Markdown, even when the run's text is hostile.
 
+mod claims;
 mod fixture;
 mod gfm;
 
@@ -62,11 +63,12 @@ fn tables_and_task_lists_parse_as_gfm() {
     assert_eq!(commits.rows.len(), 3, "three commits since v1.15.1");
     assert_eq!(commits.rows[1][1], "Fix | pipe in `grade` export", "summary shown verbatim");
 
-    // Ticked: disk, memory (warned), compose, git-clean, git-branch, changelog (waived),
-    // backup, latency. Unticked: soak (skipped), smoke tests, rollback, and the four
-    // success criteria of a NO-GO run.
-    assert_eq!(parsed.ticked, 8, "ok steps are ticked task-list items");
-    assert_eq!(parsed.unticked, 7, "other steps and unmet criteria are unticked");
+    // Ticked: the passed steps (disk, compose, git-clean, git-branch, backup, latency) and
+    // the one criterion their evidence proves (disk space). Unticked: memory (warned),
+    // changelog (waived), soak (skipped), smoke tests (failed), rollback, and three criteria:
+    // one no step proves, one whose proof failed, one whose proof was waived.
+    assert_eq!(parsed.ticked, 7, "passed steps and proved criteria are ticked task-list items");
+    assert_eq!(parsed.unticked, 8, "other steps and unproved criteria are unticked");
     assert!(parsed.html.is_empty(), "no raw HTML besides <br>: {:?}", parsed.html);
     assert_eq!(parsed.quotes_in_items, 1, "the waiver renders inside its step's item");
     assert_eq!(parsed.code_in_items, 2, "stdout and stderr render inside the step's evidence");
@@ -142,13 +144,26 @@ fn waiting_run_names_the_step_that_needs_a_person() {
 }
 
 #[test]
-fn completed_go_run_ticks_the_success_criteria() {
+fn a_go_run_ticks_only_the_criteria_its_evidence_proves() {
     let mut run = staging_run();
     run.status = RunStatus::Completed;
     run.outcome = Outcome::Go;
     run.steps[8].status = StepStatus::Passed;
-    let parsed = parse(&report(&run));
-    assert_eq!(parsed.ticked, 9 + 4, "every ok step and all four criteria are ticked");
+    let md = report(&run);
+    let parsed = parse(&md);
+    // Passed steps: disk, manual item, clean tree, branch, backup, smoke tests, latency, and
+    // the two criteria they prove; not the warned memory check, the waived changelog, the
+    // criterion no step proves or the one whose proof was waived.
+    assert_eq!(parsed.ticked, 7 + 2, "only what evidence proves is ticked:\n{md}");
+    assert!(md.contains("2 of 4 met."), "{md}");
+    assert!(
+        md.contains("- [ ] 1.15.2 deployed without errors — open: no step of the plan proves it"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- [ ] CHANGELOG.md documents 1.15.2 — 🟡 not proved: \u{201c}CHANGELOG.md has an entry for 1.15.2\u{201d} waived by Ana Lopez"),
+        "{md}"
+    );
 }
 
 #[test]

@@ -488,7 +488,13 @@ fn staging_covers_every_runbook_item() {
             "Document findings",
         ],
     );
-    let criteria = plan_of(named("staging")).plan.success_criteria.join("\n");
+    let criteria = plan_of(named("staging"))
+        .plan
+        .success_criteria
+        .iter()
+        .map(|c| c.text())
+        .collect::<Vec<_>>()
+        .join("\n");
     for criterion in ["100% critical path", "≥ 95% critical path", "No performance regressions"] {
         assert!(
             criteria.contains(criterion),
@@ -605,7 +611,13 @@ fn production_covers_every_runbook_item() {
             "code review, security review, QA sign-off, operations",
         ],
     );
-    let criteria = plan_of(named("production")).plan.success_criteria.join("\n");
+    let criteria = plan_of(named("production"))
+        .plan
+        .success_criteria
+        .iter()
+        .map(|c| c.text())
+        .collect::<Vec<_>>()
+        .join("\n");
     for target in ["Health endpoint < 100ms", "API response (p95) < 200ms", "Error rate < 0.1%"] {
         assert!(criteria.contains(target), "production success criteria must include {target:?}");
     }

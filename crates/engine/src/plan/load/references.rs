@@ -1,7 +1,8 @@
 //! The cross-reference check: ids that must be unique, and names that must point at something
 //! defined elsewhere in the plan (gate and soak steps, rollback's backup step and re-checks,
-//! sign-off roles, secrets). It reads whatever is well-formed and ignores the rest: the
-//! structural check has already reported wrong types and missing keys.
+//! the steps that prove a success criterion, sign-off roles, secrets). It reads whatever is
+//! well-formed and ignores the rest: the structural check has already reported wrong types and
+//! missing keys.
 
 use std::collections::BTreeMap;
 
@@ -89,6 +90,18 @@ pub(super) fn check(root: &DeTable<'_>, problems: &mut Problems<'_>) {
         }
     }
 
+    // A criterion bound to its proof names steps that exist; text alone is left unbound.
+    for (criterion, at) in tables(header.and_then(|h| h.get("success_criteria"))) {
+        let requires = criterion.get("requires");
+        if requires.and_then(|r| r.get_ref().as_array()).is_some_and(|a| a.is_empty()) {
+            problems.at(
+                at,
+                "a success criterion that names no steps: list the steps that prove it in \
+                 `requires`, or write the criterion as text alone",
+            );
+        }
+        known_steps(strings(requires), &order, "success criterion requires", problems);
+    }
     for (secret, at) in strings(header.and_then(|h| h.get("secrets"))) {
         if vars.and_then(|v| v.get(secret)).is_none() {
             problems.at(at, format!("secret `{secret}` is not a [vars] key"));

@@ -49,6 +49,30 @@ impl Shape<'_, '_> {
             }
             return;
         }
+        // A value of either of several shapes (a criterion as text or as a table, seconds as
+        // a number or as text): checked against the alternative its type fits.
+        if let Some(Value::Array(alternatives)) = schema.get("anyOf") {
+            let fitting = alternatives
+                .iter()
+                .map(resolve)
+                .find(|alt| primary_type(alt).is_some_and(|t| fits(found, t)));
+            match fitting {
+                Some(alternative) => self.value(item, alternative, key, owner),
+                None => {
+                    let names: Vec<String> =
+                        alternatives.iter().map(|alt| type_name(resolve(alt))).collect();
+                    self.problems.at(
+                        at,
+                        format!(
+                            "`{key}` in {owner} must be {}, found {}",
+                            article(&names.join(" or ")),
+                            describe(found)
+                        ),
+                    )
+                }
+            }
+            return;
+        }
         let Some(expected) = primary_type(schema) else { return };
         if !fits(found, expected) {
             self.problems.at(

@@ -171,3 +171,39 @@ fn crlf_and_byte_order_mark_are_tolerated() {
         "columns count characters (é is one) and ignore the byte-order mark"
     );
 }
+
+#[test]
+fn a_success_criterion_must_name_steps_that_exist() {
+    let source = r#"[plan]
+name = "criteria"
+title = "Criteria"
+success_criteria = [
+  "Text alone is allowed",
+  { text = "Bound to a step that exists", requires = ["disk"] },
+  { text = "Bound to a typo", requires = ["dsik"] },
+  { text = "Bound to nothing", requires = [] },
+  { text = "A key too many", requires = ["disk"], by = "me" },
+  42,
+]
+
+[[phase]]
+id = "checks"
+title = "Checks"
+
+[[phase.step]]
+id = "disk"
+title = "Disk"
+kind = "system.disk"
+min_free_gb = 1.0
+"#;
+    let found = problems(source);
+    for expected in [
+        "7:43: success criterion requires unknown step `dsik`; did you mean disk?",
+        "8:3: a success criterion that names no steps: list the steps that prove it in `requires`, or write the criterion as text alone",
+        "9:51: unknown key `by` in `success_criteria`; expected one of: requires, text",
+        "10:3: `success_criteria` in [plan] must be a string or table, found an integer",
+    ] {
+        assert!(found.iter().any(|p| p == expected), "expected {expected:?} in {found:#?}");
+    }
+    assert_eq!(found.len(), 4, "{found:#?}");
+}

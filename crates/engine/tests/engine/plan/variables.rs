@@ -91,7 +91,8 @@ fn resolve_plan_substitutes_every_string_but_ids() {
     let resolved = resolve_plan(&plan, &merged).expect("every variable is known");
     assert_eq!(resolved.phases[1].title, "Validation of <version>", "phase titles are substituted");
     assert_eq!(
-        resolved.plan.success_criteria[1], "Version is <version>",
+        resolved.plan.success_criteria[1].text(),
+        "Version is <version>",
         "success criteria are substituted"
     );
     assert_eq!(

@@ -22,9 +22,9 @@ environment = "staging"
 secrets = ["db_password"]
 success_criteria = [
   "1.15.2 deployed without errors",
-  "All smoke tests passing (100% critical path)",
-  "E2E tests passing (≥ 95% critical path)",
-  "No error logs found",
+  { text = "All smoke tests passing (100% critical path)", requires = ["smoke-tests"] },
+  { text = "CHANGELOG.md documents 1.15.2", requires = ["changelog"] },
+  { text = "Enough disk space on the staging host", requires = ["disk-free"] },
 ]
 
 [[plan.role]]
