@@ -9,7 +9,7 @@ use crate::plan::kinds::{
     GitUpstreamParams,
 };
 use crate::repo::{Change, ChangeStatus, CommitInfo};
-use crate::run::{Evidence, StepOutcome};
+use crate::run::{Evidence, StepOutcome, StepStatus};
 
 use super::{StepContext, plural};
 
@@ -230,7 +230,15 @@ pub(super) fn upstream(p: &GitUpstreamParams, ctx: &StepContext<'_>) -> StepOutc
                 evidence,
             )
         } else {
-            StepOutcome::passed("no upstream: nothing to compare", evidence)
+            // As documented: a warning, not a pass. Nothing says the commits were pushed.
+            StepOutcome {
+                status: StepStatus::Warned,
+                summary: format!(
+                    "{branch} has no upstream branch, so whether its commits are pushed is not \
+                     known: push it (git push -u origin {branch}) to have it checked"
+                ),
+                evidence,
+            }
         };
     };
 

@@ -282,8 +282,10 @@ fn upstream_limits_and_the_no_upstream_case() {
 
     facts.upstream = None;
     let out = run_in(dir.path(), &facts, check(0, None, false));
-    assert_eq!(out.status, StepStatus::Passed, "no upstream is not a failure by default");
-    assert_eq!(out.summary, "no upstream: nothing to compare", "the agreed wording");
+    // As docs/plan-format.md says: no upstream warns (it never passes: nothing was compared).
+    assert_eq!(out.status, StepStatus::Warned, "no upstream warns by default: {}", out.summary);
+    assert!(out.summary.contains("no upstream branch"), "{}", out.summary);
+    assert!(out.summary.contains("git push -u origin"), "says what to do: {}", out.summary);
     let out = run_in(dir.path(), &facts, check(0, None, true));
     assert_eq!(out.status, StepStatus::Failed, "unless an upstream is required");
 }
