@@ -171,7 +171,7 @@ describe('asking first and saying it plainly', () => {
 
   it('explains the verdict', () => {
     expect(verdictSentence(runDone)).toContain('not cleared');
-    expect(verdictSentence({ outcome: 'go', status: 'completed' })).toContain('Every gate passed');
+    expect(verdictSentence({ outcome: 'go', status: 'completed' })).toContain('Nothing stands in the way');
     expect(verdictSentence({ outcome: 'pending', status: 'running' })).toContain('has not finished');
   });
 });

@@ -252,7 +252,7 @@ export const VERDICT_TEXT: Record<OutcomeDto, string> = {
 export function verdictSentence(run: Pick<RunDto, 'outcome' | 'status'>): string {
   switch (run.outcome) {
     case 'go':
-      return 'Every gate passed and nothing stands in the way of this release.';
+      return 'Nothing stands in the way of this release: every gate opened (a waiver, if any, is named below and in the report).';
     case 'noGo':
       return run.status === 'completed'
         ? 'The run is complete, but the release is not cleared: see why below.'

@@ -99,7 +99,7 @@ fn from_proofs(proofs: &[Option<&StepRecord>], titles: &[String]) -> CriterionSt
             }
             StepStatus::Failed => not_proved.push(format!("\u{201c}{title}\u{201d} failed")),
             StepStatus::Warned => {
-                not_proved.push(format!("\u{201c}{title}\u{201d} passed only with a warning"))
+                not_proved.push(format!("\u{201c}{title}\u{201d} ended only with a warning"))
             }
             StepStatus::Skipped => not_proved.push(format!("\u{201c}{title}\u{201d} was skipped")),
             StepStatus::Pending | StepStatus::Running => {
