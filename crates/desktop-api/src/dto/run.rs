@@ -145,13 +145,11 @@ pub enum CriterionStateDto {
 
 impl From<&signoff::CriterionClaim> for CriterionDto {
     fn from(c: &signoff::CriterionClaim) -> Self {
-        let quoted = |titles: &[String]| {
-            titles.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect::<Vec<_>>().join(", ")
-        };
         let (state, detail) = match &c.state {
-            signoff::CriterionState::Met => {
-                (CriterionStateDto::Met, format!("proved by {}", quoted(&c.proved_by)))
-            }
+            signoff::CriterionState::Met => (
+                CriterionStateDto::Met,
+                format!("proved by {}", signoff::quoted_titles(&c.proved_by)),
+            ),
             signoff::CriterionState::Waived(waivers) => (
                 CriterionStateDto::Waived,
                 waivers

@@ -71,7 +71,7 @@ fn judge(criterion: &Criterion, records: &[StepRecord], dry_run: bool) -> Criter
     } else if dry_run {
         CriterionState::Open(format!(
             "a dry run proves nothing about the release; it would be proved by {}",
-            quoted(&proved_by)
+            quoted_titles(&proved_by)
         ))
     } else {
         from_proofs(&proofs, &proved_by)
@@ -116,6 +116,7 @@ fn from_proofs(proofs: &[Option<&StepRecord>], titles: &[String]) -> CriterionSt
     }
 }
 
-fn quoted(titles: &[String]) -> String {
+/// Step titles in quotation marks, joined with commas: "“A”, “B”".
+pub fn quoted_titles(titles: &[String]) -> String {
     titles.iter().map(|t| format!("\u{201c}{t}\u{201d}")).collect::<Vec<_>>().join(", ")
 }

@@ -13,7 +13,7 @@ mod matrix;
 mod model;
 mod verdict;
 
-pub use criteria::{CriterionClaim, CriterionState, WaivedProof, criteria};
+pub use criteria::{CriterionClaim, CriterionState, WaivedProof, criteria, quoted_titles};
 pub use evidence::{signoffs_in, with_signoff};
 pub use matrix::{RoleState, RoleStatus, matrix};
 pub use model::{Decision, RoleRule, Signoff, is_production, person_key, role_rules, same_person};

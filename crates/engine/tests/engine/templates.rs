@@ -488,13 +488,7 @@ fn staging_covers_every_runbook_item() {
             "Document findings",
         ],
     );
-    let criteria = plan_of(named("staging"))
-        .plan
-        .success_criteria
-        .iter()
-        .map(|c| c.text())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let criteria = criteria_text(named("staging"));
     for criterion in ["100% critical path", "≥ 95% critical path", "No performance regressions"] {
         assert!(
             criteria.contains(criterion),
@@ -611,13 +605,7 @@ fn production_covers_every_runbook_item() {
             "code review, security review, QA sign-off, operations",
         ],
     );
-    let criteria = plan_of(named("production"))
-        .plan
-        .success_criteria
-        .iter()
-        .map(|c| c.text())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let criteria = criteria_text(named("production"));
     for target in ["Health endpoint < 100ms", "API response (p95) < 200ms", "Error rate < 0.1%"] {
         assert!(criteria.contains(target), "production success criteria must include {target:?}");
     }
@@ -694,4 +682,10 @@ fn every_template_passes_the_plan_loader() {
             panic!("template {:?} fails the plan loader:\n{e}", t.name);
         }
     }
+}
+
+/// The texts of a template's success criteria, one per line.
+fn criteria_text(template: &Template) -> String {
+    let plan = plan_of(template);
+    plan.plan.success_criteria.iter().map(|c| c.text()).collect::<Vec<_>>().join("\n")
 }
