@@ -50,6 +50,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Put the previous release back by running the plan's rollback phase in the same run: it
+    /// lists what each rollback step will do and change, asks you to confirm (or --yes), records
+    /// who asked and why, and the run ends "rolled back". Refused for dry runs and runs that
+    /// changed nothing yet.
+    Rollback {
+        /// The run id (see `pilot runs`).
+        run_id: String,
+        /// Why the release is rolled back (it goes in the report).
+        #[arg(long)]
+        reason: String,
+        /// Who asks for it, "Name <email>" (default: the run's operator).
+        #[arg(long)]
+        by: Option<String>,
+        /// Do not ask for a confirmation (scripts, CI).
+        #[arg(long)]
+        yes: bool,
+        /// Answers for the rollback phase's manual items (TOML; see `pilot plan answers`).
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// List runs, newest first; filter by outcome, version or person.
     Runs {
         #[arg(long)]
@@ -111,6 +133,7 @@ pub enum OutcomeArg {
     Go,
     NoGo,
     Pending,
+    RolledBack,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,10 @@ pub enum Failure {
     Signature(#[from] pilot_engine::signature::SignatureError),
     #[error(transparent)]
     Attach(#[from] pilot_engine::signature::AttachError),
+    #[error(
+        "{what} was not confirmed: nothing was changed. Run it in a terminal and type yes, or add --yes"
+    )]
+    NotConfirmed { what: String },
     #[error("could not read {path}: {source}")]
     Read {
         path: std::path::PathBuf,

@@ -65,7 +65,27 @@ impl Terminal {
         let waive = format!(
             "waive it with a reason in an answers file ([waive.STEP-ID] reason = \"…\") and `pilot resume {id} --answers FILE`"
         );
+        let roll_back = pilot_engine::run::rollback_preview(run).is_ok().then(|| {
+            format!("put the previous release back with `pilot rollback {id} --reason \"…\"`")
+        });
         let verdict = match (run.status, run.outcome, stopped) {
+            (RunStatus::Completed, Outcome::RolledBack, _) => {
+                let asked = run.rollback.as_ref();
+                format!(
+                    "Rolled back: the plan's rollback phase ran to its end (asked for by {}: {}).",
+                    asked.map(|a| a.by.as_str()).unwrap_or("?"),
+                    asked.map(|a| a.reason.as_str()).unwrap_or("?")
+                )
+            }
+            (RunStatus::Failed, _, Some((title, _, _))) if run.rollback.is_some() => format!(
+                "Rollback stopped: \"{title}\" failed. Fix the cause and `pilot resume {id}` to finish the rollback, or put the previous release back by hand."
+            ),
+            (RunStatus::Failed, _, Some((title, Some(caution), _))) if roll_back.is_some() => {
+                format!(
+                    "Stopped: \"{title}\" failed. First remedy: {}. Or fix the cause and `pilot resume {id}` to run it again. Before you {waive}: {caution}.",
+                    roll_back.as_deref().unwrap_or_default()
+                )
+            }
             (RunStatus::Waiting, _, _) if waiting_on.is_empty() && !signoffs.is_empty() => format!(
                 "Waiting for sign-off: {}. Record decisions in an answers file ([signoff.ROLE] name, decision, comment), then `pilot resume {id} --answers FILE`.",
                 signoffs.join("; "),

@@ -163,6 +163,7 @@ fn large_run() -> Run {
         finished_at: Some(time(3_600)),
         steps,
         events,
+        rollback: None,
     }
 }
 

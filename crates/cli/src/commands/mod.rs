@@ -4,6 +4,7 @@ mod demo;
 mod inspect;
 mod plan;
 mod report;
+mod rollback;
 mod run;
 mod runs;
 mod sign;
@@ -28,6 +29,10 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Resume { run_id, answers, json } => {
             run::resume(&store()?, &run_id, answers.as_deref(), json)
         }
+        Command::Rollback { run_id, reason, by, yes, answers, json } => rollback::rollback(
+            &store()?,
+            rollback::RollbackArgs { run_id, reason, by, yes, answers, json },
+        ),
         Command::Demo(cmd) => demo::demo(cmd),
         Command::Runs { json, outcome, version, person } => {
             runs::list(&store()?, json, outcome, version, person)

@@ -58,14 +58,15 @@ pub fn resume(
     finish(&terminal, &run, json)
 }
 
-fn load_answers(path: Option<&Path>) -> Result<Answers, Failure> {
+pub(super) fn load_answers(path: Option<&Path>) -> Result<Answers, Failure> {
     Ok(path.map(Answers::load).transpose()?.unwrap_or_default())
 }
 
 /// Print the result and choose the exit code.
-fn finish(terminal: &Terminal, run: &Run, json: bool) -> Result<ExitCode, Failure> {
+pub(super) fn finish(terminal: &Terminal, run: &Run, json: bool) -> Result<ExitCode, Failure> {
     let code = match (run.status, run.outcome) {
-        (RunStatus::Completed, Outcome::Go) => ExitCode::Go,
+        // A rollback that ran to its end did what was asked (`pilot rollback` succeeded).
+        (RunStatus::Completed, Outcome::Go | Outcome::RolledBack) => ExitCode::Go,
         (RunStatus::Waiting, _) => ExitCode::Waiting,
         _ => ExitCode::NoGo,
     };

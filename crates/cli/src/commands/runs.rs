@@ -19,6 +19,7 @@ pub fn list(
             OutcomeArg::Go => Outcome::Go,
             OutcomeArg::NoGo => Outcome::NoGo,
             OutcomeArg::Pending => Outcome::Pending,
+            OutcomeArg::RolledBack => Outcome::RolledBack,
         }),
         version,
         person,

@@ -40,6 +40,8 @@ pub enum OutcomeDto {
     Go,
     NoGo,
     Pending,
+    /// The run's rollback phases ran to their end at someone's request.
+    RolledBack,
 }
 
 impl From<Outcome> for OutcomeDto {
@@ -48,6 +50,7 @@ impl From<Outcome> for OutcomeDto {
             Outcome::Go => Self::Go,
             Outcome::NoGo => Self::NoGo,
             Outcome::Pending => Self::Pending,
+            Outcome::RolledBack => Self::RolledBack,
         }
     }
 }

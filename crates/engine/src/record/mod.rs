@@ -34,6 +34,9 @@ pub enum Outcome {
     NoGo,
     /// Not decided yet: the run is still running or waiting.
     Pending,
+    /// Someone asked for the release to be put back and the plan's rollback phase ran to its
+    /// end; who and why is the run's [`RollbackRequest`].
+    RolledBack,
 }
 
 /// A step's status.
@@ -70,6 +73,16 @@ pub struct Waiver {
     pub reason: String,
     pub by: String,
     pub at: DateTime<Utc>,
+}
+
+/// Someone's request, recorded before anything is touched, that the run's rollback phase put
+/// the previous release back. One per run: it is history, never changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollbackRequest {
+    pub at: DateTime<Utc>,
+    /// "Name <email>".
+    pub by: String,
+    pub reason: String,
 }
 
 /// What a step saw. The report is built from evidence only.
@@ -266,6 +279,9 @@ pub struct Run {
     pub steps: Vec<StepRecord>,
     /// In log order.
     pub events: Vec<Event>,
+    /// The rollback asked for, if any: from then on the driver runs the rollback phases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<RollbackRequest>,
 }
 
 impl Run {

@@ -134,12 +134,13 @@ pub(crate) const WAITING_EMOJI: &str = "✋";
 pub(crate) const LEGEND: &str = "Legend: ✅ passed · ❌ failed · ⚠️ warned (non-blocking) · \
      🟡 waived · ⏭️ skipped · ⏸️ pending · ▶️ running · ✋ waiting on a person";
 
-/// `GO`, `NO-GO`, `PENDING` with its emoji.
+/// `GO`, `NO-GO`, `PENDING`, `ROLLED BACK` with its emoji.
 pub(crate) fn outcome(o: Outcome) -> &'static str {
     match o {
         Outcome::Go => "✅ GO",
         Outcome::NoGo => "❌ NO-GO",
         Outcome::Pending => "⏸️ PENDING",
+        Outcome::RolledBack => "↩️ ROLLED BACK",
     }
 }
 

@@ -59,6 +59,20 @@ fn verdict(out: &mut String, view: &RunView<'_>) {
     );
 
     let mut reasons = String::new();
+    if let Some(asked) = &run.rollback {
+        let state = match (run.outcome, run.status) {
+            (crate::record::Outcome::RolledBack, _) => "↩️ Rolled back",
+            (_, crate::record::RunStatus::Failed) => "❌ Rollback stopped by a failed step",
+            _ => "▶️ Rollback asked for, not finished",
+        };
+        let _ = writeln!(
+            reasons,
+            "- {state}: asked for by {} at {}: {}",
+            text(&asked.by),
+            format::time(asked.at),
+            text(&asked.reason)
+        );
+    }
     reason(
         &mut reasons,
         "❌ Failed",

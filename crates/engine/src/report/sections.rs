@@ -9,7 +9,8 @@ use super::format;
 use super::header::short;
 use super::markdown::{code, table_head, table_row, text};
 use super::view::RunView;
-use crate::plan::StepAction;
+use crate::plan::{Stage, StepAction, StepClass};
+use crate::record::{Outcome, RunStatus, StepStatus};
 use crate::signoff;
 
 /// "Backup": every step that takes or finds a backup, with its files, facts and measurements.
@@ -171,14 +172,22 @@ pub(crate) fn rollback(out: &mut String, view: &RunView<'_>) {
         .filter(|s| named.is_none_or(|id| s.step_id == id))
         .find(|s| s.status.is_ok() && !s.evidence.files.is_empty());
 
+    rollback_done(out, view);
     if facts.previous_release.is_none() && backup.is_none() && rollback_step.is_none() {
+        if view.run.rollback.is_some() {
+            return;
+        }
         out.push_str(
             "Not part of this run: there is no previous release, no backup and no rollback \
              step.\n\n",
         );
         return;
     }
-    out.push_str("If this release must be undone, these are the values to go back to:\n\n");
+    out.push_str(if view.run.rollback.is_some() {
+        "The values it went back to:\n\n"
+    } else {
+        "If this release must be undone, these are the values to go back to:\n\n"
+    });
     match &facts.previous_release {
         Some(p) => {
             let _ = write!(out, "- Previous release: {} ({})", code(&p.tag), text(&p.version));
@@ -218,6 +227,49 @@ pub(crate) fn rollback(out: &mut String, view: &RunView<'_>) {
             let _ = write!(out, " — {}", text(&s.summary));
         }
         out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// When a rollback was asked for: who asked, when and why, then every rollback step in order
+/// with what it found, and for each action its evidence (what it stopped, restored and put
+/// back), so the section reads as the record of the way back, not a plan for it.
+fn rollback_done(out: &mut String, view: &RunView<'_>) {
+    let Some(asked) = &view.run.rollback else { return };
+    let state = match (view.run.outcome, view.run.status) {
+        (Outcome::RolledBack, _) => "**↩️ Rolled back**",
+        (_, RunStatus::Failed) => "**❌ Rollback stopped by a failed step**",
+        _ => "**▶️ Rollback under way**",
+    };
+    let _ = writeln!(
+        out,
+        "{state} — asked for by {} at {}: {}\n",
+        text(&asked.by),
+        format::time(asked.at),
+        text(&asked.reason)
+    );
+    out.push_str("What the rollback did, in order:\n\n");
+    for phase in view.phases.iter().filter(|p| p.stage == Stage::Rollback) {
+        for step in &phase.steps {
+            let drawn = view.drawn_status(step);
+            let _ = write!(
+                out,
+                "- {} **{}** ({})",
+                format::step_emoji(drawn),
+                text(&step.title),
+                format::step_word(drawn)
+            );
+            if !step.summary.trim().is_empty() {
+                let _ = write!(out, " — {}", text(&step.summary));
+            }
+            out.push('\n');
+            let acts = view
+                .plan_step(&step.step_id)
+                .is_some_and(|s| s.action.class() == StepClass::Action);
+            if acts && step.status.is_done() && step.status != StepStatus::Skipped {
+                evidence::step_evidence(out, view, step);
+            }
+        }
     }
     out.push('\n');
 }

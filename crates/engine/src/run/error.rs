@@ -27,6 +27,9 @@ pub enum RunError {
     Variable(UnknownVariable),
     #[error("{message}")]
     Refused { step_id: String, message: String },
+    /// A rollback cannot be asked for now; the message says why and what to do instead.
+    #[error("{0}")]
+    RollbackRefused(String),
     #[error("a step's executor stopped unexpectedly; the run is unchanged and can be resumed")]
     Panicked,
 }

@@ -14,12 +14,14 @@ pub mod executors;
 mod progress;
 mod redact;
 mod rollback;
+mod rollback_request;
 mod signoff_answer;
 mod start;
 
 pub use crate::record::{
     CommandEvidence, Event, Evidence, Fact, FileEvidence, Measurement, NewEvent, Outcome,
-    PlanOrigin, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord, StepStatus, Waiver,
+    PlanOrigin, RollbackRequest, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord,
+    StepStatus, Waiver,
 };
 pub use answer::{answer_manual, waive_step};
 pub use answers::{
@@ -34,5 +36,6 @@ pub use error::RunError;
 pub use progress::{Meter, MeterUnit, NoProgress, Progress, ProgressSink};
 pub use redact::{MASK, Redactor};
 pub use rollback::{Readiness, ReadinessCheck, readiness};
+pub use rollback_request::{RollbackStepPreview, request_rollback, rollback_preview};
 pub use signoff_answer::record_signoff;
 pub use start::{StartRequest, start_run};

@@ -95,6 +95,18 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;
     CREATE TRIGGER signatures_no_delete BEFORE DELETE ON signatures
         BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END;",
+    // 3: a rollback asked for after the deploy: who, when and why, one per run, append-only
+    // like every other decision a person records.
+    "CREATE TABLE rollbacks (
+        run_id        TEXT PRIMARY KEY NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        requested_at  TEXT NOT NULL,
+        requested_by  TEXT NOT NULL,
+        reason        TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER rollbacks_no_update BEFORE UPDATE ON rollbacks
+        BEGIN SELECT RAISE(ABORT, 'rollback requests are append-only'); END;
+    CREATE TRIGGER rollbacks_no_delete BEFORE DELETE ON rollbacks
+        BEGIN SELECT RAISE(ABORT, 'rollback requests are append-only'); END;",
 ];
 
 /// The schema version this build writes.

@@ -20,6 +20,7 @@ mod find;
 mod lock;
 mod migrations;
 mod open;
+mod rollbacks;
 mod runs;
 mod signatures;
 mod signoffs;

@@ -210,6 +210,7 @@ impl RunStore {
         drop(stmt);
         drop(conn);
         let events = self.events(run_id)?;
+        let rollback = self.rollback_request(run_id)?;
         Ok(Run {
             header,
             status: enum_from_text(&status).map_err(corrupt)?,
@@ -217,6 +218,7 @@ impl RunStore {
             finished_at: finished_at.as_deref().map(time_from_text).transpose().map_err(corrupt)?,
             steps,
             events,
+            rollback,
         })
     }
 
@@ -303,7 +305,7 @@ impl RunStore {
         Ok(value)
     }
 
-    fn no_such_run(&self, run_id: &str, e: StoreError) -> StoreError {
+    pub(super) fn no_such_run(&self, run_id: &str, e: StoreError) -> StoreError {
         match e {
             StoreError::Sqlite { source: rusqlite::Error::QueryReturnedNoRows, .. } => {
                 StoreError::NoSuchRun { id: run_id.to_string(), path: self.path().to_path_buf() }

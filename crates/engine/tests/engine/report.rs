@@ -22,6 +22,54 @@ fn staging_report_snapshot() {
     insta::assert_snapshot!("staging_report", report(&staging_run()));
 }
 
+/// The same run, rolled back at someone's request after the smoke tests failed: the verdict
+/// says "rolled back" with who and why, and the rollback section shows what the rollback step
+/// did with its evidence.
+#[test]
+fn rolled_back_report_snapshot() {
+    let mut run = staging_run();
+    run.rollback = Some(pilot_engine::run::RollbackRequest {
+        at: at(14, 16, 0),
+        by: "Ben Okafor <ben@example.com>".to_owned(),
+        reason: "smoke tests failed: checkout answers 500".to_owned(),
+    });
+    run.status = RunStatus::Completed;
+    run.outcome = Outcome::RolledBack;
+    run.finished_at = Some(at(14, 18, 30));
+    let rollback = run.steps.iter_mut().find(|s| s.step_id == "rollback").expect("rollback step");
+    rollback.status = StepStatus::Passed;
+    rollback.started_at = Some(at(14, 16, 1));
+    rollback.finished_at = Some(at(14, 18, 29));
+    rollback.summary = "Put back sms:1.15.1 with the backup restored; healthy after 21.4 s".into();
+    rollback.evidence = Evidence::default()
+        .fact("container", "sms-fullstack")
+        .fact("before", "9f2c01ab (sms:1.15.2)")
+        .fact("after", "41be77d0 (sms:1.15.1)")
+        .fact("backup restored", "/srv/backups/student_management_1.15.1_20260107T140704Z.db")
+        .fact("rolled-back container kept as", "sms-fullstack-rolled-back-20260107T141601Z")
+        .fact(
+            "actions",
+            "stopped sms-fullstack; restored the backup; started the previous container",
+        );
+    let n = run.events.len() as u64;
+    run.events.push(event(
+        n + 1,
+        at(14, 16, 0),
+        "run.rollback_requested",
+        None,
+        "Rollback asked for by Ben Okafor after a failed step: smoke tests failed",
+    ));
+    run.events.push(event(n + 2, at(14, 18, 29), "step.finished", Some("rollback"), "Passed"));
+    run.events.push(event(
+        n + 3,
+        at(14, 18, 30),
+        "run.rolled_back",
+        None,
+        "Finished: ROLLED BACK — asked for by Ben Okafor",
+    ));
+    insta::assert_snapshot!("rolled_back_report", report(&run));
+}
+
 #[test]
 fn report_is_identical_for_two_calls() {
     let run = staging_run();

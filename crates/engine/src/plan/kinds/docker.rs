@@ -208,9 +208,25 @@ impl StepParams for RollbackParams {
         )
     }
     fn touches(&self) -> Option<String> {
-        Some(format!(
-            "the database and {}",
-            self.container.as_deref().or(self.image.as_deref()).unwrap_or("the deployed version")
-        ))
+        let mut parts = Vec::new();
+        if let Some(c) = &self.container {
+            parts.push(format!("the container {c} (stopped and kept aside)"));
+        }
+        match (&self.container, &self.image) {
+            (_, Some(image)) => parts.push(format!("the image {image} (put back)")),
+            (Some(_), None) => parts.push("the previous container (put back)".into()),
+            (None, None) => {}
+        }
+        if let Some(db) = &self.db_path {
+            let from = self.backup_step.as_deref().map(|s| format!(" from step {s}"));
+            parts.push(format!(
+                "the database {db} (replaced by the verified backup{})",
+                from.unwrap_or_default()
+            ));
+        }
+        if parts.is_empty() {
+            parts.push("the deployed version".into());
+        }
+        Some(parts.join(", "))
     }
 }

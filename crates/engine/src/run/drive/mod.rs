@@ -20,7 +20,7 @@ use super::progress::{Progress, ProgressSink};
 use super::redact::Redactor;
 use super::{NewEvent, Outcome, Run, RunError, RunStatus, StepRecord, StepStatus};
 use crate::Clock;
-use crate::plan::{Handling, PersonStep, Stage, Step, StepClass};
+use crate::plan::{Handling, PersonStep, Phase, Stage, Step, StepClass};
 use crate::signoff;
 use crate::store::RunStore;
 
@@ -158,7 +158,12 @@ impl<'a> Driver<'a> {
                 // A waiver given since the run stopped turns a failed step into a waived one.
                 let event = self.waiver_event(&rec);
                 self.commit(i, rec, event)?;
-            } else if resuming && rec.blocking && rec.status == StepStatus::Failed && retryable() {
+            } else if resuming
+                && self.run.rollback.is_none()
+                && rec.blocking
+                && rec.status == StepStatus::Failed
+                && retryable()
+            {
                 // Asked to resume a run a failed step stopped, with no waiver for it: the
                 // person fixed the cause, so the step runs again (its earlier failure stays in
                 // the event log). Checks of the repository as it was at the start do not: they
@@ -179,39 +184,87 @@ impl<'a> Driver<'a> {
                 self.commit(i, rec, event)?;
             }
         }
+        self.skip_forward_steps()
+    }
+
+    /// Once a rollback is asked for, the steps of going forward that never ran will not run:
+    /// each is recorded as skipped, saying why, so the record does not leave them "pending".
+    fn skip_forward_steps(&mut self) -> Result<(), RunError> {
+        let Some(asked) = &self.run.rollback else { return Ok(()) };
+        let plan = &self.run.header.plan;
+        let forward: Vec<&str> = plan
+            .steps()
+            .filter(|(phase, _)| phase.stage != Stage::Rollback)
+            .map(|(_, s)| s.id.as_str())
+            .collect();
+        for id in forward {
+            let i = self.index(id);
+            if self.records[i].status != StepStatus::Pending {
+                continue;
+            }
+            let mut rec = self.records[i].clone();
+            rec.status = StepStatus::Skipped;
+            rec.summary = format!("not run: a rollback was asked for by {} before it", asked.by);
+            let event = self.event(
+                "step.finished",
+                Some(id),
+                format!("{}: {}", status_word_step(rec.status), rec.summary),
+            );
+            self.commit(i, rec, event)?;
+        }
         Ok(())
     }
 
     fn phases(&mut self, up_to: Option<Stage>) -> Result<(), RunError> {
         let plan = &self.run.header.plan;
+        if self.run.rollback.is_some() {
+            return self.rollback_phases();
+        }
         // Rollback phases are the way back, kept ready but not part of going forward: they run
-        // only when someone asks for a rollback.
+        // only when someone asks for a rollback (`request_rollback`).
         for phase in plan.phases.iter().filter(|p| p.stage != Stage::Rollback) {
             let all_done = phase.steps.iter().all(|s| self.record(&s.id).status.is_done());
             if !all_done && up_to.is_some_and(|limit| phase.stage > limit) {
                 // The screen the front end asked for is done; the run stays open.
                 return Ok(());
             }
-            let end = if all_done {
-                if phase.steps.iter().any(|s| self.blocks(&s.id)) {
-                    PhaseEnd::Failed
-                } else {
-                    PhaseEnd::Done
-                }
-            } else {
-                self.sink.emit(Progress::PhaseStarted {
-                    phase_id: phase.id.clone(),
-                    title: phase.title.clone(),
-                });
-                self.phase(&phase.steps)?
-            };
-            match end {
+            match self.drive_phase(phase)? {
                 PhaseEnd::Done => {}
                 PhaseEnd::Failed => return self.finish(RunStatus::Failed),
                 PhaseEnd::Waiting(steps) => return self.wait(steps),
             }
         }
         self.finish(RunStatus::Completed)
+    }
+
+    /// A rollback was asked for: the rollback phases, in order, to their end (a failure stops
+    /// them, a manual item waits for its person), whatever screen the front end is on.
+    fn rollback_phases(&mut self) -> Result<(), RunError> {
+        let plan = &self.run.header.plan;
+        for phase in plan.phases.iter().filter(|p| p.stage == Stage::Rollback) {
+            match self.drive_phase(phase)? {
+                PhaseEnd::Done => {}
+                PhaseEnd::Failed => return self.finish(RunStatus::Failed),
+                PhaseEnd::Waiting(steps) => return self.wait(steps),
+            }
+        }
+        self.finish(RunStatus::Completed)
+    }
+
+    /// A phase already done says how it ended; otherwise it runs.
+    fn drive_phase(&mut self, phase: &'a Phase) -> Result<PhaseEnd, RunError> {
+        if phase.steps.iter().all(|s| self.record(&s.id).status.is_done()) {
+            return Ok(if phase.steps.iter().any(|s| self.blocks(&s.id)) {
+                PhaseEnd::Failed
+            } else {
+                PhaseEnd::Done
+            });
+        }
+        self.sink.emit(Progress::PhaseStarted {
+            phase_id: phase.id.clone(),
+            title: phase.title.clone(),
+        });
+        self.phase(&phase.steps)
     }
 
     /// One phase. A blocking failure or an unanswered item holds back everything that acts
@@ -343,18 +396,54 @@ impl<'a> Driver<'a> {
     }
 
     fn finish(&mut self, status: RunStatus) -> Result<(), RunError> {
-        let (outcome, reasons) = verdict(self.run, &self.records, status);
-        let message = match (outcome, reasons.is_empty()) {
-            (Outcome::Go, _) => "Finished: GO".to_string(),
-            (_, true) => "Finished: NO-GO".to_string(),
-            (_, false) => format!("Finished: NO-GO — {}", reasons.join("; ")),
+        let (outcome, kind, message) = if let Some(asked) = &self.run.rollback {
+            rollback_end(self.run, &self.records, status, asked)
+        } else {
+            let (outcome, reasons) = verdict(self.run, &self.records, status);
+            let message = match (outcome, reasons.is_empty()) {
+                (Outcome::Go, _) => "Finished: GO".to_string(),
+                (_, true) => "Finished: NO-GO".to_string(),
+                (_, false) => format!("Finished: NO-GO — {}", reasons.join("; ")),
+            };
+            let kind = if status == RunStatus::Failed { "run.failed" } else { "run.finished" };
+            (outcome, kind, message)
         };
-        let kind = if status == RunStatus::Failed { "run.failed" } else { "run.finished" };
         let event = self.event(kind, None, message);
         self.store.set_run_state(self.run_id(), status, outcome, Some(self.clock.now()), event)?;
         self.sink.emit(Progress::RunFinished { status, outcome });
         Ok(())
     }
+}
+
+/// How a run whose rollback was asked for ends: "rolled back" once every rollback phase is
+/// done with no blocking failure; otherwise no-go, naming the rollback step that failed and
+/// what to do.
+fn rollback_end(
+    run: &Run,
+    records: &[StepRecord],
+    status: RunStatus,
+    asked: &crate::record::RollbackRequest,
+) -> (Outcome, &'static str, String) {
+    if status == RunStatus::Completed {
+        return (
+            Outcome::RolledBack,
+            "run.rolled_back",
+            format!("Finished: ROLLED BACK — asked for by {}: {}", asked.by, asked.reason),
+        );
+    }
+    let failed: Vec<String> = records
+        .iter()
+        .filter(|r| r.stops_the_run(run.header.dry_run))
+        .map(|r| format!("\"{}\": {}", r.title, r.summary))
+        .collect();
+    (
+        Outcome::NoGo,
+        "run.failed",
+        format!(
+            "Rollback stopped: {} — fix the cause and resume the run to finish the rollback, or put the previous release back by hand",
+            failed.join("; ")
+        ),
+    )
 }
 
 /// Go or no-go, and why not (see [`signoff::go_no_go`]): every blocking step passed, warned

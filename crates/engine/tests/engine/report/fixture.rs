@@ -471,5 +471,6 @@ pub(super) fn staging_run() -> Run {
         finished_at: Some(at(14, 15, 9)),
         steps,
         events,
+        rollback: None,
     }
 }

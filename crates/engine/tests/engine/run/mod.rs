@@ -568,3 +568,5 @@ fn rollback_phases_are_kept_ready_and_not_run_forward() {
     assert_eq!(status_of(&run, "undo"), StepStatus::Pending, "the rollback step did not run");
     assert!(fx.repo.path().join("deployed.marker").exists(), "the deploy's effect is still there");
 }
+
+mod rollback;
