@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use pilot_test_docker::{
-    Cleanup, build_sample_as, engine, free_port, served_version, start_service_with, unique,
+    Cleanup, build_sample_as, engine, free_port, http_post_json, row_counts, served_version,
+    start_service_with, unique,
 };
 
 use pilot_test_openssh::{keygen, openssh_accepts};
@@ -319,6 +320,84 @@ fn staging_docker_with_an_unhealthy_n_plus_1_leaves_n_serving_and_says_so() {
     let report = report_of(&sandbox, value["run_id"].as_str().expect("id"));
     assert!(report.contains(summary), "the report says what happened: {summary}");
     assert!(report.contains("Rollback"), "the report has its rollback section");
+}
+
+/// Issue #14's acceptance: N → N+1 to GO, a record written on N+1, then `pilot rollback` in
+/// the same run puts N back with the database as the verified backup had it, and the run and
+/// its report say "rolled back" with who asked and why.
+#[test]
+fn staging_docker_rolled_back_after_go_puts_n_back_with_the_database_restored() {
+    let Some((svc, _cleanup)) = service("cli-rollback", false, false, &[]) else { return };
+    let conn = engine().expect("the engine answered a moment ago");
+    let before = row_counts(&conn, &svc.name);
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let plan = plan_for(&sandbox, "staging-docker", &svc);
+    let answers = answers_for(&sandbox, &plan, STAGING_ROLES);
+    let (value, _) = run_to_end(&sandbox, &repo, &plan, &answers);
+    assert_eq!(value["outcome"], "go", "the deploy ends GO first: {}", value["steps"]);
+    assert_eq!(served_version(svc.port).as_deref(), Some("1.15.2"));
+    let run_id = value["run_id"].as_str().expect("id").to_owned();
+
+    // Work done on N+1 after the backup (the run's own validation writes some too): the
+    // rollback's restore takes it away.
+    let deployed = row_counts(&conn, &svc.name);
+    let created = http_post_json(
+        svc.port,
+        "/api/v1/students",
+        r#"{"name":"Written After The Backup","email":"after@example.com"}"#,
+    );
+    assert_eq!(created.map(|(status, _)| status), Some(201), "a student is created on N+1");
+    let after_deploy = row_counts(&conn, &svc.name);
+    assert_eq!(after_deploy["students"], deployed["students"] + 1);
+
+    let answers_arg = answers.to_str().expect("utf-8");
+    let refused = sandbox.pilot(&["rollback", &run_id, "--reason", "checkout answers 500"]);
+    assert_eq!(refused.status.code(), Some(2), "without a terminal or --yes nothing happens");
+    assert!(text(&refused.stderr).contains("--yes"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains(&format!("the container {}", svc.name)),
+        "the confirmation names the container it touches: {}",
+        text(&refused.stderr)
+    );
+    assert_eq!(served_version(svc.port).as_deref(), Some("1.15.2"), "nothing was touched");
+
+    let out = sandbox.pilot(&[
+        "rollback",
+        &run_id,
+        "--reason",
+        "checkout answers 500 after the deploy",
+        "--by",
+        "Barbara Liskov <barbara@example.com>",
+        "--yes",
+        "--answers",
+        answers_arg,
+        "--json",
+    ]);
+    let rolled = json(&out);
+    assert_eq!(out.status.code(), Some(0), "the rollback ran to its end: {}", rolled["steps"]);
+    assert_eq!(rolled["run_id"], run_id.as_str(), "in the same run");
+    assert_eq!(rolled["outcome"], "rolled-back", "{}", rolled["steps"]);
+    assert_eq!(step(&rolled, "rollback-restore")["status"], "passed");
+    assert_eq!(step(&rolled, "rollback-version-endpoint")["status"], "passed");
+
+    assert_eq!(served_version(svc.port).as_deref(), Some("1.15.1"), "N serves again");
+    // Students are written only through the API (the run's 100 and this test's one, all
+    // after the backup); the service's own writer keeps adding enrollments in the background.
+    let restored = row_counts(&conn, &svc.name);
+    for table in ["students", "courses"] {
+        assert_eq!(restored[table], before[table], "{table} are as the verified backup had them");
+    }
+    assert!(after_deploy["students"] > restored["students"], "the rows written after are gone");
+
+    let report = report_of(&sandbox, &run_id);
+    assert!(report.contains("**Verdict: ↩️ ROLLED BACK**"), "the verdict says so");
+    assert!(report.contains("asked for by Barbara Liskov"), "who asked is in the report");
+    assert!(report.contains("checkout answers 500 after the deploy"), "and why");
+    assert!(report.contains("backup restored:"), "the restore's evidence is in the report");
+    let again = sandbox.pilot(&["rollback", &run_id, "--reason", "again", "--yes"]);
+    assert_eq!(again.status.code(), Some(2), "one rollback per run");
+    assert!(text(&again.stderr).contains("already rolled back"), "{}", text(&again.stderr));
 }
 
 /// Issue #6's acceptance: the production template's full run ends GO with its four roles

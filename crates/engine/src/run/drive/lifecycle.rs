@@ -6,7 +6,8 @@
 use super::super::executors::{StepContext, execute};
 use super::super::progress::{Meter, Progress};
 use super::super::{Evidence, NewEvent, RunError, StepOutcome, StepRecord, StepStatus, Waiver};
-use crate::plan::{Step, StepClass};
+use crate::plan::{Stage, Step, StepClass};
+use crate::repo::{InspectOptions, RepoFacts, inspect};
 
 use super::{Driver, status_word_step};
 
@@ -41,29 +42,10 @@ impl<'a> Driver<'a> {
                 step.describe()
             ))
         } else {
-            let output = |line: &str| {
-                self.sink
-                    .emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
-            };
-            let meter = |meter: Meter| {
-                self.sink.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
-            };
-            let checkpoint =
-                |evidence: &Evidence, line: &str| self.checkpoint(&rec, evidence, line);
-            let ctx = StepContext {
-                repo_path: std::path::Path::new(&self.run.header.repo_path),
-                facts: &self.run.header.facts,
-                version: &self.run.header.version,
-                clock: self.clock,
-                output: &output,
-                meter: &meter,
-                backups_dir: &self.backups_dir,
-                run_started_at: self.run.header.started_at,
-                plan: Some(&self.run.header.plan),
-                previous: &rec.evidence,
-                checkpoint: &checkpoint,
-            };
-            execute(step, &ctx)
+            match self.facts_now(step) {
+                Err(why) => StepOutcome::failed(why, Evidence::default()),
+                Ok(fresh) => self.run_step(step, &rec, fresh.as_ref()),
+            }
         };
         self.finished(rec, outcome)
     }
@@ -89,6 +71,56 @@ impl<'a> Driver<'a> {
         self.store.update_step(self.run_id(), &rec, event).map_err(|e| e.to_string())?;
         self.sink.emit(Progress::StepOutput { step_id: rec.step_id.clone(), line: shown });
         Ok(())
+    }
+
+    /// Run the step's executor with what it needs: live output, its meter, checkpoints, and
+    /// the repository facts (`fresh` in a rollback phase, else those of the start).
+    fn run_step(&self, step: &Step, rec: &StepRecord, fresh: Option<&RepoFacts>) -> StepOutcome {
+        let output = |line: &str| {
+            self.sink
+                .emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
+        };
+        let meter = |meter: Meter| {
+            self.sink.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
+        };
+        let checkpoint = |evidence: &Evidence, line: &str| self.checkpoint(rec, evidence, line);
+        let ctx = StepContext {
+            repo_path: std::path::Path::new(&self.run.header.repo_path),
+            facts: fresh.unwrap_or(&self.run.header.facts),
+            version: &self.run.header.version,
+            clock: self.clock,
+            output: &output,
+            meter: &meter,
+            backups_dir: &self.backups_dir,
+            run_started_at: self.run.header.started_at,
+            plan: Some(&self.run.header.plan),
+            previous: &rec.evidence,
+            checkpoint: &checkpoint,
+        };
+        execute(step, &ctx)
+    }
+
+    /// The repository as it is now, for a step of a rollback phase: the rollback may have
+    /// checked out the previous release, and a check of VERSION must read that, not the facts
+    /// of the start. `None` for every other step (they judge the repository as the run found
+    /// it).
+    fn facts_now(&self, step: &Step) -> Result<Option<RepoFacts>, String> {
+        let in_rollback = self
+            .run
+            .header
+            .plan
+            .steps()
+            .any(|(phase, s)| s.id == step.id && phase.stage == Stage::Rollback);
+        if !in_rollback {
+            return Ok(None);
+        }
+        let options = InspectOptions {
+            target_version: Some(self.run.header.version.clone()),
+            ..Default::default()
+        };
+        inspect(std::path::Path::new(&self.run.header.repo_path), &options)
+            .map(Some)
+            .map_err(|e| format!("could not read the repository again for this rollback step: {e}"))
     }
 
     /// True when an action comes before this step in the plan.

@@ -148,7 +148,7 @@ fn a_rollback_is_refused_where_there_is_nothing_to_roll_back() {
 
 #[test]
 fn a_rollback_skips_what_never_ran_and_resumes_after_a_crash() {
-    let fx = fixture();
+    let fx = fixture_ignoring_the_marker();
     // A manual item after the deploy: the run waits there when the rollback is asked for.
     let source = with_rollback(true).replace(
         "[[phase]]\nid = \"back\"",
@@ -183,7 +183,7 @@ fn a_rollback_skips_what_never_ran_and_resumes_after_a_crash() {
 
 #[test]
 fn a_failed_rollback_step_stops_it_no_go_and_says_what_failed() {
-    let fx = fixture();
+    let fx = fixture_ignoring_the_marker();
     let id = fx.start(&with_rollback(false), false);
     fx.drive(&id, &ticked());
     request_rollback(&fx.store, &SystemClock, &id, "", "bad release").expect("asked");
