@@ -361,6 +361,7 @@ id = "rollback"
 title = "Restore the database and return to the previous release"
 kind = "rollback"
 backup_step = "db-backup"
+db_path = "{{database}}"
 "#
     .into()
 }

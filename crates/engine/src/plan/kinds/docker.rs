@@ -108,7 +108,8 @@ pub struct RollbackParams {
     pub recheck: Vec<String>,
     /// The database's path inside the container, e.g. "/data/app.db": when given, the newest
     /// verified backup (see `backup_file` / `backup_dir`) is restored into it, with the container
-    /// stopped, before the previous version starts.
+    /// stopped, before the previous version starts. With no `container`: the database file on
+    /// this machine (relative to the repository; default: the file `backup_step` backed up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_path: Option<String>,
     /// The backup file to restore (relative to the repository unless absolute)...
@@ -201,11 +202,15 @@ impl StepParams for DeployWaitLogParams {
 
 impl StepParams for RollbackParams {
     fn describe(&self, _title: &str) -> String {
-        format!(
-            "restore the verified backup{} and put back {}",
-            self.backup_step.as_deref().map(|s| format!(" from step {s}")).unwrap_or_default(),
-            self.image.as_deref().or(self.container.as_deref()).unwrap_or("the previous version")
-        )
+        let from = self.backup_step.as_deref().map(|s| format!(" from step {s}"));
+        match (&self.container, &self.image) {
+            (None, None) => format!("restore the verified backup{}", from.unwrap_or_default()),
+            (c, i) => format!(
+                "restore the verified backup{} and put back {}",
+                from.unwrap_or_default(),
+                i.as_deref().or(c.as_deref()).unwrap_or("the previous version")
+            ),
+        }
     }
     fn touches(&self) -> Option<String> {
         let mut parts = Vec::new();
@@ -217,12 +222,17 @@ impl StepParams for RollbackParams {
             (Some(_), None) => parts.push("the previous container (put back)".into()),
             (None, None) => {}
         }
-        if let Some(db) = &self.db_path {
-            let from = self.backup_step.as_deref().map(|s| format!(" from step {s}"));
-            parts.push(format!(
+        let from = self.backup_step.as_deref().map(|s| format!(" from step {s}"));
+        match (&self.db_path, &self.container, &self.backup_step) {
+            (Some(db), _, _) => parts.push(format!(
                 "the database {db} (replaced by the verified backup{})",
                 from.unwrap_or_default()
-            ));
+            )),
+            // With no container the host database the backup step backed up is restored.
+            (None, None, Some(step)) => parts.push(format!(
+                "the database that step {step} backed up (replaced by its verified backup)"
+            )),
+            _ => {}
         }
         if parts.is_empty() {
             parts.push("the deployed version".into());

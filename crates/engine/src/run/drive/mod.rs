@@ -424,6 +424,30 @@ fn rollback_end(
     status: RunStatus,
     asked: &crate::record::RollbackRequest,
 ) -> (Outcome, &'static str, String) {
+    // A rollback step that was only skipped (it names nothing it could put back) did not put
+    // anything back: the run is not "rolled back" on its word.
+    let rollback_steps: Vec<&str> = run
+        .header
+        .plan
+        .steps()
+        .filter(|(phase, _)| phase.stage == Stage::Rollback)
+        .map(|(_, s)| s.id.as_str())
+        .collect();
+    let not_done: Vec<String> = records
+        .iter()
+        .filter(|r| rollback_steps.contains(&r.step_id.as_str()) && r.status == StepStatus::Skipped)
+        .map(|r| format!("\"{}\" was not done ({})", r.title, r.summary))
+        .collect();
+    if status == RunStatus::Completed && !not_done.is_empty() {
+        return (
+            Outcome::NoGo,
+            "run.finished",
+            format!(
+                "Rollback not complete: {} — put the previous release back by hand as the plan describes",
+                not_done.join("; ")
+            ),
+        );
+    }
     if status == RunStatus::Completed {
         return (
             Outcome::RolledBack,

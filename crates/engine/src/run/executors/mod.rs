@@ -51,6 +51,7 @@ mod git_files;
 mod http;
 mod log_scan;
 mod person;
+mod restore;
 mod saved_output;
 mod soak;
 mod system;

@@ -196,3 +196,94 @@ fn a_failed_rollback_step_stops_it_no_go_and_says_what_failed() {
     let report = pilot_engine::report::report(&run);
     assert!(report.contains("Rollback stopped by a failed step"), "{report}");
 }
+
+/// A plan that backs up a SQLite database on this machine, "deploys" (writes the marker), and
+/// whose rollback restores the backup in place of the database (no container named).
+fn with_a_local_database(rollback_step: &str) -> String {
+    format!(
+        r#"{CHECKS_AND_MANUAL}
+[[phase.step]]
+id = "db-backup"
+title = "Database backed up"
+kind = "backup.sqlite"
+path = "app.db"
+dest_dir = "backups"
+
+[[phase]]
+id = "back"
+title = "Rollback"
+stage = "rollback"
+
+[[phase.step]]
+id = "restore"
+title = "Restore the database"
+kind = "rollback"
+backup_step = "db-backup"
+{rollback_step}
+"#
+    )
+}
+
+fn students(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open the database");
+    conn.query_row("SELECT count(*) FROM students", [], |r| r.get(0)).expect("count")
+}
+
+#[test]
+fn a_rollback_without_a_container_restores_the_database_on_this_machine() {
+    let fx = fixture_ignoring_the_marker();
+    std::fs::write(
+        fx.repo.path().join(".git/info/exclude"),
+        "deployed.marker\napp.db*\nbackups/\n",
+    )
+    .expect("exclude");
+    let db = fx.repo.path().join("app.db");
+    let conn = rusqlite::Connection::open(&db).expect("create the database");
+    conn.execute_batch(
+        "CREATE TABLE students (id INTEGER PRIMARY KEY, name TEXT);
+         INSERT INTO students (name) VALUES ('Ada'), ('Grace'), ('Barbara');",
+    )
+    .expect("seed");
+    drop(conn);
+    let id = fx.start(&with_a_local_database(""), false);
+    let run = fx.drive(&id, &ticked());
+    assert_eq!(run.outcome, Outcome::Go, "{:?}", run.steps);
+
+    // Written after the backup: the restore takes it away.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute("INSERT INTO students (name) VALUES ('After')", []).expect("insert");
+    drop(conn);
+    assert_eq!(students(&db), 4);
+
+    let preview = rollback_preview(&run).expect("can roll back");
+    assert!(
+        preview[0].touches.as_deref().is_some_and(|t| t.contains("database")),
+        "the confirmation says the database is replaced: {preview:?}"
+    );
+    request_rollback(&fx.store, &SystemClock, &id, "", "bad migration").expect("asked");
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(run.outcome, Outcome::RolledBack, "{:?}", run.step("restore"));
+    assert_eq!(students(&db), 3, "the database is as the backup had it");
+    let restore = run.step("restore").expect("record");
+    let fact = |label: &str| {
+        restore.evidence.facts.iter().find(|f| f.label == label).map(|f| f.value.clone())
+    };
+    assert!(fact("backup restored").is_some_and(|b| b.contains("backups")), "{restore:?}");
+    assert_eq!(fact("rows restored").as_deref(), Some("3 in 1 table(s)"));
+}
+
+#[test]
+fn a_rollback_step_that_puts_nothing_back_does_not_make_the_run_rolled_back() {
+    let fx = fixture_ignoring_the_marker();
+    // No container, no db_path, and a backup step of another kind: nothing it could restore.
+    let source = with_rollback(true).replace("kind = \"git.clean\"\n\"#", "kind = \"git.clean\"\n")
+        + "\n[[phase.step]]\nid = \"nothing\"\ntitle = \"Put the previous version back\"\nkind = \"rollback\"\n";
+    let id = fx.start(&source, false);
+    fx.drive(&id, &ticked());
+    request_rollback(&fx.store, &SystemClock, &id, "", "bad release").expect("asked");
+    let run = fx.drive(&id, &Answers::default());
+    assert_eq!(status_of(&run, "nothing"), StepStatus::Skipped);
+    assert_eq!(run.outcome, Outcome::NoGo, "a skipped rollback step put nothing back");
+    let last = run.events.last().expect("events");
+    assert!(last.message.starts_with("Rollback not complete:"), "{last:?}");
+}

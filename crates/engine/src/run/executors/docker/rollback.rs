@@ -16,10 +16,7 @@ use super::failure;
 
 pub(super) fn rollback(p: &RollbackParams, ctx: &StepContext<'_>) -> StepOutcome {
     let Some(name) = p.container.as_deref() else {
-        return StepOutcome::skipped(
-            "This rollback names no container: put the previous version back by hand as the plan \
-             describes, then record it.",
-        );
+        return super::super::restore::restore_on_host(p, ctx);
     };
     let backup = match (&p.db_path, backup_to_restore(p, ctx.repo_path)) {
         (None, _) => None,
