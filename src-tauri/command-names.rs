@@ -20,6 +20,7 @@
     "report_html",
     "save_report",
     "rollback_readiness",
+    "request_rollback",
     "signing_setup",
     "sign_report",
     "attach_signature",

@@ -139,3 +139,36 @@ describe('checks', () => {
     expect(screen.queryByRole('button', { name: /Rollback/ }), 'rollback comes after the backup, not before').toBeNull();
   });
 });
+
+describe('rollback', () => {
+  it('asks what to change and why before rolling back, then shows the run rolled back', async () => {
+    const { runDone } = await import('../src/mock/fixtures/runDone');
+    backend.seed({ ...runDone, id: 'done-run' });
+    const { app, container } = await mounted();
+    await app.openRun('done-run');
+    app.rollbackOpen = true;
+    await waitFor(() => el(container, '[data-action="roll-back"]'));
+    await fireEvent.click(el(container, '[data-action="roll-back"]'));
+    const form = el(container, '[data-rollback-confirm]');
+    expect(form.textContent, 'the confirmation names what the rollback changes').toContain('It changes');
+    const confirm = el<HTMLButtonElement>(container, '[data-action="confirm-rollback"]');
+    expect(confirm.disabled, 'a reason is required').toBe(true);
+    await fireEvent.input(el(container, '[data-field="rollback-reason"]'), { target: { value: 'Checkout answers 500' } });
+    expect(confirm.disabled).toBe(false);
+    await fireEvent.click(confirm);
+    await waitFor(() => expect(el(container, '[data-rollback-state]').dataset.rollbackState).toBe('rolledBack'));
+    expect(el(container, '[data-panel="rollback"]').textContent).toContain('Checkout answers 500');
+    expect(app.run?.outcome).toBe('rolledBack');
+  });
+
+  it('says why a rollback is not possible instead of offering it', async () => {
+    const { runStarted } = await import('../src/mock/fixtures/runStarted');
+    backend.seed({ ...runStarted, id: 'fresh-run' });
+    const { app, container } = await mounted();
+    await app.openRun('fresh-run');
+    app.rollbackOpen = true;
+    await waitFor(() => el(container, '[data-rollback-refusal]'));
+    expect(el(container, '[data-rollback-refusal]').textContent).toContain('nothing has changed');
+    expect(container.querySelector('[data-action="roll-back"]'), 'no button that would be refused').toBeNull();
+  });
+});

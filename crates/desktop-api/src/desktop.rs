@@ -12,7 +12,7 @@ use pilot_engine::repo::{InspectOptions, git_identity, inspect};
 use pilot_engine::report::report;
 use pilot_engine::run::{
     Answers, DriveOptions, PlanOrigin, Progress, StartRequest, answer_manual, drive_run, readiness,
-    start_run, waive_step,
+    request_rollback, rollback_preview, start_run, waive_step,
 };
 use pilot_engine::run::{ChoiceError, PlanChoice, choose_plan, find_plan_files, record_signoff};
 use pilot_engine::store::RunStore;
@@ -265,6 +265,9 @@ impl Desktop {
             })
             .collect();
         Ok(RollbackDto {
+            refusal: rollback_preview(&run).err(),
+            request: run.rollback.as_ref().map(Into::into),
+            outcome: run.outcome.into(),
             ready: r.ready,
             previous_release: r.previous_release,
             checks: r
@@ -274,6 +277,19 @@ impl Desktop {
                 .collect(),
             steps,
         })
+    }
+
+    /// Record that `by` asks for the run's rollback, for `reason`; the next `drive_run` runs
+    /// the rollback phases. Refused (saying why) where there is nothing to roll back.
+    pub fn request_rollback(
+        &self,
+        run_id: &str,
+        reason: &str,
+        by: Option<&str>,
+    ) -> Result<RunDto, ApiError> {
+        let run =
+            request_rollback(&self.store, self.clock.as_ref(), run_id, by.unwrap_or(""), reason)?;
+        Ok((&run).into())
     }
 
     fn load(&self, choice: &PlanChoiceDto) -> Result<(Plan, String, PlanOrigin), ApiError> {

@@ -82,7 +82,9 @@ impl From<RunError> for ApiError {
         match e {
             RunError::Repo(e) => e.into(),
             RunError::Store(e) => e.into(),
-            RunError::Refused { .. } => Self::new(ErrorKind::Refused, e.to_string()),
+            RunError::Refused { .. } | RunError::RollbackRefused(_) => {
+                Self::new(ErrorKind::Refused, e.to_string())
+            }
             RunError::NoVersion { .. } => Self::new(
                 ErrorKind::Plan,
                 format!(

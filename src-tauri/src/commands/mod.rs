@@ -28,6 +28,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         run::drive_run,
         run::answer_manual,
         run::waive_step,
+        run::request_rollback,
         run::record_signoff,
         run::get_run,
         run::list_runs,

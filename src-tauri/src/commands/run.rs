@@ -103,6 +103,21 @@ pub async fn waive_step(
     .await
 }
 
+/// Ask for the run's rollback (who and why are recorded; nothing is touched yet): the next
+/// `drive_run` runs the plan's rollback phases in the same run.
+#[tauri::command]
+pub async fn request_rollback(
+    state: State<'_, AppState>,
+    run_id: String,
+    reason: String,
+    by: Option<String>,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "request_rollback", move |d| {
+        d.request_rollback(&run_id, &reason, by.as_deref())
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn get_run(state: State<'_, AppState>, run_id: String) -> Result<RunDto, ApiError> {
     off_main_thread(&state, "get_run", move |d| d.get_run(&run_id)).await

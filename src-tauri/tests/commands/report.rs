@@ -53,3 +53,56 @@ fn rollback_readiness_names_the_previous_release() {
     assert_eq!(rollback["previousRelease"], "v1.15.1", "the rollback target is the last release");
     assert_eq!(rollback["ready"], false, "no verified backup yet, so not ready");
 }
+
+#[test]
+fn a_rollback_is_refused_before_anything_changed_and_runs_in_the_same_run_after_the_backup() {
+    let app = TestApp::new();
+    let id = checked_run(&app);
+    let rollback = app.invoke("rollback_readiness", json!({ "runId": id })).expect("works");
+    assert!(
+        rollback["refusal"].as_str().is_some_and(|r| r.contains("nothing has changed")),
+        "after the checks nothing changed, so nothing to roll back: {rollback}"
+    );
+    let refused = app
+        .invoke("request_rollback", json!({ "runId": id, "reason": "early", "by": null }))
+        .expect_err("refused");
+    assert!(refused.to_string().contains("nothing has changed"), "{refused}");
+
+    // Through the backup (an action): now there is something to put back.
+    for step in ["team-notified", "staging-access", "backup-documented"] {
+        app.invoke(
+            "answer_manual",
+            json!({ "runId": id, "stepId": step, "done": true, "note": null, "by": null }),
+        )
+        .expect("ticked");
+    }
+    let drive =
+        json!({ "runId": id, "upTo": "backup", "resuming": false, "onEvent": "__CHANNEL__:1" });
+    let run = app.invoke("drive_run", drive).expect("the backup runs");
+    let backup_done = run["phases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["steps"].as_array().into_iter().flatten())
+        .any(|s| s["id"] == "db-backup" && s["status"] == "passed");
+    assert!(backup_done, "the backup passed: {}", run["events"]);
+    let rollback = app.invoke("rollback_readiness", json!({ "runId": id })).expect("works");
+    assert_eq!(rollback["refusal"], Value::Null, "a rollback can be asked for: {rollback}");
+    let touches = rollback["steps"][0]["touches"].as_str().unwrap_or_default();
+    assert!(touches.contains("database"), "the panel names what it replaces: {touches}");
+
+    let asked = app
+        .invoke(
+            "request_rollback",
+            json!({ "runId": id, "reason": "QA found a blocker", "by": "Alan Turing <alan@example.com>" }),
+        )
+        .expect("recorded");
+    assert_eq!(asked["rollback"]["by"], "Alan Turing <alan@example.com>");
+    let drive = json!({ "runId": id, "upTo": null, "resuming": false, "onEvent": "__CHANNEL__:1" });
+    let run = app.invoke("drive_run", drive).expect("the rollback runs");
+    assert_eq!(run["outcome"], "rolledBack", "the same run ends rolled back: {}", run["events"]);
+    assert_eq!(
+        run["verdictReasons"][0],
+        "rolled back at the request of Alan Turing <alan@example.com>: QA found a blocker"
+    );
+}

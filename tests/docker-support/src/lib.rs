@@ -79,7 +79,12 @@ pub fn sample_binary() -> PathBuf {
                 ])
                 .env("CARGO_TARGET_DIR", &target)
                 .env("RUSTFLAGS", "-C target-feature=+crt-static")
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                // In this checkout: the path compiled into this library may name another
+                // clone that shared the target folder (cargo reuses the build across them).
+                .current_dir(
+                    std::env::var_os("CARGO_MANIFEST_DIR")
+                        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from),
+                )
                 .status()
                 .expect("run cargo to build the static sample service");
             assert!(

@@ -10,9 +10,14 @@ use std::process::Command;
 
 use crate::E2eError;
 
-/// The workspace's root folder (this package lives in `tests/e2e`).
+/// The workspace's root folder (this package lives in `tests/e2e`). Read from the
+/// `CARGO_MANIFEST_DIR` cargo gives the running test first: the value compiled into this
+/// library may name another checkout, because cargo reuses a path package's build across
+/// clones that share a target folder (CI's fresh clone does), and building `pilot` there would
+/// test that checkout's code.
 pub fn workspace_root() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let running = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let here = running.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     let root = here.join("..").join("..");
     std::fs::canonicalize(&root).unwrap_or(root)
 }

@@ -132,6 +132,31 @@ async fn demo_release_from_project_to_saved_report() {
     );
     std::fs::copy(&sig, shots.dir().join("release-report.md.sig"))
         .expect("a copy of the signature beside the screenshots");
+
+    // The rollback asked for in the app ran in the same run: the stored run says so.
+    let pilot_out = |args: &[&str]| {
+        let out = Command::new(&pilot)
+            .args(args)
+            .env("RELEASE_PILOT_DATA_DIR", &data)
+            .output()
+            .expect("pilot runs");
+        assert!(
+            out.status.success(),
+            "pilot {args:?} ({}) works: {}",
+            pilot.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let runs: serde_json::Value =
+        serde_json::from_str(&pilot_out(&["runs", "--json"])).expect("pilot runs --json");
+    let run_id = runs[0]["id"].as_str().unwrap_or_else(|| panic!("one run: {runs}")).to_owned();
+    assert_eq!(runs[0]["outcome"], "rolled-back", "the run ends rolled back: {runs}");
+    let stored = pilot_out(&["report", &run_id]);
+    std::fs::write(shots.dir().join("rolled-back-report.md"), &stored).expect("a copy");
+    assert!(stored.contains("**Verdict: ↩️ ROLLED BACK**"), "the report says rolled back");
+    assert!(stored.contains(ROLLBACK_REASON), "the report quotes why");
+    assert!(stored.contains("backup restored:"), "the report shows the restore's evidence");
 }
 
 /// Who signs in the app (with a key file) and who signed elsewhere (with ssh-keygen).
@@ -459,11 +484,33 @@ async fn signatures(
 
 /// The two panels reachable from anywhere after the backup: the history (this run listed) and
 /// the rollback panel.
+/// The reason typed into the rollback confirmation; the stored report must quote it.
+const ROLLBACK_REASON: &str = "E2E walkthrough: QA found a blocker after GO";
+
 async fn history_and_rollback(s: &AppSession, shots: &mut Screenshots) -> Walk {
     s.click(r#"button[data-action="open-rollback"]"#, SHORT).await?;
     s.wait_for(r#"[data-panel="rollback"]"#, SHORT).await?;
     s.wait_idle(SHORT).await?;
     shots.take(&s.client, "rollback").await?;
+    // "Roll back now" asks first, naming what it changes, and needs a reason.
+    s.click(r#"button[data-action="roll-back"]"#, SHORT).await?;
+    let form = s.wait_for("[data-rollback-confirm]", SHORT).await?;
+    let says = form.text().await?;
+    check(says.contains("database"), format!("the confirmation names the database: {says}"))?;
+    let confirm = r#"button[data-action="confirm-rollback"]"#;
+    let enabled = s.eval(
+        r#"return !document.querySelector('button[data-action="confirm-rollback"]').disabled"#,
+        vec![],
+    );
+    check(enabled.await? == serde_json::Value::Bool(false), "no rollback without a reason")?;
+    s.type_into(r#"textarea[data-field="rollback-reason"]"#, ROLLBACK_REASON, SHORT).await?;
+    shots.take(&s.client, "rollback-confirm").await?;
+    s.click(confirm, SHORT).await?;
+    s.wait_for(r#"[data-rollback-state="rolledBack"]"#, STEP).await?;
+    s.wait_idle(STEP).await?;
+    let status = s.step_status("rollback").await?;
+    check(status == "passed", format!("the rollback step passed (status {status})"))?;
+    shots.take(&s.client, "rollback-done").await?;
     // Escape closes the panel (keyboard navigation); it covers the header's buttons meanwhile.
     let focused = s.client.active_element().await?;
     focused.send_keys("\u{E00C}").await?;

@@ -131,6 +131,10 @@ export const api = {
   saveReport: (runId: string, path: string) =>
     call<SavedReportDto>('save_report', { runId, path }),
   rollbackReadiness: (runId: string) => call<RollbackDto>('rollback_readiness', { runId }),
+  /** Ask for the run's rollback (who and why are recorded, nothing is touched): the next
+   * drive runs the plan's rollback phases in the same run. */
+  requestRollback: (runId: string, reason: string, by: string | null) =>
+    call<RunDto>('request_rollback', { runId, reason, by }),
   /** The key files in ~/.ssh and the keys the running ssh-agent holds. */
   signingSetup: () => call<SigningSetupDto>('signing_setup'),
   /** Sign a saved report: writes REPORT.sig beside it and attaches it to the run. */

@@ -190,6 +190,18 @@ export class App {
     return updated !== undefined;
   }
 
+  /** Roll the open run back: record who asked (the operator) and why, then drive its
+   * rollback phases to their end, with live progress like any drive. */
+  async rollBack(reason: string): Promise<boolean> {
+    const run = this.run;
+    if (!run || this.driving) return false;
+    const asked = await this.attempt(() => api.requestRollback(run.id, reason.trim(), null));
+    if (!asked) return false;
+    this.current.set(asked);
+    await this.drive('signoff');
+    return true;
+  }
+
   /** Record a person's decision for one of the plan's roles. */
   async signoff(role: string, name: string, decision: DecisionDto, comment: string): Promise<boolean> {
     const run = this.run;

@@ -246,6 +246,7 @@ export const VERDICT_TEXT: Record<OutcomeDto, string> = {
   go: 'Go',
   noGo: 'No go',
   pending: 'Pending',
+  rolledBack: 'Rolled back',
 };
 
 /** One sentence under the verdict. */
@@ -257,6 +258,8 @@ export function verdictSentence(run: Pick<RunDto, 'outcome' | 'status'>): string
       return run.status === 'completed'
         ? 'The run is complete, but the release is not cleared: see why below.'
         : 'The run stopped: see why below.';
+    case 'rolledBack':
+      return 'Someone asked for the previous release back, and the plan\'s rollback steps ran to their end: see who and why below.';
     default:
       return 'The run has not finished: the verdict is decided once every step has run.';
   }

@@ -34,6 +34,7 @@ import { previewStaging } from './fixtures/previewStaging';
 import { reportHtml } from './fixtures/reportHtml';
 import { reportMarkdown } from './fixtures/reportMarkdown';
 import { rollbackAfter } from './fixtures/rollbackAfter';
+import type { RollbackDto } from '../lib/bindings/RollbackDto';
 import { runChecksFailed } from './fixtures/runChecksFailed';
 import { runDone } from './fixtures/runDone';
 import { runStarted } from './fixtures/runStarted';
@@ -139,6 +140,8 @@ export class MockBackend {
         return this.answer(String(args.runId), String(args.stepId), Boolean(args.done), args.note as string | null);
       case 'waive_step':
         return this.waive(String(args.runId), String(args.stepId), String(args.reason));
+      case 'request_rollback':
+        return this.requestRollback(String(args.runId), String(args.reason));
       case 'get_run':
         return clone(this.run(String(args.runId)));
       case 'list_runs':
@@ -152,8 +155,7 @@ export class MockBackend {
       case 'save_report':
         return { path: String(args.path), bytes: reportMarkdown.length };
       case 'rollback_readiness':
-        this.run(String(args.runId));
-        return clone(rollbackAfter);
+        return this.readiness(String(args.runId));
       case 'signing_setup':
         return clone(signingSetup);
       case 'sign_report':
@@ -283,10 +285,66 @@ export class MockBackend {
     return clone(settle(run));
   }
 
+  /** As the engine says it: a rollback only once an action ran, never for a dry run. */
+  private readiness(runId: string): RollbackDto {
+    const run = this.run(runId);
+    const acted = run.phases
+      .filter((p) => p.stage !== 'rollback')
+      .flatMap((p) => p.steps)
+      .some((s) => s.class === 'action' && ['passed', 'failed', 'warned', 'waived', 'running'].includes(s.status));
+    const refusal = run.dryRun
+      ? `run ${runId} was a dry run: it changed nothing, so there is nothing to roll back`
+      : run.rollback
+        ? `run ${runId} was already rolled back`
+        : acted
+          ? null
+          : `no action of run ${runId} has run yet, so nothing has changed and there is nothing to roll back: to stop, just do not continue the run`;
+    return { ...clone(rollbackAfter), refusal, request: run.rollback, outcome: run.outcome };
+  }
+
+  private requestRollback(runId: string, reason: string): RunDto {
+    const run = this.run(runId);
+    if (run.dryRun) throw apiError('refused', `run ${runId} was a dry run: it changed nothing, so there is nothing to roll back`);
+    if (run.rollback) throw apiError('refused', `run ${runId} was already rolled back`);
+    if (!reason.trim()) throw apiError('refused', 'a rollback needs a written reason: say what went wrong (it goes in the report)');
+    run.rollback = { at: new Date().toISOString(), by: run.operator, reason: reason.trim() };
+    run.status = 'running';
+    run.outcome = 'pending';
+    return clone(settle(run));
+  }
+
+  /** The engine's rollback, imitated: forward steps never run are skipped, the rollback
+   * phases run one step at a time, and the run ends rolled back. */
+  private async rollBack(run: RunDto, send: (e: RunEventDto) => void): Promise<RunDto> {
+    for (const s of run.phases.filter((p) => p.stage !== 'rollback').flatMap((p) => p.steps)) {
+      if (s.status === 'pending') {
+        s.status = 'skipped';
+        s.summary = `not run: a rollback was asked for by ${run.operator} before it`;
+      }
+    }
+    for (const phase of run.phases.filter((p) => p.stage === 'rollback')) {
+      send({ event: 'phaseStarted', data: { phaseId: phase.id, title: phase.title } });
+      for (const s of phase.steps.filter((x) => x.status === 'pending')) {
+        this.started(s, send);
+        await sleep(this.options.stepMs);
+        s.status = 'passed';
+        s.summary = 'Restored the verified backup into data/app.sqlite3 (14,897 rows, integrity ok).';
+        send({ event: 'stepFinished', data: { step: clone(s) } });
+      }
+    }
+    run.status = 'completed';
+    run.outcome = 'rolledBack';
+    run.finishedAt = new Date().toISOString();
+    run.verdictReasons = run.rollback ? [`rolled back at the request of ${run.rollback.by}: ${run.rollback.reason}`] : [];
+    send({ event: 'runFinished', data: { status: run.status, outcome: run.outcome } });
+    return clone(settle(run));
+  }
+
   /** The engine's drive, imitated: phases in order up to `upTo`'s stage. */
   private async drive(runId: string, upTo: StageDto | null, resuming: boolean, channel: Channel<RunEventDto>): Promise<RunDto> {
     const run = this.run(runId);
     const send = (e: RunEventDto) => channel.onmessage(clone(e));
+    if (run.rollback) return this.rollBack(run, send);
     if (resuming) {
       // As the engine does on a resume: failed blocking steps nobody waived run again (and,
       // the cause having been fixed, pass this time).

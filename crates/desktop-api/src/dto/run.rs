@@ -126,6 +126,23 @@ pub struct RunDto {
     pub success_criteria: Vec<CriterionDto>,
     pub phases: Vec<PhaseDto>,
     pub events: Vec<EventDto>,
+    /// The rollback someone asked for in this run, if any.
+    pub rollback: Option<RollbackRequestDto>,
+}
+
+/// Who asked for a rollback of the run, when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RollbackRequestDto {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
+}
+
+impl From<&pilot_engine::run::RollbackRequest> for RollbackRequestDto {
+    fn from(r: &pilot_engine::run::RollbackRequest) -> Self {
+        Self { at: time(r.at), by: r.by.clone(), reason: r.reason.clone() }
+    }
 }
 
 /// A success criterion of the run: met only when every step that proves it passed.
@@ -312,6 +329,12 @@ pub struct RunSummaryDto {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RollbackDto {
+    /// Why "Roll back now" cannot be used for this run (a dry run, nothing changed yet, no
+    /// rollback phase, already asked for); `None` when it can.
+    pub refusal: Option<String>,
+    /// The rollback asked for, if any, and where the run stands.
+    pub request: Option<RollbackRequestDto>,
+    pub outcome: OutcomeDto,
     pub ready: bool,
     pub previous_release: Option<String>,
     pub checks: Vec<RollbackCheckDto>,
@@ -443,10 +466,12 @@ impl From<&Run> for RunDto {
             facts: (&h.facts).into(),
             status: run.status.into(),
             outcome: run.outcome.into(),
-            verdict_reasons: if run.outcome == Outcome::Go {
-                Vec::new()
-            } else {
-                verdict.reasons.clone()
+            verdict_reasons: match (run.outcome, &run.rollback) {
+                (Outcome::Go, _) => Vec::new(),
+                (Outcome::RolledBack, Some(r)) => {
+                    vec![format!("rolled back at the request of {}: {}", r.by, r.reason)]
+                }
+                _ => verdict.reasons.clone(),
             },
             waiting_on: run.waiting_on().into_iter().map(|s| s.step_id.clone()).collect(),
             started_at: time(h.started_at),
@@ -471,6 +496,7 @@ impl From<&Run> for RunDto {
                 })
                 .collect(),
             events: run.events.iter().map(Into::into).collect(),
+            rollback: run.rollback.as_ref().map(Into::into),
         }
     }
 }

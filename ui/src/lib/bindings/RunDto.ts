@@ -5,6 +5,7 @@ import type { OutcomeDto } from "./OutcomeDto";
 import type { PhaseDto } from "./PhaseDto";
 import type { RepoFactsDto } from "./RepoFactsDto";
 import type { RoleDto } from "./RoleDto";
+import type { RollbackRequestDto } from "./RollbackRequestDto";
 import type { RunStatusDto } from "./RunStatusDto";
 import type { SignoffRoleDto } from "./SignoffRoleDto";
 
@@ -31,4 +32,8 @@ signoff: Array<SignoffRoleDto>,
 /**
  * Each success criterion and whether stored evidence proves it.
  */
-successCriteria: Array<CriterionDto>, phases: Array<PhaseDto>, events: Array<EventDto>, };
+successCriteria: Array<CriterionDto>, phases: Array<PhaseDto>, events: Array<EventDto>, 
+/**
+ * The rollback someone asked for in this run, if any.
+ */
+rollback: RollbackRequestDto | null, };
