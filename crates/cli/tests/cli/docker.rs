@@ -29,6 +29,7 @@ const MUST_PASS: &[&str] = &[
     "docker.container",
     "backup.sqlite",
     "deploy.recreate",
+    "rollback",
     "deploy.exec",
     "deploy.wait_log",
     "http.check",
@@ -291,7 +292,21 @@ fn staging_docker_deploys_n_plus_1_with_a_verified_backup_and_a_passing_health_c
     assert_eq!(value["status"], "completed", "the run ends: {}", value["steps"]);
     assert_eq!(value["outcome"], "go", "every gate passed or was waived, four roles approved");
 
+    // The template rehearses the rollback before GO: N back with the backup, then N+1 again.
+    for id in [
+        "rehearse-rollback",
+        "rehearse-previous-version",
+        "rehearse-roll-forward",
+        "rehearse-migrate",
+        "rehearse-release-version",
+    ] {
+        assert_eq!(step(&value, id)["status"], "passed", "{id} passes: {}", step(&value, id));
+    }
     let report = report_of(&sandbox, value["run_id"].as_str().expect("id"));
+    assert!(
+        report.lines().any(|l| l.starts_with("- [x] Rollback procedure tested")),
+        "the go/no-go matrix's rollback line is ticked by the rehearsal's evidence"
+    );
     assert!(report.contains("GO"), "the report carries the verdict");
     assert!(report.contains("integrity ok"), "the report shows the verified backup");
     assert!(report.contains(&svc.name), "the report names the deployed container");
