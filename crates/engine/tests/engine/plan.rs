@@ -188,7 +188,10 @@ fn expected_valid_plan() -> Plan {
                         "approve",
                         "Sign-off",
                         true,
-                        StepAction::Signoff(SignoffParams { roles: vec!["qa_lead".into()] }),
+                        StepAction::Signoff(SignoffParams {
+                            roles: vec!["qa_lead".into()],
+                            carry_over: false,
+                        }),
                     ),
                 ],
             },

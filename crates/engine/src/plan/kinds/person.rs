@@ -26,6 +26,11 @@ pub struct SignoffParams {
     /// Role ids that must sign off (default: every role of the plan).
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Decisions given at an earlier sign-off step for the same role count here too (default:
+    /// false — each sign-off step is decided on its own, so an approval of the staging
+    /// deployment does not approve production).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carry_over: bool,
 }
 
 impl StepParams for ManualParams {

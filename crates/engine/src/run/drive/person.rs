@@ -3,7 +3,7 @@
 //! answers file recorded first, then the matrix decides whether it passed, failed or waits).
 
 use super::super::progress::Progress;
-use super::super::{Evidence, RunError, StepOutcome, StepStatus};
+use super::super::{Evidence, RunError, StepOutcome, StepRecord, StepStatus};
 use crate::plan::Step;
 use crate::signoff;
 
@@ -168,8 +168,7 @@ impl<'a> Driver<'a> {
             .into_iter()
             .filter(|r| asked.is_empty() || asked.contains(&r.id))
             .collect();
-        let roles =
-            signoff::matrix(&rules, &signoff::signoffs_in(&h.plan, &self.records), &h.operator);
+        let roles = signoff::matrix(&rules, &self.decisions_for(step), &h.operator);
         let lines = |pick: &dyn Fn(&signoff::RoleStatus) -> bool| -> String {
             roles.iter().filter(|r| pick(r)).map(|r| r.describe()).collect::<Vec<_>>().join("; ")
         };
@@ -198,6 +197,21 @@ impl<'a> Driver<'a> {
         rec.started_at = Some(self.clock.now());
         self.records[i] = self.finished(rec, outcome)?;
         Ok(true)
+    }
+
+    /// The decisions that count for this sign-off step: those recorded at it, and — only when
+    /// the plan says they carry over — those of the sign-off steps before it.
+    fn decisions_for(&self, step: &Step) -> Vec<signoff::Signoff> {
+        let plan = &self.run.header.plan;
+        let carry_over =
+            matches!(&step.action, crate::plan::StepAction::Signoff(p) if p.carry_over);
+        let here = self.index(&step.id);
+        let counted: Vec<StepRecord> = if carry_over {
+            self.records[..=here].to_vec()
+        } else {
+            vec![self.records[here].clone()]
+        };
+        signoff::signoffs_in(plan, &counted)
     }
 
     /// Record the answers file's sign-offs for the roles this step asks for, each once: an entry

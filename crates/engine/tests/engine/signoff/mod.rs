@@ -7,4 +7,5 @@ mod chain;
 mod flow;
 mod gonogo;
 mod keys;
+mod per_step;
 mod ssh;
