@@ -6,11 +6,15 @@
 //! 2. [`shape`]: tables, keys, required keys and value types against the JSON Schema derived
 //!    from the model types ([`crate::plan::schema`]), step parameters per kind;
 //! 3. [`references`]: unique ids, gates, sign-off roles, secrets and other references;
-//! 4. [`variables`]: every `{{name}}` is known and every `{{` closed.
+//! 4. [`variables`]: every `{{name}}` is known and every `{{` closed;
+//! 5. [`params`]: once the plan deserializes, what its executors would refuse (durations,
+//!    patterns, ranges, URLs, the kinds of the steps a soak or rollback names), by the same
+//!    rules the runner applies before each step.
 //!
 //! Only when all of those pass is the text deserialized into a [`Plan`]; an error there (which
 //! the checks above should have caught) still becomes a positioned [`Problem`].
 
+mod params;
 mod references;
 mod shape;
 mod span;
@@ -68,17 +72,27 @@ pub fn parse_plan(source: &str, file: &str) -> Result<Plan, PlanError> {
     }
     let root = root.into_inner();
     shape::check(&root, &mut problems);
+    let well_shaped = problems.is_empty();
     references::check(&root, &mut problems);
     variables::check(&root, text, &mut problems);
+    // The executors' rules need the typed plan, which only a well-shaped plan gives; they are
+    // checked even when a reference is wrong, so one `plan check` lists every problem.
+    let typed = if well_shaped { Some(toml::from_str::<Plan>(text)) } else { None };
+    if let Some(Ok(plan)) = &typed {
+        params::check(&root, plan, &mut problems);
+    }
     if !problems.is_empty() {
         return Err(PlanError::Invalid { problems: problems.into_sorted() });
     }
-
-    toml::from_str::<Plan>(text).map_err(|error| {
-        let at = error.span().map_or(0, |s| s.start);
-        problems.at(at, error.message().trim().to_string());
-        PlanError::Invalid { problems: problems.into_sorted() }
-    })
+    match typed {
+        Some(Ok(plan)) => Ok(plan),
+        Some(Err(error)) => {
+            let at = error.span().map_or(0, |s| s.start);
+            problems.at(at, error.message().trim().to_string());
+            Err(PlanError::Invalid { problems: problems.into_sorted() })
+        }
+        None => Err(PlanError::Invalid { problems: problems.into_sorted() }),
+    }
 }
 
 /// Read, parse and validate a plan file. Returns the plan and its exact source text.

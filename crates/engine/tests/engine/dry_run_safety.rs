@@ -24,7 +24,12 @@ fn placeholder(name: &str, schema: &Value) -> String {
         Some(Value::Array(types)) => {
             types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("").to_owned()
         }
-        _ => String::new(),
+        // A number or a `{{variable}}` (durations): the first choice.
+        _ => schema
+            .get("anyOf")
+            .and_then(|choices| choices.get(0)?.get("type")?.as_str())
+            .unwrap_or("")
+            .to_owned(),
     };
     match ty.as_str() {
         "integer" | "number" => "1".into(),
@@ -42,6 +47,14 @@ fn plan_for(kind: &schema::KindSchema) -> String {
         .iter()
         .filter(|p| p.required)
         .map(|p| format!("{} = {}\n", p.name, placeholder(&p.name, &p.schema)))
+        .chain(
+            // Kinds that need one of two optional keys, which the schema cannot require.
+            match kind.kind {
+                "log.scan" => Some("file = \"missing-on-purpose.log\"\n".to_owned()),
+                "soak" => Some("checks = [\"before\"]\n".to_owned()),
+                _ => None,
+            },
+        )
         .collect();
     format!(
         r#"[plan]

@@ -3,6 +3,7 @@
 //! must parse to; the submodules test problem reporting, variables and the generated docs.
 
 mod docs;
+mod gatekeeper;
 mod problems;
 mod variables;
 

@@ -27,6 +27,7 @@ mod file;
 mod git;
 mod http;
 mod person;
+mod problems;
 mod system;
 mod validate;
 
@@ -46,6 +47,7 @@ pub use git::{
 };
 pub use http::{HttpCheckParams, HttpLatencyParams, HttpRateLimitParams};
 pub use person::{GateParams, ManualParams, SignoffParams};
+pub use problems::{MAX_SECS, ParamProblem, param_problems};
 pub use system::{SystemDiskParams, SystemMemoryParams};
 pub use validate::{LogScanParams, SoakParams, TestReportParams};
 

@@ -111,6 +111,21 @@ macro_rules! dispatch {
         /// Execute a step. Manual items, gates and sign-offs are decided by the runner, which
         /// never sends them here (their executors say so if something does).
         pub fn execute(step: &Step, ctx: &StepContext<'_>) -> StepOutcome {
+            // The same rules `plan check` applies, now with the variables substituted: a value
+            // no executor could run stops here, saying which and why, before anything runs.
+            if let Some(plan) = ctx.plan {
+                let problems = crate::plan::kinds::param_problems(plan, &step.id, &step.action);
+                if !problems.is_empty() {
+                    let why: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+                    return StepOutcome::failed(
+                        format!(
+                            "The plan's parameters for this step cannot run: {}. Fix the plan (`pilot plan check` shows where) and start a new run.",
+                            why.join("; ")
+                        ),
+                        Evidence::default(),
+                    );
+                }
+            }
             match &step.action {
                 $(StepAction::$variant(p) => Execute::execute(p, ctx),)*
             }
