@@ -89,6 +89,7 @@ fn large_run() -> Run {
             secrets: vec!["token".to_owned()],
             roles: Vec::new(),
             success_criteria: vec!["Everything passes".into()],
+            waivers: None,
         },
         vars: BTreeMap::from([("token".to_owned(), "s3cr3t-token-value".to_owned())]),
         phases,

@@ -46,6 +46,18 @@ pub struct PlanHeader {
     /// names in `requires` passed.
     #[serde(default)]
     pub success_criteria: Vec<Criterion>,
+    /// Four eyes on waivers: a waiver takes effect only once a second person, of this role,
+    /// agrees (never the operator, never the person who proposed it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waivers: Option<WaiverRule>,
+}
+
+/// `[plan.waivers]`: who must agree to a waiver before it takes effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverRule {
+    /// The role id whose member agrees to every waiver, e.g. "operations".
+    pub second_person: String,
 }
 
 /// A sign-off role.

@@ -67,12 +67,36 @@ impl StepStatus {
     }
 }
 
-/// A person's written decision to accept a failed step.
+/// A person's written decision to accept a failed step. Where a second person must agree (the
+/// plan's `[plan.waivers]`, or a kind with a caution such as a deploy), it is only proposed —
+/// the step stays failed — until `agreed` is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Waiver {
     pub reason: String,
     pub by: String,
     pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<Agreement>,
+}
+
+/// The second person's agreement to a waiver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub by: String,
+    /// The role they agreed for (the plan's `second_person`), if the plan names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl Waiver {
+    /// Who gave it, in words: "Ada" or "Ada, agreed by Linus".
+    pub fn who(&self) -> String {
+        match &self.agreed {
+            Some(a) => format!("{}, agreed by {}", self.by, a.by),
+            None => self.by.clone(),
+        }
+    }
 }
 
 /// Someone's request, recorded before anything is touched, that the run's rollback phase put

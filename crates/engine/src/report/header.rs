@@ -79,11 +79,16 @@ fn verdict(out: &mut String, view: &RunView<'_>) {
         view.run.steps.iter().filter(|s| s.status == StepStatus::Failed),
         |s| text(&s.summary),
     );
-    reason(&mut reasons, "🟡 Waived", run.steps.iter().filter(|s| s.waiver.is_some()), |s| {
-        s.waiver
-            .as_ref()
-            .map_or_else(String::new, |w| format!("by {}: {}", text(&w.by), text(&w.reason)))
-    });
+    reason(
+        &mut reasons,
+        "🟡 Waived",
+        run.steps.iter().filter(|s| s.waiver.is_some() && s.status == StepStatus::Waived),
+        |s| {
+            s.waiver
+                .as_ref()
+                .map_or_else(String::new, |w| format!("by {}: {}", text(&w.who()), text(&w.reason)))
+        },
+    );
     reason(
         &mut reasons,
         &format!("{} Waiting on a person", format::WAITING_EMOJI),

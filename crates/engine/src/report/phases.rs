@@ -71,14 +71,31 @@ fn step_item(out: &mut String, view: &RunView<'_>, step: &StepRecord) {
     } else {
         let _ = writeln!(out, " — {}", text(&step.summary));
     }
-    if let Some(w) = &step.waiver {
-        let _ = writeln!(
-            out,
-            "  > Waived by **{}** at {}: {}",
-            text(&w.by),
-            format::time(w.at),
-            text(&w.reason)
-        );
+    match (&step.waiver, step.status) {
+        (Some(w), StepStatus::Waived) => {
+            let agreed = w.agreed.as_ref().map_or_else(String::new, |a| {
+                let role =
+                    a.role.as_deref().map(|r| format!(" for {}", text(r))).unwrap_or_default();
+                format!(", agreed by **{}**{role} at {}", text(&a.by), format::time(a.at))
+            });
+            let _ = writeln!(
+                out,
+                "  > Waived by **{}** at {}{agreed}: {}",
+                text(&w.by),
+                format::time(w.at),
+                text(&w.reason)
+            );
+        }
+        (Some(w), _) => {
+            let _ = writeln!(
+                out,
+                "  > Waiver proposed by **{}** at {}: {} — not in effect: no second person has agreed",
+                text(&w.by),
+                format::time(w.at),
+                text(&w.reason)
+            );
+        }
+        (None, _) => {}
     }
     evidence::step_evidence(out, view, step);
 }

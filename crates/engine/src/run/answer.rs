@@ -4,8 +4,10 @@
 //!
 //! [`Answers`]: super::Answers
 
+use super::four_eyes::{refusal, second_person};
 use super::{NewEvent, Run, RunError, StepRecord, StepStatus, Waiver};
 use crate::Clock;
+use crate::record::Agreement;
 use crate::store::RunStore;
 
 /// Tick a manual item (or mark it not done), with an optional note, on behalf of `by`.
@@ -99,21 +101,84 @@ pub fn waive_step(
     }
     let by = person(by, &run)?;
     let now = clock.now();
-    rec.status = StepStatus::Waived;
-    rec.waiver = Some(Waiver { reason: reason.to_string(), by: by.clone(), at: now });
-    let event = NewEvent {
-        at: now,
-        kind: "step.waived".into(),
-        step_id: Some(step_id.into()),
-        message: waiver_message(&run, &rec, &by, reason),
+    rec.waiver = Some(Waiver { reason: reason.to_string(), by, at: now, agreed: None });
+    let event = match second_person(&run, step_id) {
+        // Four eyes: proposed; the step stays failed until a second person agrees.
+        Some(needed) => NewEvent {
+            at: now,
+            kind: "step.waiver_proposed".into(),
+            step_id: Some(step_id.into()),
+            message: proposal_message(&rec, &needed.words),
+        },
+        None => {
+            rec.status = StepStatus::Waived;
+            NewEvent {
+                at: now,
+                kind: "step.waived".into(),
+                step_id: Some(step_id.into()),
+                message: waiver_message(&run, &rec),
+            }
+        }
     };
     store.update_step(run_id, &rec, event)?;
     Ok(store.load_run(run_id)?)
 }
 
+/// A second person agrees to the waiver proposed for a failed step: it takes effect.
+pub fn agree_waiver(
+    store: &RunStore,
+    clock: &dyn Clock,
+    run_id: &str,
+    step_id: &str,
+    by: &str,
+) -> Result<Run, RunError> {
+    let _lock = store.lock_run(run_id, clock.now())?;
+    let run = store.load_run(run_id)?;
+    let mut rec = record(&run, step_id)?.clone();
+    let needed = second_person(&run, step_id);
+    let proposal = match (&rec.waiver, rec.status, &needed) {
+        (Some(w), StepStatus::Failed, Some(_)) if w.agreed.is_none() => w.clone(),
+        _ => {
+            return Err(refused(
+                step_id,
+                format!("\"{}\" has no waiver waiting for a second person", rec.title),
+            ));
+        }
+    };
+    if let Some(why) = refusal(&run, &proposal, by) {
+        return Err(refused(step_id, why));
+    }
+    let now = clock.now();
+    let role = needed.and_then(|n| n.role);
+    rec.status = StepStatus::Waived;
+    rec.waiver = Some(Waiver {
+        agreed: Some(Agreement { by: by.trim().to_string(), role, at: now }),
+        ..proposal
+    });
+    let event = NewEvent {
+        at: now,
+        kind: "step.waived".into(),
+        step_id: Some(step_id.into()),
+        message: waiver_message(&run, &rec),
+    };
+    store.update_step(run_id, &rec, event)?;
+    Ok(store.load_run(run_id)?)
+}
+
+/// The event's words for a waiver that waits for its second person.
+pub(super) fn proposal_message(rec: &StepRecord, needed: &str) -> String {
+    let (by, reason) =
+        rec.waiver.as_ref().map(|w| (w.by.as_str(), w.reason.as_str())).unwrap_or_default();
+    format!(
+        "{by} proposes to waive \"{}\": {reason} — it takes effect once {needed} agrees (four eyes)",
+        rec.title
+    )
+}
+
 /// The event's words for a waiver; for a kind with a caution (a deploy, a rollback), that it
 /// was given over it.
-pub(super) fn waiver_message(run: &Run, rec: &StepRecord, by: &str, reason: &str) -> String {
+pub(super) fn waiver_message(run: &Run, rec: &StepRecord) -> String {
+    let (by, reason) = rec.waiver.as_ref().map(|w| (w.who(), w.reason.clone())).unwrap_or_default();
     let caution = run.header.plan.step(&rec.step_id).and_then(|s| s.action.waiver_caution());
     match caution {
         Some(caution) => {

@@ -10,6 +10,7 @@
 //!
 //! [waive.disk-free]
 //! reason = "4.6 GB is enough for this patch release; the volume is grown next week"
+//! agreed_by = "Linus Torvalds <linus@example.com>"   # where the plan asks for four eyes
 //!
 //! [signoff.qa]                 # a role's sign-off; [[signoff.ROLE]] for several people
 //! name = "Ana Lopez <ana@example.com>"
@@ -92,6 +93,9 @@ pub struct WaiverAnswer {
     pub reason: String,
     #[serde(default)]
     pub by: Option<String>,
+    /// The second person agreeing, where the plan (or the step's kind) asks for four eyes.
+    #[serde(default)]
+    pub agreed_by: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -168,6 +172,13 @@ impl Answers {
              # checked the item; add `note` for the report. To accept a failed step, add\n\
              # [waive.STEP-ID] with a `reason`.\nby = \"Your Name <you@example.com>\"\n",
         );
+        if let Some(rule) = &plan.plan.waivers {
+            out.push_str(&format!(
+                "# Four eyes: a waiver takes effect only with `agreed_by = \"Their Name <them@example.com>\"`,\n\
+                 # a second person for the role `{}` (not you, not the person running the release).\n",
+                rule.second_person
+            ));
+        }
         for (phase, step) in plan.steps() {
             if matches!(step.action, StepAction::Manual(_)) {
                 out.push_str(&format!(

@@ -11,6 +11,7 @@ mod choose;
 mod drive;
 mod error;
 pub mod executors;
+mod four_eyes;
 mod progress;
 mod redact;
 mod rollback;
@@ -23,7 +24,7 @@ pub use crate::record::{
     PlanOrigin, RollbackRequest, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord,
     StepStatus, Waiver,
 };
-pub use answer::{answer_manual, waive_step};
+pub use answer::{agree_waiver, answer_manual, waive_step};
 pub use answers::{
     Answers, AnswersError, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
 };
@@ -33,6 +34,7 @@ pub use choose::{
 };
 pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;
+pub use four_eyes::{SecondPerson, second_person};
 pub use progress::{Meter, MeterUnit, NoProgress, Progress, ProgressSink};
 pub use redact::{MASK, Redactor};
 pub use rollback::{Readiness, ReadinessCheck, readiness};

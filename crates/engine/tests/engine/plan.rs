@@ -109,6 +109,7 @@ fn expected_valid_plan() -> Plan {
                 "All health checks pass".into(),
                 "Version is {{version}}".into(),
             ],
+            waivers: None,
         },
         vars: BTreeMap::from([
             ("admin_password".to_string(), "hunter2".to_string()),

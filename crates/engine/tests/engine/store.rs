@@ -126,7 +126,8 @@ fn a_run_round_trips_through_the_file() {
     done.status = StepStatus::Waived;
     done.summary = "3 changes".into();
     done.evidence = Evidence::default().fact("changes", "3");
-    done.waiver = Some(Waiver { reason: "docs only".into(), by: "Ada".into(), at: Utc::now() });
+    done.waiver =
+        Some(Waiver { reason: "docs only".into(), by: "Ada".into(), at: Utc::now(), agreed: None });
     store.update_step("r1", &done, event("step.waived")).expect("updating a step succeeds");
     drop(store);
 

@@ -102,6 +102,22 @@ pub(super) fn check(root: &DeTable<'_>, problems: &mut Problems<'_>) {
         }
         known_steps(strings(requires), &order, "success criterion requires", problems);
     }
+    let second = header
+        .and_then(|h| h.get("waivers"))
+        .and_then(|w| w.get_ref().as_table())
+        .and_then(|w| string(w.get("second_person")));
+    if let Some((role, at)) = second
+        && !roles.iter().any(|(id, _)| *id == role)
+    {
+        let ids: Vec<&str> = roles.iter().map(|(id, _)| *id).collect();
+        problems.at(
+            at,
+            format!(
+                "waivers second_person `{role}` is not a role of the plan; its roles are: {}",
+                if ids.is_empty() { "(none)".to_string() } else { ids.join(", ") }
+            ),
+        );
+    }
     for (secret, at) in strings(header.and_then(|h| h.get("secrets"))) {
         if vars.and_then(|v| v.get(secret)).is_none() {
             problems.at(at, format!("secret `{secret}` is not a [vars] key"));

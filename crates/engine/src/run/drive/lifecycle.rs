@@ -3,10 +3,13 @@
 //! non-blocking step turned into a warning, a waiver given ahead of time applied — before
 //! anything reports it.
 
+use super::super::answer::proposal_message;
 use super::super::executors::{StepContext, execute};
+use super::super::four_eyes::{refusal, second_person};
 use super::super::progress::{Meter, Progress};
 use super::super::{Evidence, NewEvent, RunError, StepOutcome, StepRecord, StepStatus, Waiver};
 use crate::plan::{Stage, Step, StepClass};
+use crate::record::Agreement;
 use crate::repo::{InspectOptions, RepoFacts, inspect};
 
 use super::{Driver, status_word_step};
@@ -154,8 +157,7 @@ impl<'a> Driver<'a> {
         );
         let mut rec = rec;
         self.store.update_step(self.run_id(), &rec, event)?;
-        if let Some(waived) = self.waived(rec.clone()) {
-            let event = self.waiver_event(&waived);
+        if let Some((waived, event)) = self.waived(rec.clone()) {
             self.store.update_step(self.run_id(), &waived, event)?;
             rec = waived;
         }
@@ -163,25 +165,65 @@ impl<'a> Driver<'a> {
         Ok(rec)
     }
 
-    /// The record with its waiver applied, when it failed and the answers waive it.
-    pub(super) fn waived(&self, mut rec: StepRecord) -> Option<StepRecord> {
+    /// The record with the answers file's waiver applied, and the event that says so, when it
+    /// failed and the answers waive it. Where four eyes are asked for, the waiver takes effect
+    /// only with an `agreed_by` who may agree; otherwise it is recorded as proposed (once) and
+    /// the step stays failed.
+    pub(super) fn waived(&self, mut rec: StepRecord) -> Option<(StepRecord, NewEvent)> {
         if rec.status != StepStatus::Failed {
             return None;
         }
         let answer = self.answers.waive.get(&rec.step_id)?;
-        rec.status = StepStatus::Waived;
-        rec.waiver = Some(Waiver {
+        let now = self.clock.now();
+        let proposal = Waiver {
             reason: answer.reason.trim().to_string(),
             by: self.person(answer.by.as_deref()),
-            at: self.clock.now(),
-        });
-        Some(rec)
+            at: now,
+            agreed: None,
+        };
+        let already_proposed =
+            rec.waiver.as_ref().is_some_and(|w| w.by == proposal.by && w.reason == proposal.reason);
+        let Some(needed) = second_person(self.run, &rec.step_id) else {
+            rec.status = StepStatus::Waived;
+            rec.waiver = Some(proposal);
+            let event = self.waiver_event(&rec);
+            return Some((rec, event));
+        };
+        let agreeing = answer.agreed_by.as_deref().map(str::trim).filter(|a| !a.is_empty());
+        match agreeing.map(|by| (by, refusal(self.run, &proposal, by))) {
+            Some((by, None)) => {
+                rec.status = StepStatus::Waived;
+                rec.waiver = Some(Waiver {
+                    agreed: Some(Agreement { by: by.to_string(), role: needed.role, at: now }),
+                    ..proposal
+                });
+                let event = self.waiver_event(&rec);
+                Some((rec, event))
+            }
+            Some((_, Some(why))) => {
+                rec.waiver = Some(proposal);
+                let message = format!(
+                    "{} — the agreement in the answers file was refused: {why}",
+                    proposal_message(&rec, &needed.words)
+                );
+                // Said once, however often the run is resumed with the same answers.
+                let said = self.run.events.iter().any(|e| e.message == message);
+                (!said).then(|| {
+                    let event = self.event("step.waiver_proposed", Some(&rec.step_id), message);
+                    (rec, event)
+                })
+            }
+            _ if already_proposed => None,
+            None => {
+                rec.waiver = Some(proposal);
+                let message = proposal_message(&rec, &needed.words);
+                Some((rec.clone(), self.event("step.waiver_proposed", Some(&rec.step_id), message)))
+            }
+        }
     }
 
     pub(super) fn waiver_event(&self, rec: &StepRecord) -> NewEvent {
-        let (by, reason) =
-            rec.waiver.as_ref().map(|w| (w.by.as_str(), w.reason.as_str())).unwrap_or_default();
-        let message = super::super::answer::waiver_message(self.run, rec, by, reason);
+        let message = super::super::answer::waiver_message(self.run, rec);
         self.event("step.waived", Some(&rec.step_id), message)
     }
 

@@ -154,12 +154,13 @@ impl<'a> Driver<'a> {
                     format!("\"{}\" was running when the run stopped; it runs again", rec.title),
                 );
                 self.commit(i, rec, event)?;
-            } else if let Some(rec) = self.waived(rec.clone()) {
-                // A waiver given since the run stopped turns a failed step into a waived one.
-                let event = self.waiver_event(&rec);
+            } else if let Some((rec, event)) = self.waived(rec.clone()) {
+                // A waiver given since the run stopped turns a failed step into a waived one
+                // (or, where four eyes are asked for, into a proposal waiting for agreement).
                 self.commit(i, rec, event)?;
             } else if resuming
                 && self.run.rollback.is_none()
+                && rec.waiver.is_none()
                 && rec.blocking
                 && rec.status == StepStatus::Failed
                 && retryable()

@@ -48,8 +48,7 @@ impl<'a> Driver<'a> {
             format!("{by} {verb} \"{}\"{note}", step.title),
         );
         self.commit(i, rec.clone(), event)?;
-        if let Some(waived) = self.waived(rec.clone()) {
-            let event = self.waiver_event(&waived);
+        if let Some((waived, event)) = self.waived(rec.clone()) {
             self.commit(i, waived, event)?;
         }
         self.sink.emit(Progress::StepFinished { record: Box::new(self.records[i].clone()) });

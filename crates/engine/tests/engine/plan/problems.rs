@@ -92,7 +92,7 @@ retry = 3
 fn broken_plan_lists_every_problem_at_its_line_and_column() {
     let expected = [
         "1:1: [plan] is missing `title`",
-        "3:1: unknown key `titel` in [plan]; expected one of: description, environment, name, role, secrets, success_criteria, title; did you mean title?",
+        "3:1: unknown key `titel` in [plan]; expected one of: description, environment, name, role, secrets, success_criteria, title, waivers; did you mean title?",
         "4:30: secret `api_token` is not a [vars] key",
         "10:1: [vars] key `version` is a built-in variable; choose another name",
         "12:26: unknown variable `{{image}}` (a [vars] value may use only built-in variables)",

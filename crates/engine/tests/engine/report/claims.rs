@@ -80,6 +80,7 @@ fn nothing_is_drawn_as_passed_unless_its_evidence_passed() {
                             reason: "The load balancer answers for it".into(),
                             by: "Ana Lopez".into(),
                             at: at(14, 5, 0),
+                            agreed: None,
                         });
                     }
                     let g =

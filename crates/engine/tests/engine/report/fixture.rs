@@ -350,6 +350,7 @@ pub(super) fn staging_run() -> Run {
             .to_owned(),
         by: "Ana Lopez".to_owned(),
         at: at(14, 6, 2),
+        agreed: None,
     });
     steps.push(s);
 

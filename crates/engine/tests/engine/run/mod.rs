@@ -8,7 +8,7 @@ use pilot_engine::SystemClock;
 use pilot_engine::plan::Plan;
 use pilot_engine::run::{
     Answers, DriveOptions, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus,
-    StartRequest, StepStatus, WaiverAnswer, drive_run, start_run, waive_step,
+    StartRequest, StepStatus, WaiverAnswer, agree_waiver, drive_run, start_run, waive_step,
 };
 use pilot_engine::store::{RunStore, StoreError};
 
@@ -198,12 +198,14 @@ fn a_failed_blocking_check_stops_the_run_until_it_is_waived() {
         WaiverAnswer {
             reason: "VERSION bump only, committed after".into(),
             by: Some("Grace".into()),
+            agreed_by: None,
         },
     );
     // The VERSION file no longer matches either; waive that too.
-    answers
-        .waive
-        .insert("version".into(), WaiverAnswer { reason: "pre-release build".into(), by: None });
+    answers.waive.insert(
+        "version".into(),
+        WaiverAnswer { reason: "pre-release build".into(), by: None, agreed_by: None },
+    );
     let run = fx.drive(&id, &answers);
     assert_eq!(
         status_of(&run, "clean"),
@@ -324,8 +326,25 @@ health_timeout_secs = 1
     assert_eq!(status_of(&run, "recreate"), StepStatus::Failed, "no such container (or engine)");
 
     let reason = "deployed by hand with docker compose";
-    let run = waive_step(&fx.store, &SystemClock, &id, "recreate", reason, "Ada").expect("waived");
+    let run =
+        waive_step(&fx.store, &SystemClock, &id, "recreate", reason, "Grace <grace@example.com>")
+            .expect("proposed");
+    // A deploy's waiver needs a second person: until one agrees, the step stays failed.
+    assert_eq!(status_of(&run, "recreate"), StepStatus::Failed, "only proposed");
+    assert!(run.events.iter().any(|e| e.kind == "step.waiver_proposed"), "the proposal is logged");
+    for (who, why) in [
+        ("Grace <grace@example.com>", "cannot also agree"),
+        ("Ada <ada@example.com>", "runs this release"),
+    ] {
+        let refused = agree_waiver(&fx.store, &SystemClock, &id, "recreate", who)
+            .expect_err("four eyes: not the proposer, not the operator");
+        assert!(refused.to_string().contains(why), "{refused}");
+    }
+    let run = agree_waiver(&fx.store, &SystemClock, &id, "recreate", "Linus <linus@example.com>")
+        .expect("a second person agrees");
     assert_eq!(status_of(&run, "recreate"), StepStatus::Waived);
+    let waiver = run.step("recreate").and_then(|s| s.waiver.clone()).expect("the waiver");
+    assert_eq!(waiver.agreed.map(|a| a.by).as_deref(), Some("Linus <linus@example.com>"));
     let event = run.events.iter().rfind(|e| e.kind == "step.waived").expect("the waiver's event");
     assert!(event.message.contains(reason), "{}", event.message);
     assert!(
@@ -453,7 +472,9 @@ fn answers_that_do_not_fit_the_plan_are_refused_before_anything_runs() {
     let id = fx.start(CHECKS_AND_MANUAL, false);
     let mut answers = Answers::default();
     answers.manual.insert("clean".into(), ManualAnswer { done: true, note: None, by: None });
-    answers.waive.insert("nope".into(), WaiverAnswer { reason: " ".into(), by: None });
+    answers
+        .waive
+        .insert("nope".into(), WaiverAnswer { reason: " ".into(), by: None, agreed_by: None });
     let err =
         drive_run(&fx.store, &SystemClock, &NoProgress, &id, &answers, DriveOptions::default())
             .expect_err("refused");
@@ -569,4 +590,5 @@ fn rollback_phases_are_kept_ready_and_not_run_forward() {
     assert!(fx.repo.path().join("deployed.marker").exists(), "the deploy's effect is still there");
 }
 
+mod four_eyes;
 mod rollback;

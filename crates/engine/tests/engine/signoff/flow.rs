@@ -130,7 +130,7 @@ pub fn prod_like_answers() -> Answers {
         Answers { by: Some("Grace Hopper <grace@example.com>".into()), ..Answers::default() };
     a.waive.insert(
         "migrations".into(),
-        WaiverAnswer { reason: "no migrations in this release".into(), by: None },
+        WaiverAnswer { reason: "no migrations in this release".into(), by: None, agreed_by: None },
     );
     a.signoff.insert("code_review".into(), approve("Ana Lopez <ana@example.com>"));
     a.signoff.insert("security_review".into(), approve("Bo Chen <bo@example.com>"));
@@ -454,6 +454,15 @@ fn the_production_template_ends_with_four_roles_signed() {
             .unwrap_or_else(|e| {
                 panic!("waiving {} ({:?}) failed: {e}", failed.step_id, failed.status)
             });
+            // Production asks for four eyes: operations agrees to each waiver.
+            pilot_engine::run::agree_waiver(
+                &f.store,
+                &SystemClock,
+                &id,
+                &failed.step_id,
+                "Linus Torvalds <linus@example.com>",
+            )
+            .unwrap_or_else(|e| panic!("agreeing to the waiver of {} failed: {e}", failed.step_id));
         }
         run = f.drive(&id, &answers);
     }
