@@ -21,6 +21,7 @@
     "save_report",
     "rollback_readiness",
     "request_rollback",
+    "agree_waiver",
     "signing_setup",
     "sign_report",
     "attach_signature",

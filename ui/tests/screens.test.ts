@@ -172,3 +172,31 @@ describe('rollback', () => {
     expect(container.querySelector('[data-action="roll-back"]'), 'no button that would be refused').toBeNull();
   });
 });
+
+describe('four eyes', () => {
+  it('records a waiver as proposed until a second person agrees', async () => {
+    const { runChecksFailed } = await import('../src/mock/fixtures/runChecksFailed');
+    const run = structuredClone(runChecksFailed);
+    const pushed = run.phases.flatMap((p) => p.steps).find((s) => s.id === 'pushed');
+    if (!pushed) throw new Error('the fixture has the failed check');
+    pushed.waiverNeeds = 'a second person, for the role Operations';
+    backend.seed({ ...run, id: 'four-eyes' });
+    const { app, container } = await mounted();
+    await app.openRun('four-eyes');
+    await waitFor(() => el(container, '[data-waive="pushed"]'));
+    await fireEvent.click(el(container, '[data-waive="pushed"]'));
+    expect(el(container, '[data-waiver-needs]').textContent).toContain('for the role Operations');
+    await fireEvent.input(el(container, '[data-field="waive-reason"]'), { target: { value: 'Release notes only' } });
+    await fireEvent.click(el(container, '[data-action="confirm-waive"]'));
+    await waitFor(() => el(container, '[data-waiver-proposed="pushed"]'));
+    expect(el(container, '[data-step="pushed"]').dataset.status, 'not in effect yet').toBe('failed');
+
+    await fireEvent.click(el(container, '[data-agree="pushed"]'));
+    const confirm = el<HTMLButtonElement>(container, '[data-action="confirm-agree"]');
+    expect(confirm.disabled, 'a name is required').toBe(true);
+    await fireEvent.input(el(container, '[data-field="agree-name"]'), { target: { value: 'Linus Torvalds <linus@example.com>' } });
+    await fireEvent.click(confirm);
+    await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('waived'));
+    expect(el(container, '[data-step="pushed"]').textContent).toContain('agreed by');
+  });
+});

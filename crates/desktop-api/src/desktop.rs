@@ -11,8 +11,8 @@ use pilot_engine::plan::templates::templates;
 use pilot_engine::repo::{InspectOptions, git_identity, inspect};
 use pilot_engine::report::report;
 use pilot_engine::run::{
-    Answers, DriveOptions, PlanOrigin, Progress, StartRequest, answer_manual, drive_run, readiness,
-    request_rollback, rollback_preview, start_run, waive_step,
+    Answers, DriveOptions, PlanOrigin, Progress, StartRequest, agree_waiver, answer_manual,
+    drive_run, readiness, request_rollback, rollback_preview, start_run, waive_step,
 };
 use pilot_engine::run::{ChoiceError, PlanChoice, choose_plan, find_plan_files, record_signoff};
 use pilot_engine::store::RunStore;
@@ -197,6 +197,12 @@ impl Desktop {
             reason,
             by.unwrap_or(""),
         )?;
+        Ok((&run).into())
+    }
+
+    /// A second person agrees to the waiver proposed for a failed step (four eyes).
+    pub fn agree_waiver(&self, run_id: &str, step_id: &str, by: &str) -> Result<RunDto, ApiError> {
+        let run = agree_waiver(&self.store, self.clock.as_ref(), run_id, step_id, by)?;
         Ok((&run).into())
     }
 

@@ -29,6 +29,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         run::answer_manual,
         run::waive_step,
         run::request_rollback,
+        run::agree_waiver,
         run::record_signoff,
         run::get_run,
         run::list_runs,

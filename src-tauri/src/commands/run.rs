@@ -103,6 +103,17 @@ pub async fn waive_step(
     .await
 }
 
+/// A second person agrees to a proposed waiver (four eyes); it takes effect.
+#[tauri::command]
+pub async fn agree_waiver(
+    state: State<'_, AppState>,
+    run_id: String,
+    step_id: String,
+    by: String,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "agree_waiver", move |d| d.agree_waiver(&run_id, &step_id, &by)).await
+}
+
 /// Ask for the run's rollback (who and why are recorded; nothing is touched yet): the next
 /// `drive_run` runs the plan's rollback phases in the same run.
 #[tauri::command]

@@ -131,6 +131,9 @@ export const api = {
   saveReport: (runId: string, path: string) =>
     call<SavedReportDto>('save_report', { runId, path }),
   rollbackReadiness: (runId: string) => call<RollbackDto>('rollback_readiness', { runId }),
+  /** A second person agrees to a proposed waiver (four eyes): it takes effect. */
+  agreeWaiver: (runId: string, stepId: string, by: string) =>
+    call<RunDto>('agree_waiver', { runId, stepId, by }),
   /** Ask for the run's rollback (who and why are recorded, nothing is touched): the next
    * drive runs the plan's rollback phases in the same run. */
   requestRollback: (runId: string, reason: string, by: string | null) =>

@@ -190,6 +190,15 @@ export class App {
     return updated !== undefined;
   }
 
+  /** A second person agrees to the waiver proposed for a failed step. */
+  async agree(stepId: string, by: string): Promise<boolean> {
+    const run = this.run;
+    if (!run) return false;
+    const updated = await this.attempt(() => api.agreeWaiver(run.id, stepId, by.trim()));
+    if (updated) this.current.set(updated);
+    return updated !== undefined;
+  }
+
   /** Roll the open run back: record who asked (the operator) and why, then drive its
    * rollback phases to their end, with live progress like any drive. */
   async rollBack(reason: string): Promise<boolean> {

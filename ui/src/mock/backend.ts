@@ -140,6 +140,8 @@ export class MockBackend {
         return this.answer(String(args.runId), String(args.stepId), Boolean(args.done), args.note as string | null);
       case 'waive_step':
         return this.waive(String(args.runId), String(args.stepId), String(args.reason));
+      case 'agree_waiver':
+        return this.agree(String(args.runId), String(args.stepId), String(args.by));
       case 'request_rollback':
         return this.requestRollback(String(args.runId), String(args.reason));
       case 'get_run':
@@ -280,8 +282,21 @@ export class MockBackend {
     const s = this.step(run, stepId);
     if (s.status !== 'failed') throw apiError('refused', `"${s.title}" has not failed (${s.status}); only a failed step can be waived`);
     if (!reason.trim()) throw apiError('refused', 'a waiver needs a written reason: say why it is safe to go on');
+    s.waiver = { reason: reason.trim(), by: run.operator, at: new Date().toISOString(), agreedBy: null, agreedAt: null };
+    // Four eyes, as the engine does it: only proposed until a second person agrees.
+    if (!s.waiverNeeds) s.status = 'waived';
+    return clone(settle(run));
+  }
+
+  private agree(runId: string, stepId: string, by: string): RunDto {
+    const run = this.run(runId);
+    const s = this.step(run, stepId);
+    if (!s.waiver || s.status !== 'failed') throw apiError('refused', `"${s.title}" has no waiver waiting for a second person`);
+    if (by.trim() === s.waiver.by || by.trim() === run.operator) {
+      throw apiError('refused', `${by} runs this release and may not agree to its waivers (four eyes): someone else must`);
+    }
+    s.waiver = { ...s.waiver, agreedBy: by.trim(), agreedAt: new Date().toISOString() };
     s.status = 'waived';
-    s.waiver = { reason: reason.trim(), by: run.operator, at: new Date().toISOString() };
     return clone(settle(run));
   }
 

@@ -230,6 +230,9 @@ pub struct StepDto {
     /// What to know before waiving a failure of this step (a deploy, a rollback), shown in the
     /// waiver dialog; `None` for the rest.
     pub waiver_caution: Option<String>,
+    /// Who must agree before a waiver of this step takes effect ("a second person, for the role
+    /// Operations"); `None` when the person waiving decides alone.
+    pub waiver_needs: Option<String>,
     /// Why running this step again in the same run would not help (the git checks read the
     /// repository as it was at the start); `None` when "Run again" is offered.
     pub retry_refusal: Option<String>,
@@ -243,6 +246,10 @@ pub struct WaiverDto {
     pub reason: String,
     pub by: String,
     pub at: String,
+    /// The second person who agreed (four eyes); `None` while a proposal waits for one, or
+    /// where none is asked for.
+    pub agreed_by: Option<String>,
+    pub agreed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
@@ -421,11 +428,14 @@ impl StepDto {
             finished_at: r.finished_at.map(time),
             duration_ms: r.duration_ms(),
             waiver_caution: action.and_then(|a| a.waiver_caution()).map(str::to_owned),
+            waiver_needs: pilot_engine::run::second_person_in(plan, &r.step_id).map(|n| n.words),
             retry_refusal: action.and_then(|a| a.retry_refusal()).map(str::to_owned),
             waiver: r.waiver.as_ref().map(|w| WaiverDto {
                 reason: w.reason.clone(),
                 by: w.by.clone(),
                 at: time(w.at),
+                agreed_by: w.agreed.as_ref().map(|a| a.by.clone()),
+                agreed_at: w.agreed.as_ref().map(|a| time(a.at)),
             }),
             note: r.note.clone(),
             answered_by: r.answered_by.clone(),

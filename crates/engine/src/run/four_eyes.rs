@@ -5,6 +5,7 @@
 //! proposed the waiver. The desktop's "Agree…" and an answers file's `agreed_by` both come here.
 
 use super::Run;
+use crate::plan::Plan;
 use crate::record::Waiver;
 use crate::signoff::same_person;
 
@@ -19,7 +20,11 @@ pub struct SecondPerson {
 
 /// Whether a waiver of `step_id` needs a second person, and who.
 pub fn second_person(run: &Run, step_id: &str) -> Option<SecondPerson> {
-    let plan = &run.header.plan;
+    second_person_in(&run.header.plan, step_id)
+}
+
+/// The same, from the plan alone (the desktop says it before anyone waives).
+pub fn second_person_in(plan: &Plan, step_id: &str) -> Option<SecondPerson> {
     if let Some(rule) = &plan.plan.waivers {
         let title = plan
             .plan

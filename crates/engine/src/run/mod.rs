@@ -34,7 +34,7 @@ pub use choose::{
 };
 pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;
-pub use four_eyes::{SecondPerson, second_person};
+pub use four_eyes::{SecondPerson, second_person, second_person_in};
 pub use progress::{Meter, MeterUnit, NoProgress, Progress, ProgressSink};
 pub use redact::{MASK, Redactor};
 pub use rollback::{Readiness, ReadinessCheck, readiness};

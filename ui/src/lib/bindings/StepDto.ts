@@ -37,6 +37,11 @@ touches: string | null, status: StepStatusDto, summary: string, evidence: Eviden
  */
 waiverCaution: string | null, 
 /**
+ * Who must agree before a waiver of this step takes effect ("a second person, for the role
+ * Operations"); `None` when the person waiving decides alone.
+ */
+waiverNeeds: string | null, 
+/**
  * Why running this step again in the same run would not help (the git checks read the
  * repository as it was at the start); `None` when "Run again" is offered.
  */
