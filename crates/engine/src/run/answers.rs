@@ -42,6 +42,17 @@ pub struct Answers {
     /// Sign-offs, by role id: one table, or an array of tables for several people.
     #[serde(default)]
     pub signoff: BTreeMap<String, SignoffAnswers>,
+    /// The file these answers were read from and the SHA-256 of its bytes: the run's event
+    /// log records both, so the record says which answers it was given.
+    #[serde(skip)]
+    pub source: Option<AnswersSource>,
+}
+
+/// Where answers came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswersSource {
+    pub path: String,
+    pub sha256: String,
 }
 
 /// One or several sign-offs for a role.
@@ -117,8 +128,15 @@ impl Answers {
     pub fn load(path: &Path) -> Result<Self, AnswersError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| AnswersError::Io { path: path.to_path_buf(), source })?;
-        toml::from_str(&text)
-            .map_err(|e| AnswersError::Syntax { path: path.to_path_buf(), message: e.to_string() })
+        let mut answers: Self = toml::from_str(&text).map_err(|e| AnswersError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        answers.source = Some(AnswersSource {
+            path: path.display().to_string(),
+            sha256: crate::report::sha256_hex(text.as_bytes()),
+        });
+        Ok(answers)
     }
 
     /// Check every answer names a step of the right kind and every waiver has a reason.

@@ -26,7 +26,7 @@ pub use crate::record::{
 };
 pub use answer::{agree_waiver, answer_manual, waive_step};
 pub use answers::{
-    Answers, AnswersError, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
+    Answers, AnswersError, AnswersSource, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
 };
 pub use choose::{
     ChoiceError, ChosenPlan, FoundPlan, PLAN_FOLDERS, PlanChoice, choose_plan, find_plan_files,

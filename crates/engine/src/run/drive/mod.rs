@@ -185,7 +185,22 @@ impl<'a> Driver<'a> {
                 self.commit(i, rec, event)?;
             }
         }
+        self.record_answers_file()?;
         self.skip_forward_steps()
+    }
+
+    /// The answers file this drive was given, by path and SHA-256, once per distinct file: the
+    /// record says which answers the run acted on (a changed file is logged again).
+    fn record_answers_file(&mut self) -> Result<(), RunError> {
+        let Some(source) = &self.answers.source else { return Ok(()) };
+        let message = format!("Answers read from {} (SHA-256 {})", source.path, source.sha256);
+        let said =
+            self.run.events.iter().any(|e| e.kind == "answers.loaded" && e.message == message);
+        if !said {
+            let event = self.event("answers.loaded", None, message);
+            self.store.append_event(self.run_id(), event)?;
+        }
+        Ok(())
     }
 
     /// Once a rollback is asked for, the steps of going forward that never ran will not run:

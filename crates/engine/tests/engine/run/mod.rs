@@ -592,3 +592,29 @@ fn rollback_phases_are_kept_ready_and_not_run_forward() {
 
 mod four_eyes;
 mod rollback;
+
+#[test]
+fn the_answers_file_is_named_and_hashed_in_the_event_log_once_per_content() {
+    let fx = fixture();
+    let id = fx.start(CHECKS_AND_MANUAL, false);
+    let file = fx.repo.path().join("answers.toml");
+    std::fs::write(&file, "[manual.ssh]\ndone = false\n").expect("write");
+    let first = Answers::load(&file).expect("loads");
+    let digest = first.source.as_ref().map(|s| s.sha256.clone()).expect("hashed");
+    assert_eq!(digest.len(), 64, "a SHA-256 in hex");
+    fx.drive(&id, &first);
+    let run = fx.resume(&id, &Answers::load(&file).expect("loads"));
+    let logged: Vec<&str> = run
+        .events
+        .iter()
+        .filter(|e| e.kind == "answers.loaded")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(logged.len(), 1, "the same file is logged once: {logged:?}");
+    assert!(logged[0].contains(&digest) && logged[0].contains("answers.toml"), "{logged:?}");
+
+    std::fs::write(&file, "[manual.ssh]\ndone = true\n").expect("change it");
+    let run = fx.resume(&id, &Answers::load(&file).expect("loads"));
+    let count = run.events.iter().filter(|e| e.kind == "answers.loaded").count();
+    assert_eq!(count, 2, "a changed file is logged again with its new digest");
+}
