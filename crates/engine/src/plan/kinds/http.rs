@@ -117,13 +117,23 @@ impl StepParams for HttpLatencyParams {
     }
 }
 
+impl HttpRateLimitParams {
+    /// How many requests the step sends at most: one more than the limit must be rejected,
+    /// and a tenth more tolerates a service that counts its window slightly differently. The
+    /// dry run's description and the live run say this same number.
+    pub fn budget(&self) -> u64 {
+        u64::from(self.requests).saturating_add(1 + u64::from(self.requests / 10))
+    }
+}
+
 impl StepParams for HttpRateLimitParams {
     fn describe(&self, _title: &str) -> String {
         format!(
-            "send {} requests to {} within {} s and expect status {}",
-            self.requests + 1,
+            "send up to {} requests to {} within {} s (the limit of {}, one more, and a tenth more for a window counted differently) and expect status {} before the last",
+            self.budget(),
             self.url,
             self.window_secs,
+            self.requests,
             self.expect_status.unwrap_or(429)
         )
     }

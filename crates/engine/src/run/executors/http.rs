@@ -201,9 +201,7 @@ pub(super) fn rate_limit(p: &HttpRateLimitParams, _ctx: &StepContext<'_>) -> Ste
     };
     let headers = std::collections::BTreeMap::new();
     let req = Request { method: "GET", url: &p.url, headers: &headers };
-    // One request more than the limit must be rejected; a few more tolerate a service that
-    // counts the window slightly differently, and are reported as such.
-    let budget = u64::from(p.requests).saturating_add(1 + u64::from(p.requests / 10));
+    let budget = p.budget();
     let start = Instant::now();
     let mut sent = 0u64;
     let mut rejected_at = None;
@@ -247,15 +245,26 @@ pub(super) fn rate_limit(p: &HttpRateLimitParams, _ctx: &StepContext<'_>) -> Ste
                 StepOutcome::failed(format!("{seen}: the limit lets more than {limit} through"), ev)
             }
         }
-        None => StepOutcome::failed(
-            format!(
-                "no {expect} after {} to {} in {} s: rate limiting is not working",
-                plural(sent as usize, "request", "requests"),
-                p.url,
-                p.window_secs
-            ),
-            ev,
-        ),
+        None => {
+            let took = start.elapsed();
+            let when = if sent >= budget {
+                format!(
+                    "all sent in {:.2} s, within the {} s window",
+                    took.as_secs_f64(),
+                    p.window_secs
+                )
+            } else {
+                format!("the {} s window ended", p.window_secs)
+            };
+            StepOutcome::failed(
+                format!(
+                    "no {expect} after {} to {} ({when}): rate limiting is not working",
+                    plural(sent as usize, "request", "requests"),
+                    p.url,
+                ),
+                ev.fact("time taken", format!("{:.2} s", took.as_secs_f64())),
+            )
+        }
     }
 }
 

@@ -134,7 +134,19 @@ fn no_rate_limit_fails() {
         window_secs: 10,
         expect_status: Some(429),
     };
-    let o = run(StepAction::HttpRateLimit(p));
+    let said = StepAction::HttpRateLimit(p.clone()).describe("t");
+    let o = run(StepAction::HttpRateLimit(p.clone()));
     assert_status(&o, StepStatus::Failed, "the health endpoint never answers 429");
     assert!(o.summary.contains("not working"), "the summary says so: {}", o.summary);
+    // One count everywhere: what the dry run would send is what the live run sent, and a burst
+    // that took a fraction of the window says so instead of claiming the whole window.
+    let budget = p.budget();
+    assert!(said.contains(&format!("up to {budget} requests")), "{said}");
+    assert!(o.summary.contains(&format!("after {budget} requests")), "{}", o.summary);
+    assert_eq!(fact(&o, "requests sent"), budget.to_string());
+    assert!(
+        o.summary.contains("all sent in") && o.summary.contains("within the 10 s window"),
+        "{}",
+        o.summary
+    );
 }
