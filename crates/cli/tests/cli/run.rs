@@ -135,6 +135,11 @@ fn a_run_waits_for_people_then_resumes_to_the_end() {
     let out = sandbox.pilot(&["report", &run_id, "-o", report.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "the report is written: {}", text(&out.stderr));
     let markdown = std::fs::read_to_string(&report).expect("report written");
+    assert!(
+        markdown.contains("| Release tag | `v1.15.2` |"),
+        "the header names the tag the deploy step put on the release commit"
+    );
+    assert!(markdown.contains("`run.tagged`"), "and the event log says when it appeared");
     for needle in [
         "1.15.2",
         "Posted in #releases",

@@ -252,6 +252,17 @@ pub struct Event {
     pub message: String,
 }
 
+/// The event of a tag a step of the run put on the release commit (the facts are those of the
+/// start, so the report's header reads these too).
+pub const TAGGED: &str = "run.tagged";
+/// The words between the tag and the commit in a `run.tagged` message.
+pub const TAGGED_WORDS: &str = "points at the release commit";
+
+/// The tag a `run.tagged` event names.
+pub fn tagged_name(message: &str) -> Option<&str> {
+    message.split_once(&format!(" {TAGGED_WORDS} ")).map(|(name, _)| name)
+}
+
 /// An event before the store gives it its place in the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {

@@ -211,10 +211,14 @@ pub(crate) fn metadata(out: &mut String, view: &RunView<'_>) {
 }
 
 /// The tag that marks this release at HEAD: `v{version}` or `{version}` when present,
-/// otherwise every tag at HEAD.
+/// otherwise every tag at HEAD — at the start, or put there by a step of the run (its
+/// `run.tagged` events).
 fn release_tag(view: &RunView<'_>) -> String {
     let h = &view.run.header;
-    let tags = &h.facts.head_tags;
+    let mut tags = h.facts.head_tags.clone();
+    let during = view.run.events.iter().filter(|e| e.kind == crate::record::TAGGED);
+    tags.extend(during.filter_map(|e| crate::record::tagged_name(&e.message)).map(str::to_string));
+    let tags = &tags;
     let wanted = [format!("v{}", h.version), h.version.clone()];
     if let Some(t) = tags.iter().find(|t| wanted.contains(t)) {
         return code_cell(t);

@@ -21,6 +21,7 @@ use super::redact::Redactor;
 use super::{NewEvent, Outcome, Run, RunError, RunStatus, StepRecord, StepStatus};
 use crate::Clock;
 use crate::plan::{Handling, PersonStep, Phase, Stage, Step, StepClass};
+use crate::record::{TAGGED, TAGGED_WORDS, tagged_name};
 use crate::signoff;
 use crate::store::RunStore;
 
@@ -412,6 +413,7 @@ impl<'a> Driver<'a> {
     }
 
     fn finish(&mut self, status: RunStatus) -> Result<(), RunError> {
+        self.record_new_tags()?;
         let (outcome, kind, message) = if let Some(asked) = &self.run.rollback {
             rollback_end(self.run, &self.records, status, asked)
         } else {
@@ -427,6 +429,38 @@ impl<'a> Driver<'a> {
         let event = self.event(kind, None, message);
         self.store.set_run_state(self.run_id(), status, outcome, Some(self.clock.now()), event)?;
         self.sink.emit(Progress::RunFinished { status, outcome });
+        Ok(())
+    }
+}
+
+impl Driver<'_> {
+    /// Tags that a step of this run put on the release commit (the deploy tags the release):
+    /// each is recorded once as a `run.tagged` event, which the report's header reads, since the
+    /// repository facts are those of the start. Nothing is recorded when the repository cannot
+    /// be read again: the header then says what the start saw.
+    fn record_new_tags(&mut self) -> Result<(), RunError> {
+        let h = &self.run.header;
+        let Some(head) = h.facts.head.as_ref().map(|c| c.id.clone()) else { return Ok(()) };
+        let options = crate::repo::InspectOptions::default();
+        let Ok(now) = crate::repo::inspect(std::path::Path::new(&h.repo_path), &options) else {
+            return Ok(());
+        };
+        let logged: Vec<String> = self
+            .store
+            .events(self.run_id())?
+            .into_iter()
+            .filter(|e| e.kind == TAGGED)
+            .filter_map(|e| tagged_name(&e.message).map(str::to_string))
+            .collect();
+        for tag in now.tags.iter().filter(|t| t.target == head) {
+            if h.facts.head_tags.contains(&tag.name) || logged.contains(&tag.name) {
+                continue;
+            }
+            let short = head.get(..9).unwrap_or(&head);
+            let message = format!("{} {TAGGED_WORDS} {short}, tagged during the run", tag.name);
+            let event = self.event(TAGGED, None, message);
+            self.store.append_event(self.run_id(), event)?;
+        }
         Ok(())
     }
 }
