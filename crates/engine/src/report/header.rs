@@ -194,6 +194,19 @@ pub(crate) fn metadata(out: &mut String, view: &RunView<'_>) {
     row("Started", format::time(h.started_at));
     row("Finished", run.finished_at.map_or_else(|| "— (not finished)".to_owned(), format::time));
     row("Duration", format::span(Some(h.started_at), run.finished_at));
+    let all: Vec<&crate::record::StepRecord> = run.steps.iter().collect();
+    row(
+        "Working",
+        super::phases::working(view, &all).map_or_else(
+            || "— (no check or action ran)".to_owned(),
+            |ms| {
+                format!(
+                    "{} (checks and actions running; the rest of the duration waited for people)",
+                    format::duration_ms(ms)
+                )
+            },
+        ),
+    );
     row("Status", format::run_status(run.status).to_owned());
     row("Outcome", format::outcome(run.outcome).to_owned());
     let origin = match &h.plan_origin {

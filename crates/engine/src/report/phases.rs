@@ -8,6 +8,7 @@ use super::evidence;
 use super::format;
 use super::markdown::{table_head, table_row, text};
 use super::view::RunView;
+use crate::plan::StepClass;
 use crate::record::{StepRecord, StepStatus};
 
 /// The phase summary table.
@@ -17,7 +18,7 @@ pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
         out.push_str("The plan has no phases.\n\n");
         return;
     }
-    table_head(out, &["#", "Phase", "Status", "Steps passed", "Duration"]);
+    table_head(out, &["#", "Phase", "Status", "Steps passed", "Working", "Elapsed"]);
     for (i, phase) in view.phases.iter().enumerate() {
         let passed = phase.steps.iter().filter(|s| view.drawn_status(s) == StepStatus::Passed);
         let start = phase.steps.iter().filter_map(|s| s.started_at).min();
@@ -29,11 +30,46 @@ pub(crate) fn summary(out: &mut String, view: &RunView<'_>) {
                 text(phase.title),
                 view.phase_status(phase).label().to_owned(),
                 format!("{}/{}", passed.count(), phase.steps.len()),
+                working(view, &phase.steps).map_or_else(|| "—".to_owned(), format::duration_ms),
                 format::span(start, end),
             ],
         );
     }
     out.push('\n');
+    out.push_str(
+        "Working: the time the phase's checks and actions ran (side by side counted once). \
+         Elapsed: from its first start to its last finish, waits for people included.\n\n",
+    );
+}
+
+/// Milliseconds during which at least one of the steps that people do not answer was running:
+/// the union of their start–finish spans, so checks run side by side count once and the time
+/// a manual item or sign-off waited for someone counts not at all.
+pub(crate) fn working(view: &RunView<'_>, steps: &[&StepRecord]) -> Option<i64> {
+    let mut spans: Vec<(i64, i64)> = steps
+        .iter()
+        .filter(|s| {
+            let person = view.plan_step(&s.step_id).map(|p| p.action.class() == StepClass::Person);
+            // A record its plan does not define is judged by the kind it says it is.
+            !person.unwrap_or(matches!(s.kind.as_str(), "manual" | "gate" | "signoff"))
+        })
+        .filter_map(|s| Some((s.started_at?.timestamp_millis(), s.finished_at?.timestamp_millis())))
+        .filter(|(a, b)| b >= a)
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_unstable();
+    let (mut total, mut current) = (0i64, spans[0]);
+    for &(a, b) in &spans[1..] {
+        if a <= current.1 {
+            current.1 = current.1.max(b);
+        } else {
+            total += current.1 - current.0;
+            current = (a, b);
+        }
+    }
+    Some(total + current.1 - current.0)
 }
 
 /// Every phase with its steps and their evidence.

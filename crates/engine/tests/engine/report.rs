@@ -83,11 +83,11 @@ fn tables_and_task_lists_parse_as_gfm() {
 
     let meta = parsed.table("Field", "Value");
     assert_eq!(meta.head.len(), 2, "metadata has two columns");
-    assert_eq!(meta.rows.len(), 16, "one row per metadata field");
+    assert_eq!(meta.rows.len(), 17, "one row per metadata field");
     assert!(meta.rows.iter().all(|r| r.len() == 2), "every metadata row has two cells");
 
     let phases = parsed.table("#", "Phase");
-    assert_eq!(phases.head.len(), 5, "phase summary columns: # Phase Status Steps Duration");
+    assert_eq!(phases.head.len(), 6, "phase summary columns: # Phase Status Steps Working Elapsed");
     assert_eq!(phases.rows.len(), run.header.plan.phases.len(), "one row per plan phase");
     assert_eq!(phases.rows[0][2], "⚠️ warned", "the warned memory check marks its phase");
     assert_eq!(phases.rows[1][2], "🟡 waived", "a waived step makes its phase waived");
@@ -131,6 +131,10 @@ fn report_reads_like_a_runbook() {
         "## Phase 4: Validation",
         "| Started | 2026-01-07 14:03:05 UTC |",
         "| Duration | 12 min 4 s |",
+        // 12 minutes from start to finish, of which the checks and actions ran under one:
+        // the rest waited for people (the manual item, the waiver).
+        "| Working | 54.6 s (checks and actions running; the rest of the duration waited for people) |",
+        "| 1 | Environment verification | ⚠️ warned | 2/4 | 180 ms | 1 min 3 s |",
         "| Release tag | `v1.15.2` |",
         "  > Waived by **Ana Lopez** at 2026-01-07 14:06:02 UTC:",
         "  - Command: `python -m pytest backend/tests/test_smoke.py -q`",
@@ -275,7 +279,7 @@ fn hostile_text_keeps_tables_and_headings_intact() {
     assert_eq!(metrics.rows.len(), run.steps.len(), "one metric per step");
     assert!(metrics.rows.iter().all(|r| r[0] == hostile && r[1] == "| < 1 |"), "cells intact");
     assert_eq!(parsed.table("Commit", "Summary").rows[0][1], hostile, "commit summary intact");
-    assert_eq!(parsed.table("Field", "Value").rows.len(), 16, "metadata keeps its rows");
+    assert_eq!(parsed.table("Field", "Value").rows.len(), 17, "metadata keeps its rows");
 
     // One title, and every heading is one the report made.
     let h1: Vec<_> = parsed.headings.iter().filter(|(l, _)| *l == 1).collect();
