@@ -31,8 +31,31 @@ pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRec
         let _ = writeln!(out, "  - Note: {}", text(note));
     }
     let ev = &step.evidence;
+    let mut histogram: Vec<String> = Vec::new();
     for f in &ev.facts {
-        let _ = writeln!(out, "  - {}: {}", text(&f.label), text(&f.value));
+        if let Some(bucket) =
+            f.label.strip_prefix("histogram.le_").and_then(|b| b.strip_suffix("ms"))
+        {
+            // One line for the whole histogram (the stored evidence keeps every bucket; the
+            // desktop draws it): only the buckets that counted something.
+            if f.value != "0" {
+                histogram.push(format!("≤ {bucket} ms: {}", f.value));
+            }
+            continue;
+        }
+        if f.label == "histogram.count" {
+            histogram.push(format!("{} in all", f.value));
+            continue;
+        }
+        let value = if f.label == "body excerpt" {
+            one_line(&f.value, BODY_CHARS)
+        } else {
+            f.value.clone()
+        };
+        let _ = writeln!(out, "  - {}: {}", text(&f.label), text(&value));
+    }
+    if !histogram.is_empty() {
+        let _ = writeln!(out, "  - Latency histogram: {}", text(&histogram.join(" · ")));
     }
     for m in &ev.measurements {
         let _ = writeln!(out, "  - {}", measurement(m));
@@ -43,6 +66,21 @@ pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRec
     for f in &ev.files {
         let _ = writeln!(out, "  - File: {}", file(f));
     }
+}
+
+/// How much of a response body the report quotes (the stored evidence keeps its excerpt).
+const BODY_CHARS: usize = 160;
+
+/// Text on one line, runs of whitespace as one space, cut at `max` characters with the count
+/// of what was left out.
+fn one_line(value: &str, max: usize) -> String {
+    let flat = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let total = flat.chars().count();
+    if total <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    format!("{cut}… ({} more characters in the stored evidence)", total - max)
 }
 
 /// `free disk space: 41.2 GB (target ≥ 5 GB) ✅`.

@@ -329,3 +329,32 @@ fn commits_are_capped() {
     assert_eq!(parse(&md).table("Commit", "Summary").rows.len(), 500, "at most 500 rows");
     assert!(md.contains("… and 120 more."), "the rest is counted");
 }
+
+/// A latency histogram is one line and a response body one short line: the stored evidence
+/// keeps every bucket and the excerpt, the report stays readable (issue 14: a 49-step run's
+/// report was mostly histogram rows and HTML).
+#[test]
+fn histograms_and_response_bodies_are_compact() {
+    let mut run = staging_run();
+    let s = &mut run.steps[0];
+    for (le, n) in [(1, 0), (2, 40), (5, 55), (10, 5), (20, 0), (50, 0)] {
+        s.evidence =
+            std::mem::take(&mut s.evidence).fact(format!("histogram.le_{le}ms"), n.to_string());
+    }
+    let html = format!(
+        "<!doctype html>\n<html>\n  <body>\n{}\n  </body>\n</html>",
+        "<p>row</p>\n".repeat(300)
+    );
+    s.evidence =
+        std::mem::take(&mut s.evidence).fact("histogram.count", "100").fact("body excerpt", html);
+    let md = report(&run);
+    assert!(!md.contains("histogram.le_"), "no row per bucket");
+    assert!(
+        md.contains("  - Latency histogram: ≤ 2 ms: 40 · ≤ 5 ms: 55 · ≤ 10 ms: 5 · 100 in all"),
+        "one line with the buckets that counted something"
+    );
+    let body = md.lines().find(|l| l.contains("body excerpt:")).expect("the body line");
+    assert!(body.chars().count() < 260, "the body is quoted short: {body}");
+    assert!(body.contains("more characters in the stored evidence"), "and says it was cut: {body}");
+    assert_eq!(md.lines().filter(|l| l.contains("<p>row")).count(), 1, "on one line");
+}
