@@ -225,6 +225,14 @@ pub struct RunArgs {
     /// Perform only read-only checks and say what each action would do.
     #[arg(long)]
     pub dry_run: bool,
+    /// A value for one of the plan's [vars] for this run, KEY=VALUE (repeatable; wins over
+    /// --vars). The value may use other variables, e.g. --var base_url=http://{{host}}:8080.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub var: Vec<String>,
+    /// Values for the plan's [vars] from a TOML file of `key = "value"` lines (e.g. one file per
+    /// environment: staging.vars.toml, production.vars.toml).
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars: Option<PathBuf>,
     /// Print the result as one JSON object (progress goes to standard error).
     #[arg(long)]
     pub json: bool,

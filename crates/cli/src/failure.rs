@@ -59,6 +59,8 @@ pub enum Failure {
     Signature(#[from] pilot_engine::signature::SignatureError),
     #[error(transparent)]
     Attach(#[from] pilot_engine::signature::AttachError),
+    #[error("{what}: {why}")]
+    BadVars { what: String, why: String },
     #[error(
         "{what} was not confirmed: nothing was changed. Run it in a terminal and type yes, or add --yes"
     )]

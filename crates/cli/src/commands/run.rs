@@ -15,6 +15,7 @@ use crate::progress::Terminal;
 
 pub fn run(store: &RunStore, args: RunArgs) -> Result<ExitCode, Failure> {
     let (plan, plan_source, origin) = choose(&args.plan)?;
+    let vars = given_vars(args.vars.as_deref(), &args.var)?;
     let answers = load_answers(args.answers.as_deref())?;
     // Check the answers before the run exists, so a typo does not leave a run behind.
     answers.check_against(&plan)?;
@@ -31,6 +32,7 @@ pub fn run(store: &RunStore, args: RunArgs) -> Result<ExitCode, Failure> {
             environment: args.environment,
             operator: args.operator,
             dry_run: args.dry_run,
+            vars,
         },
     )?;
     let terminal = Terminal::new(args.json);
@@ -56,6 +58,50 @@ pub fn resume(
     let options = DriveOptions { up_to: None, resuming: true };
     let run = drive_run(store, &SystemClock, &terminal, run_id, &answers, options)?;
     finish(&terminal, &run, json)
+}
+
+/// The variables given for the run: the `--vars` file's, then each `--var` (which wins).
+fn given_vars(
+    file: Option<&Path>,
+    pairs: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, Failure> {
+    let mut vars = std::collections::BTreeMap::new();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| Failure::Read { path: path.to_path_buf(), source })?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| Failure::BadVars {
+            what: path.display().to_string(),
+            why: format!("{} (write one `key = \"value\"` per line)", e.message().trim()),
+        })?;
+        for (key, value) in table {
+            let value = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(Failure::BadVars {
+                        what: format!("{} (key `{key}`)", path.display()),
+                        why: format!(
+                            "a variable's value is text or a number, not {}",
+                            other.type_str()
+                        ),
+                    });
+                }
+            };
+            vars.insert(key, value);
+        }
+    }
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+            return Err(Failure::BadVars {
+                what: format!("--var {pair}"),
+                why: "write it as KEY=VALUE, e.g. --var base_url=http://127.0.0.1:8080".into(),
+            });
+        };
+        vars.insert(key.trim().to_string(), value.to_string());
+    }
+    Ok(vars)
 }
 
 pub(super) fn load_answers(path: Option<&Path>) -> Result<Answers, Failure> {

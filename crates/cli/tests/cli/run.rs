@@ -250,3 +250,45 @@ fn a_failed_check_runs_again_on_resume_once_fixed() {
     let env = value["steps"].as_array().expect("steps").iter().find(|s| s["id"] == "env");
     assert_eq!(env.map(|s| &s["status"]), Some(&serde_json::json!("passed")), "{value}");
 }
+
+/// `--var KEY=VALUE` and `--vars FILE` give the plan's variables for one run: checked against
+/// the plan's [vars], recorded in the run's log, and used by its steps.
+#[test]
+fn variables_are_given_per_run_with_var_and_vars() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let (repo_arg, plan) = (repo.to_str().expect("utf-8").to_owned(), plan_of(&repo));
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--repo", &repo_arg, "--plan", &plan, "--dry-run", "--json"];
+        args.extend_from_slice(extra);
+        sandbox.pilot(&args)
+    };
+    let out = run(&["--var", "no-equals-sign"]);
+    assert_eq!(out.status.code(), Some(2), "a malformed --var is bad input");
+    assert!(text(&out.stderr).contains("KEY=VALUE"), "{}", text(&out.stderr));
+    let out = run(&["--var", "nope=1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("defines no such variable"), "{}", text(&out.stderr));
+
+    let file = sandbox.root.path().join("staging.vars.toml");
+    std::fs::write(
+        &file,
+        "service_url = \"http://127.0.0.1:9\"\npackage = \"build/from-file.zip\"\n",
+    )
+    .expect("vars file");
+    let out = run(&[
+        "--vars",
+        file.to_str().expect("utf-8"),
+        "--var",
+        "package=build/{{version}}-cli.zip",
+    ]);
+    let value = json(&out);
+    let run_id = value["run_id"].as_str().expect("a run").to_owned();
+    let report = sandbox.pilot(&["report", &run_id]);
+    let report = text(&report.stdout);
+    assert!(
+        report.contains("variables given for this run: package = \"build/{{version}}-cli.zip\", service_url = \"http://127.0.0.1:9\""),
+        "the log records what was given (--var wins over --vars)"
+    );
+    assert!(report.contains("build/1.15.2-cli.zip"), "and the steps use it, resolved");
+}

@@ -104,26 +104,39 @@ pub fn substitute(
 }
 
 /// The values a run substitutes: the `builtins` it was given, `environment` from `[plan]` when
-/// the builtins lack it, and the plan's `[vars]`, each resolved once against the built-ins (a plan
-/// variable may use `{{version}}`, not another plan variable). A reference that cannot be
-/// resolved is left as written; the loader has already rejected such plans. Built-ins win over a
-/// plan variable of the same name (the loader rejects those too).
+/// the builtins lack it, and the plan's `[vars]`, which may use built-ins and each other
+/// (`base_url = "http://{{host}}:{{port}}"`): a variable is resolved once every variable it uses
+/// is. A reference that cannot be resolved (unknown, or a cycle) is left as written; the loader
+/// has already rejected such plans. Built-ins win over a plan variable of the same name (the
+/// loader rejects those too).
 pub fn run_variables(plan: &Plan, builtins: &[(&str, String)]) -> BTreeMap<String, String> {
     let mut values: BTreeMap<String, String> =
         builtins.iter().map(|(name, value)| ((*name).to_string(), value.clone())).collect();
     if let Some(environment) = &plan.plan.environment {
         values.entry("environment".into()).or_insert_with(|| environment.clone());
     }
-    let resolved: Vec<(String, String)> = plan
-        .vars
-        .iter()
-        .filter(|(name, _)| !values.contains_key(*name))
-        .map(|(name, raw)| {
-            let value = substitute(raw, &values).unwrap_or_else(|_| raw.clone());
-            (name.clone(), value)
-        })
-        .collect();
-    values.extend(resolved);
+    let mut pending: BTreeMap<&String, &String> =
+        plan.vars.iter().filter(|(name, _)| !values.contains_key(*name)).collect();
+    // Each pass resolves at least one variable, or nothing more can be resolved.
+    while !pending.is_empty() {
+        let ready: Vec<(String, String)> = pending
+            .iter()
+            .filter(|(_, raw)| variables_in(raw).iter().all(|(used, _)| values.contains_key(used)))
+            .map(|(name, raw)| {
+                ((*name).clone(), substitute(raw, &values).unwrap_or_else(|_| (*raw).clone()))
+            })
+            .collect();
+        if ready.is_empty() {
+            break;
+        }
+        for (name, value) in ready {
+            pending.remove(&name);
+            values.insert(name, value);
+        }
+    }
+    for (name, raw) in pending {
+        values.insert(name.clone(), raw.clone());
+    }
     values
 }
 

@@ -23,6 +23,10 @@ pub enum RunError {
         "the target version {value:?} (from {origin}) is not a valid semantic version ({detail}): write it as MAJOR.MINOR.PATCH, e.g. 1.15.2"
     )]
     BadVersion { value: String, origin: String, detail: String },
+    #[error(
+        "the variable `{name}` was given for this run, but the plan defines no such variable; its [vars] are: {known}"
+    )]
+    UnknownGivenVariable { name: String, known: String },
     #[error("the plan uses {0}, which is neither built in nor defined in [vars]")]
     Variable(UnknownVariable),
     #[error("{message}")]

@@ -1,6 +1,8 @@
 //! Starting a run: read the repository, settle the version and environment, substitute the
 //! plan's variables, and record the run with every step pending — before anything executes.
 
+use std::collections::BTreeMap;
+
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -29,6 +31,9 @@ pub struct StartRequest<'a> {
     pub operator: Option<String>,
     /// Perform only read-only checks; say what each action would do.
     pub dry_run: bool,
+    /// Values for the plan's `[vars]` given for this run (`--var`, `--vars`, the desktop's
+    /// variables per environment); each must be a variable the plan defines.
+    pub vars: BTreeMap<String, String>,
 }
 
 /// Create the run in the store (all steps pending) and return its header.
@@ -59,8 +64,19 @@ pub fn start_run(
         ("environment", environment.clone()),
         ("repo", facts.path.clone()),
     ];
-    let values = vars::run_variables(&request.plan, &builtins);
-    let plan = vars::resolve_plan(&request.plan, &values).map_err(RunError::Variable)?;
+    let mut given = request.plan.clone();
+    for (name, value) in &request.vars {
+        if !given.vars.contains_key(name) {
+            let known: Vec<&str> = given.vars.keys().map(String::as_str).collect();
+            return Err(RunError::UnknownGivenVariable {
+                name: name.clone(),
+                known: if known.is_empty() { "(none)".into() } else { known.join(", ") },
+            });
+        }
+        given.vars.insert(name.clone(), value.clone());
+    }
+    let values = vars::run_variables(&given, &builtins);
+    let plan = vars::resolve_plan(&given, &values).map_err(RunError::Variable)?;
 
     let started_at = clock.now();
     let header = RunHeader {
@@ -105,6 +121,24 @@ pub fn start_run(
         header.operator,
         header.facts.head.as_ref().map(|h| h.short_id.as_str()).unwrap_or("(none)"),
     );
+    // The values given for this run are part of its record; a secret's only by name.
+    let message = if request.vars.is_empty() {
+        message
+    } else {
+        let secrets = &header.plan.plan.secrets;
+        let given: Vec<String> = request
+            .vars
+            .iter()
+            .map(|(name, value)| {
+                if secrets.contains(name) {
+                    format!("{name} = {}", super::MASK)
+                } else {
+                    format!("{name} = {value:?}")
+                }
+            })
+            .collect();
+        format!("{message}; variables given for this run: {}", given.join(", "))
+    };
     store.create_run(
         &header,
         &steps,

@@ -114,6 +114,7 @@ fn dry_run(store: &RunStore, repo: &Path, source: &str, kind: &str) -> Run {
             environment: None,
             operator: Some("Ada <ada@example.com>".into()),
             dry_run: true,
+            vars: Default::default(),
         },
     )
     .unwrap_or_else(|e| panic!("a dry run of {kind} starts: {e}"));

@@ -1,6 +1,6 @@
 //! The variable check: every `{{name}}` in every string value must name a built-in variable or
-//! a `[vars]` key, and every `{{` must be closed. `[vars]` values may use built-ins only, because
-//! plan variables are resolved once, against the built-ins (see `plan::vars::run_variables`).
+//! a `[vars]` key, and every `{{` must be closed. `[vars]` values may use built-ins and other
+//! `[vars]` keys, but not themselves, even through others (see `plan::vars::run_variables`).
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -18,11 +18,54 @@ pub(super) fn check(root: &DeTable<'_>, source: &str, problems: &mut Problems<'_
     let everywhere: Vec<&str> =
         BUILTIN_VARS.iter().copied().chain(plan_vars.iter().copied()).collect();
     let mut scan = Scan { source, problems };
-    for (key, item) in root.iter() {
-        if key.get_ref() == "vars" {
-            scan.value(item, BUILTIN_VARS, " (a [vars] value may use only built-in variables)");
-        } else {
-            scan.value(item, &everywhere, "");
+    for (_, item) in root.iter() {
+        scan.value(item, &everywhere, "");
+    }
+    if let Some(vars) = root.get("vars").and_then(|v| v.get_ref().as_table()) {
+        cycles(vars, problems);
+    }
+}
+
+/// A `[vars]` value that uses itself, directly or through other variables, can never be
+/// resolved: report it at its key, with the chain.
+fn cycles(vars: &DeTable<'_>, problems: &mut Problems<'_>) {
+    let uses = |name: &str| -> Vec<String> {
+        vars.get(name)
+            .and_then(|v| v.get_ref().as_str().map(crate::plan::vars::variables_in))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(used, _)| used)
+            .filter(|used| vars.get(used.as_str()).is_some())
+            .collect()
+    };
+    for (key, _) in vars.iter() {
+        let start: &str = key.get_ref();
+        // Depth-first from `start`, looking for a way back to it.
+        let mut stack: Vec<Vec<String>> = vec![vec![start.to_string()]];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(path) = stack.pop() {
+            let last = path.last().cloned().unwrap_or_default();
+            for next in uses(&last) {
+                if next == start {
+                    let chain =
+                        path.iter().chain(std::iter::once(&next)).cloned().collect::<Vec<_>>();
+                    problems.at(
+                        key.span().start,
+                        format!(
+                            "[vars] `{start}` uses itself ({}): a variable can never be resolved from itself; give one of them a value of its own",
+                            chain.join(" → ")
+                        ),
+                    );
+                    stack.clear();
+                    break;
+                }
+                if !seen.contains(&next) {
+                    seen.push(next.clone());
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push(longer);
+                }
+            }
         }
     }
 }

@@ -282,6 +282,7 @@ fn a_variable_that_breaks_a_rule_once_substituted_stops_the_step_before_it_runs(
             environment: None,
             operator: Some("Ada <ada@example.com>".into()),
             dry_run: false,
+            vars: Default::default(),
         },
     )
     .expect("starts");

@@ -95,7 +95,7 @@ fn broken_plan_lists_every_problem_at_its_line_and_column() {
         "3:1: unknown key `titel` in [plan]; expected one of: description, environment, name, role, secrets, success_criteria, title, waivers; did you mean title?",
         "4:30: secret `api_token` is not a [vars] key",
         "10:1: [vars] key `version` is a built-in variable; choose another name",
-        "12:26: unknown variable `{{image}}` (a [vars] value may use only built-in variables)",
+        "12:1: [vars] `image` uses itself (image → image): a variable can never be resolved from itself; give one of them a value of its own",
         "14:2: unknown key `extra` in the plan file; expected one of: phase, plan, vars",
         "20:9: `stage` in phase `checks` must be one of checks, backup, deploy, validation, signoff, rollback, found the string \"check\"; did you mean checks?",
         "21:1: unknown key `colour` in phase `checks`; expected one of: description, id, stage, step, title",

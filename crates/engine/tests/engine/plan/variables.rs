@@ -126,3 +126,31 @@ fn resolve_plan_substitutes_every_string_but_ids() {
         "an unresolvable name is reported"
     );
 }
+
+#[test]
+fn plan_variables_may_use_each_other_in_any_order() {
+    let mut plan = expected_valid_plan();
+    plan.vars.insert("a_url".into(), "{{z_scheme}}://{{host}}:{{port}}/v{{version}}".into());
+    plan.vars.insert("host".into(), "127.0.0.1".into());
+    plan.vars.insert("port".into(), "80{{port_suffix}}".into());
+    plan.vars.insert("port_suffix".into(), "80".into());
+    plan.vars.insert("z_scheme".into(), "http".into());
+    let merged = run_variables(&plan, &[("version", "1.4.0".to_string())]);
+    assert_eq!(
+        merged.get("a_url").map(String::as_str),
+        Some("http://127.0.0.1:8080/v1.4.0"),
+        "resolved through two levels, whatever their names' order"
+    );
+}
+
+#[test]
+fn a_variable_that_uses_itself_is_refused_at_its_key() {
+    let text = "[plan]\nname = \"v\"\ntitle = \"V\"\n\n[vars]\na = \"{{b}}/x\"\nb = \"{{a}}\"\nc = \"{{c}}\"\n\n[[phase]]\nid = \"p\"\ntitle = \"P\"\n";
+    let problems = match pilot_engine::plan::parse_plan(text, "v.toml") {
+        Err(pilot_engine::plan::PlanError::Invalid { problems }) => problems,
+        other => panic!("refused, not {other:?}"),
+    };
+    let at: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert!(at.iter().any(|(l, m)| *l == 6 && m.contains("`a` uses itself (a → b → a)")), "{at:?}");
+    assert!(at.iter().any(|(l, m)| *l == 8 && m.contains("`c` uses itself (c → c)")), "{at:?}");
+}

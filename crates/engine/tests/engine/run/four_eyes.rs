@@ -47,6 +47,7 @@ fn a_waiver_needs_a_second_person_of_the_named_role() {
                 environment: None,
                 operator: Some("Ada <ada@example.com>".into()),
                 dry_run: false,
+                vars: Default::default(),
             },
         )
         .expect("starts")

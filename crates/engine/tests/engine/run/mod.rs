@@ -61,6 +61,7 @@ impl Fixture {
                 environment: None,
                 operator: Some("Ada <ada@example.com>".into()),
                 dry_run,
+                vars: Default::default(),
             },
         )
         .expect("the run starts")
@@ -617,4 +618,55 @@ fn the_answers_file_is_named_and_hashed_in_the_event_log_once_per_content() {
     let run = fx.resume(&id, &Answers::load(&file).expect("loads"));
     let count = run.events.iter().filter(|e| e.kind == "answers.loaded").count();
     assert_eq!(count, 2, "a changed file is logged again with its new digest");
+}
+
+#[test]
+fn variables_given_for_a_run_override_the_plan_and_are_recorded() {
+    let fx = fixture();
+    let source = CHECKS_AND_MANUAL.replace(
+        "environment = \"staging\"\n",
+        "environment = \"staging\"\nsecrets = [\"token\"]\n\n[vars]\nkey = \"release.done\"\nvalue = \"yes\"\ntoken = \"plan-default\"\n",
+    )
+    .replace("\"release.done\", \"yes\"", "\"{{key}}\", \"{{value}}-{{token}}\"");
+    let given = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+    };
+    let start = |vars| {
+        start_run(
+            &fx.store,
+            &SystemClock,
+            StartRequest {
+                repo: fx.repo.path(),
+                plan: plan(&source),
+                plan_source: source.clone(),
+                origin: PlanOrigin::File("plan.toml".into()),
+                version: None,
+                environment: None,
+                operator: Some("Ada <ada@example.com>".into()),
+                dry_run: false,
+                vars,
+            },
+        )
+    };
+    let refused = start(given(&[("nope", "1")])).expect_err("unknown variable");
+    assert!(
+        refused.to_string().contains("`nope`") && refused.to_string().contains("key, token, value"),
+        "{refused}"
+    );
+
+    let header = start(given(&[("value", "{{key}}-overridden"), ("token", "s3cr3t-given")]))
+        .expect("starts");
+    let step = header.plan.step("touch").expect("step");
+    let args = serde_json::to_string(&step.action).expect("json");
+    assert!(
+        args.contains("release.done-overridden-s3cr3t-given"),
+        "given values win and may use others: {args}"
+    );
+    let run = fx.store.load_run(&header.id).expect("load");
+    let started = &run.events[0].message;
+    assert!(started.contains("value = \"{{key}}-overridden\""), "{started}");
+    assert!(
+        !started.contains("s3cr3t-given") && started.contains("token = "),
+        "a secret by name only: {started}"
+    );
 }

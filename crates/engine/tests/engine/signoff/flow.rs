@@ -178,6 +178,7 @@ impl Fixture {
                 environment: environment.map(str::to_string),
                 operator: Some(OPERATOR.into()),
                 dry_run: false,
+                vars: Default::default(),
             },
         )
         .expect("the run starts")

@@ -48,6 +48,7 @@ impl Fixture {
                 environment: None,
                 operator: Some("Ada <ada@example.com>".into()),
                 dry_run: false,
+                vars: Default::default(),
             },
         )
         .expect("the run starts")
