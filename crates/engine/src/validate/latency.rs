@@ -42,7 +42,7 @@ fn run_tls(url: &str, load: &Load) -> Result<Sample, ValidateError> {
             let load = load.clone();
             tasks.push(tokio::spawn(async move {
                 let headers = std::collections::BTreeMap::new();
-                let req = Request { method: "GET", url: &url, headers: &headers };
+                let req = Request { method: "GET", url: &url, headers: &headers, body: None };
                 let mut s = Sample::default();
                 while load.another(&issued, started) {
                     s.total += 1;

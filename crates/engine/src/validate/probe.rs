@@ -56,6 +56,8 @@ pub struct Request<'a> {
     pub method: &'a str,
     pub url: &'a str,
     pub headers: &'a BTreeMap<String, String>,
+    /// Sent as the request body when given (a POST of a login form).
+    pub body: Option<&'a str>,
 }
 
 /// What came back.
@@ -90,6 +92,9 @@ pub async fn send(
     let mut rb = client.request(method, req.url);
     for (k, v) in req.headers {
         rb = rb.header(k.as_str(), v.as_str());
+    }
+    if let Some(body) = req.body {
+        rb = rb.body(body.to_owned());
     }
     let mut resp = rb.send().await.map_err(|e| fail(describe(&e)))?;
     let status = resp.status().as_u16();

@@ -18,6 +18,10 @@ pub struct HttpCheckParams {
     /// Request headers.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
+    /// The request body, e.g. a login form or JSON for a POST (say its type in `headers`,
+    /// e.g. `"Content-Type" = "application/json"`). A secret variable in it is sent, never shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     /// Expected status (default 200).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_status: Option<u16>,
@@ -92,9 +96,13 @@ pub struct HttpRateLimitParams {
 impl StepParams for HttpCheckParams {
     fn describe(&self, _title: &str) -> String {
         format!(
-            "{} {} and expect status {}",
+            "{} {}{} and expect status {}",
             self.method.as_deref().unwrap_or("GET"),
             self.url,
+            self.body
+                .as_ref()
+                .map(|b| format!(" with a {}-byte body", b.len()))
+                .unwrap_or_default(),
             self.expect_status.unwrap_or(200)
         )
     }

@@ -29,7 +29,7 @@ pub(super) fn check(p: &HttpCheckParams, ctx: &StepContext<'_>) -> StepOutcome {
         Ok(x) => x,
         Err(e) => return cannot(&e),
     };
-    let req = Request { method, url: &p.url, headers: &p.headers };
+    let req = Request { method, url: &p.url, headers: &p.headers, body: p.body.as_deref() };
     let attempts = p.retries.unwrap_or(0).saturating_add(1);
     let mut last = StepOutcome::failed("no request was sent", Evidence::default());
     for attempt in 1..=attempts {
@@ -200,7 +200,7 @@ pub(super) fn rate_limit(p: &HttpRateLimitParams, _ctx: &StepContext<'_>) -> Ste
         Err(e) => return cannot(&e),
     };
     let headers = std::collections::BTreeMap::new();
-    let req = Request { method: "GET", url: &p.url, headers: &headers };
+    let req = Request { method: "GET", url: &p.url, headers: &headers, body: None };
     let budget = p.budget();
     let start = Instant::now();
     let mut sent = 0u64;

@@ -141,3 +141,26 @@ fn a_missing_ca_file_is_a_clear_failure() {
     assert_status(&o, StepStatus::Failed, "the CA file does not exist");
     assert!(o.summary.contains("no-such-ca.pem"), "the summary names the file: {}", o.summary);
 }
+
+/// A login flow is a POST with a body: sent as given, with its headers.
+#[test]
+fn a_post_with_a_body_signs_in() {
+    let s = start();
+    let mut p = check(s.url("/login"));
+    p.method = Some("POST".into());
+    p.headers =
+        BTreeMap::from([("Content-Type".into(), "application/x-www-form-urlencoded".into())]);
+    p.body = Some("user=qa&password=correct-horse".into());
+    p.json_pointer = Some("/token".into());
+    p.json_equals = Some("signed-in".into());
+    let said = StepAction::HttpCheck(p.clone()).describe("login");
+    assert!(said.contains("POST") && said.contains("30-byte body"), "{said}");
+    let o = run(StepAction::HttpCheck(p.clone()));
+    assert_status(&o, StepStatus::Passed, "the POST's body reached the server");
+
+    p.body = Some("user=qa&password=".into());
+    p.json_pointer = None;
+    p.json_equals = None;
+    let o = run(StepAction::HttpCheck(p));
+    assert_status(&o, StepStatus::Failed, "without a password the login is refused (401)");
+}

@@ -60,7 +60,8 @@ fn serve(stream: TcpStream, limited: &AtomicU64) {
         if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
             return;
         }
-        // Headers until the blank line (GET requests carry no body).
+        // Headers until the blank line, then the body its Content-Length announces.
+        let mut length = 0usize;
         loop {
             let mut h = String::new();
             if reader.read_line(&mut h).unwrap_or(0) == 0 {
@@ -69,11 +70,31 @@ fn serve(stream: TcpStream, limited: &AtomicU64) {
             if h == "\r\n" || h == "\n" {
                 break;
             }
+            if let Some((name, value)) = h.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
         }
+        let mut request_body = vec![0u8; length];
+        if std::io::Read::read_exact(&mut reader, &mut request_body).is_err() {
+            return;
+        }
+        let request_body = String::from_utf8_lossy(&request_body).into_owned();
+        let method = request_line.split_whitespace().next().unwrap_or("GET").to_owned();
         let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
         let health = r#"{"status":"ok","version":"1.2.3"}"#;
         let (status, body) = match path.as_str() {
             "/health" => (200, health),
+            // A login form: a POST with a non-empty password signs in.
+            "/login"
+                if method == "POST"
+                    && request_body.contains("password=")
+                    && !request_body.ends_with("password=") =>
+            {
+                (200, r#"{"token":"signed-in"}"#)
+            }
+            "/login" => (401, r#"{"error":"sign in with a POST of user and password"}"#),
             "/slow" => {
                 std::thread::sleep(Duration::from_millis(120));
                 (200, health)
@@ -104,6 +125,7 @@ fn serve(stream: TcpStream, limited: &AtomicU64) {
         };
         let reason = match status {
             200 => "OK",
+            401 => "Unauthorized",
             404 => "Not Found",
             429 => "Too Many Requests",
             _ => "Internal Server Error",
