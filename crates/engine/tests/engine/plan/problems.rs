@@ -119,7 +119,7 @@ fn broken_plan_lists_every_problem_at_its_line_and_column() {
         "74:21: unknown role `cto` in signoff; the plan's roles are: qa_lead",
         "81:17: `expect_status` in step `http` must be between 0 and 65535",
         "82:18: `body_contains` in step `http` must be a string, found an integer",
-        "83:1: unknown parameter `retry` for kind http.check; its parameters are: body_contains, body_not_contains, ca_file, expect_status, headers, json_equals, json_pointer, method, retries, timeout_ms, url; did you mean retries?",
+        "83:1: unknown parameter `retry` for kind http.check; its parameters are: body, body_contains, body_not_contains, ca_file, expect_status, headers, json_equals, json_pointer, method, retries, timeout_ms, url; did you mean retries?",
     ];
     assert_eq!(
         problems(BROKEN),
