@@ -42,6 +42,15 @@ pub fn answer_manual(
             ),
         ));
     }
+    let asks_number = run.header.plan.step(step_id).is_some_and(
+        |s| matches!(&s.action, crate::plan::StepAction::Manual(m) if m.number.is_some()),
+    );
+    if asks_number && done {
+        return Err(refused(
+            step_id,
+            format!("\"{}\" asks for a number: answer it with the number, not a tick", rec.title),
+        ));
+    }
     let by = person(by, &run)?;
     let now = clock.now();
     rec.status = match (done, rec.blocking) {
@@ -65,6 +74,66 @@ pub fn answer_manual(
         kind: "manual.answered".into(),
         step_id: Some(step_id.into()),
         message: format!("{by} {verb} \"{}\"{noted}", rec.title),
+    };
+    store.update_step(run_id, &rec, event)?;
+    Ok(store.load_run(run_id)?)
+}
+
+/// Answer a manual item that asks for a number: recorded as a measurement against the plan's
+/// threshold and judged like one (passed, or failed / warned when short of it).
+pub fn answer_number(
+    store: &RunStore,
+    clock: &dyn Clock,
+    run_id: &str,
+    step_id: &str,
+    value: f64,
+    note: Option<&str>,
+    by: &str,
+) -> Result<Run, RunError> {
+    let _lock = store.lock_run(run_id, clock.now())?;
+    let run = store.load_run(run_id)?;
+    let mut rec = record(&run, step_id)?.clone();
+    let ask = run.header.plan.step(step_id).and_then(|s| match &s.action {
+        crate::plan::StepAction::Manual(m) => m.number.clone(),
+        _ => None,
+    });
+    let Some(ask) = ask else {
+        return Err(refused(
+            step_id,
+            format!("\"{}\" does not ask for a number: tick it instead", rec.title),
+        ));
+    };
+    if rec.status.is_done() {
+        return Err(refused(
+            step_id,
+            format!(
+                "\"{}\" was already answered ({}); answers are final and kept in the log",
+                rec.title,
+                word(rec.status)
+            ),
+        ));
+    }
+    if !value.is_finite() {
+        return Err(refused(step_id, format!("{value} is not a number")));
+    }
+    let by = person(by, &run)?;
+    let now = clock.now();
+    let (status, summary, evidence) =
+        super::number_answer::judged(&ask, &rec.title, value, &by, rec.blocking);
+    rec.status = status;
+    rec.summary = summary;
+    rec.evidence = evidence;
+    rec.note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    rec.answered_by = Some(by.clone());
+    rec.started_at = Some(now);
+    rec.finished_at = Some(now);
+    let noted = rec.note.as_deref().map(|n| format!(" (note: {n})")).unwrap_or_default();
+    let shown = rec.summary.split(", ").next().unwrap_or_default().to_string();
+    let event = NewEvent {
+        at: now,
+        kind: "manual.answered".into(),
+        step_id: Some(step_id.into()),
+        message: format!("{by} answered {shown} for \"{}\"{noted}", rec.title),
     };
     store.update_step(run_id, &rec, event)?;
     Ok(store.load_run(run_id)?)

@@ -90,7 +90,12 @@ pub struct SignoffAnswer {
 #[serde(deny_unknown_fields)]
 pub struct ManualAnswer {
     /// Done (ticked) or explicitly not done (fails the item).
+    #[serde(default)]
     pub done: bool,
+    /// The number a manual item asks for (`number = { … }` in the plan); judged against its
+    /// threshold, `done` is then ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
@@ -142,13 +147,24 @@ impl Answers {
     /// Check every answer names a step of the right kind and every waiver has a reason.
     pub fn check_against(&self, plan: &Plan) -> Result<(), AnswersError> {
         let mut problems = Vec::new();
-        for id in self.manual.keys() {
-            match plan.step(id) {
+        for (id, answer) in &self.manual {
+            match plan.step(id).map(|s| (s, &s.action)) {
                 None => problems.push(format!("[manual.{id}]: the plan has no step `{id}`")),
-                Some(step) if !matches!(step.action, StepAction::Manual(_)) => problems.push(format!(
+                Some((step, action)) if !matches!(action, StepAction::Manual(_)) => problems.push(format!(
                     "[manual.{id}]: `{id}` is a {} step, not a manual item; only manual items take answers",
                     step.kind()
                 )),
+                Some((_, StepAction::Manual(m))) if m.number.is_some() && answer.value.is_none() => {
+                    problems.push(format!(
+                        "[manual.{id}]: this item asks for a number ({}): give it as `value = …`",
+                        m.number.as_ref().map(|n| n.target()).unwrap_or_default()
+                    ));
+                }
+                Some((_, StepAction::Manual(m))) if m.number.is_none() && answer.value.is_some() => {
+                    problems.push(format!(
+                        "[manual.{id}]: this item is ticked, not answered with a number: write `done = true` instead of `value`"
+                    ));
+                }
                 Some(_) => {}
             }
         }

@@ -12,6 +12,7 @@ mod drive;
 mod error;
 pub mod executors;
 mod four_eyes;
+mod number_answer;
 mod progress;
 mod redact;
 mod rollback;
@@ -24,7 +25,7 @@ pub use crate::record::{
     PlanOrigin, RollbackRequest, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord,
     StepStatus, Waiver,
 };
-pub use answer::{agree_waiver, answer_manual, waive_step};
+pub use answer::{agree_waiver, answer_manual, answer_number, waive_step};
 pub use answers::{
     Answers, AnswersError, AnswersSource, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
 };

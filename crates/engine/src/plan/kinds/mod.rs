@@ -46,7 +46,7 @@ pub use git::{
     GitReleaseNotesParams, GitTagParams, GitUpstreamParams, GitVersionParams,
 };
 pub use http::{HttpCheckParams, HttpLatencyParams, HttpRateLimitParams};
-pub use person::{GateParams, ManualParams, SignoffParams};
+pub use person::{GateParams, ManualParams, NumberAsk, SignoffParams, num};
 pub use problems::{MAX_SECS, ParamProblem, param_problems};
 pub use system::{SystemDiskParams, SystemMemoryParams};
 pub use validate::{LogScanParams, SoakParams, TestReportParams};

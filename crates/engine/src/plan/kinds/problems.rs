@@ -68,6 +68,22 @@ pub fn param_problems(plan: &Plan, id: &str, action: &StepAction) -> Vec<ParamPr
                 out.url("url", url);
             }
         }
+        StepAction::Manual(p) => {
+            if let Some(n) = &p.number {
+                if n.at_least_pct.is_some() && n.out_of.is_none() {
+                    out.add("number", "number.at_least_pct needs number.out_of: a share of what?");
+                }
+                if n.out_of.is_some_and(|t| t <= 0.0 || !t.is_finite()) {
+                    out.add("number", "number.out_of must be a number above 0");
+                }
+                out.percent("number", n.at_least_pct);
+                if let (Some(min), Some(max)) = (n.at_least, n.at_most)
+                    && min > max
+                {
+                    out.add("number", format!("number.at_least ({min}) is above number.at_most ({max}): no answer could pass"));
+                }
+            }
+        }
         StepAction::LogScan(p) => {
             for pattern in &p.forbid {
                 out.regex("forbid", pattern);

@@ -23,25 +23,41 @@ impl<'a> Driver<'a> {
         }
         let Some(answer) = self.answers.manual.get(&step.id) else { return Ok(false) };
         let by = self.person(answer.by.as_deref());
-        rec.status = if answer.done {
-            StepStatus::Passed
-        } else if rec.blocking {
-            StepStatus::Failed
-        } else {
-            StepStatus::Warned
+        let ask = match &step.action {
+            crate::plan::StepAction::Manual(m) => m.number.as_ref(),
+            _ => None,
         };
-        rec.summary = if answer.done {
-            format!("confirmed by {by}")
-        } else {
-            format!("marked not done by {by}: finish it, or waive it with a reason")
+        let (status, summary, evidence) = match (ask, answer.value) {
+            (Some(ask), Some(value)) => {
+                super::super::number_answer::judged(ask, &step.title, value, &by, rec.blocking)
+            }
+            // A number item without a number: the answers were checked before the run, so
+            // this only happens with a file edited since; it waits for a proper answer.
+            (Some(_), None) => return Ok(false),
+            (None, _) if answer.done => {
+                (StepStatus::Passed, format!("confirmed by {by}"), Evidence::default())
+            }
+            (None, _) => (
+                if rec.blocking { StepStatus::Failed } else { StepStatus::Warned },
+                format!("marked not done by {by}: finish it, or waive it with a reason"),
+                Evidence::default(),
+            ),
         };
+        rec.status = status;
+        rec.summary = summary;
         rec.note = answer.note.clone().filter(|n| !n.trim().is_empty());
         rec.answered_by = Some(by.clone());
-        rec.evidence = Evidence::default();
+        rec.evidence = evidence;
         rec.started_at = Some(now);
         rec.finished_at = Some(now);
         let note = rec.note.as_deref().map(|n| format!(" (note: {n})")).unwrap_or_default();
-        let verb = if answer.done { "ticked" } else { "marked not done" };
+        let verb = match answer.value.filter(|_| ask.is_some()) {
+            Some(_) => {
+                format!("answered {} for", rec.summary.split(", ").next().unwrap_or_default())
+            }
+            None if answer.done => "ticked".into(),
+            None => "marked not done".into(),
+        };
         let event = self.event(
             "manual.answered",
             Some(&step.id),

@@ -210,6 +210,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "the least it can be is 1",
     ),
     (
+        "a share of nothing",
+        "kind = \"manual\"\nnumber = { at_least_pct = 95.0 }",
+        "number",
+        "needs number.out_of",
+    ),
+    (
+        "a threshold no answer meets",
+        "kind = \"manual\"\nnumber = { at_least = 10.0, at_most = 5.0 }",
+        "number",
+        "no answer could pass",
+    ),
+    (
         "a health wait of 0",
         "kind = \"deploy.recreate\"\ncontainer = \"web\"\nimage = \"web:2\"\nhealth_timeout_secs = 0",
         "health_timeout_secs",

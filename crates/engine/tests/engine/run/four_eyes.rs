@@ -15,9 +15,10 @@ fn with_four_eyes() -> String {
 
 fn waive_version(agreed_by: Option<&str>) -> Answers {
     let mut answers = Answers::default();
-    answers
-        .manual
-        .insert("ssh".into(), pilot_engine::run::ManualAnswer { done: true, note: None, by: None });
+    answers.manual.insert(
+        "ssh".into(),
+        pilot_engine::run::ManualAnswer { done: true, note: None, by: None, value: None },
+    );
     answers.waive.insert(
         "version".into(),
         WaiverAnswer {

@@ -156,6 +156,7 @@ fn a_manual_item_makes_the_run_wait_and_an_answer_lets_it_finish() {
             done: true,
             note: Some("checked over RDP".into()),
             by: Some("Grace".into()),
+            value: None,
         },
     );
     let run = fx.drive(&id, &answers);
@@ -178,7 +179,9 @@ fn stopped_by_a_dirty_tree(fx: &Fixture) -> (String, Answers, Run) {
     std::fs::write(fx.repo.path().join("VERSION"), "1.4.0-dirty\n").expect("dirty the tree");
     let id = fx.start(CHECKS_AND_MANUAL, false);
     let mut answers = Answers::default();
-    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
+    answers
+        .manual
+        .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
     let run = fx.drive(&id, &answers);
     (id, answers, run)
 }
@@ -472,7 +475,9 @@ fn answers_that_do_not_fit_the_plan_are_refused_before_anything_runs() {
     let fx = fixture();
     let id = fx.start(CHECKS_AND_MANUAL, false);
     let mut answers = Answers::default();
-    answers.manual.insert("clean".into(), ManualAnswer { done: true, note: None, by: None });
+    answers
+        .manual
+        .insert("clean".into(), ManualAnswer { done: true, note: None, by: None, value: None });
     answers
         .waive
         .insert("nope".into(), WaiverAnswer { reason: " ".into(), by: None, agreed_by: None });
@@ -583,7 +588,9 @@ fn rollback_phases_are_kept_ready_and_not_run_forward() {
     );
     let id = fx.start(&source, false);
     let mut answers = Answers::default();
-    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
+    answers
+        .manual
+        .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
     let run = fx.drive(&id, &answers);
     assert_eq!(run.status, RunStatus::Completed, "the run completes without its rollback phase");
     assert_eq!(run.outcome, Outcome::Go, "an unused rollback does not count against go");
@@ -668,5 +675,71 @@ fn variables_given_for_a_run_override_the_plan_and_are_recorded() {
     assert!(
         !started.contains("s3cr3t-given") && started.contains("token = "),
         "a secret by name only: {started}"
+    );
+}
+
+/// A manual item may ask for a number with a threshold: judged like a measurement, from the
+/// desktop (`answer_number`) or an answers file (`value = …`).
+#[test]
+fn a_numeric_manual_answer_is_judged_against_its_threshold() {
+    let fx = fixture();
+    let source = CHECKS_AND_MANUAL.replace(
+        "id = \"ssh\"\ntitle = \"Server reachable\"\nkind = \"manual\"\n",
+        "id = \"ssh\"\ntitle = \"Server reachable\"\nkind = \"manual\"\n\n[[phase.step]]\nid = \"qa-points\"\ntitle = \"QA points passed\"\nkind = \"manual\"\nnumber = { unit = \"points\", out_of = 200, at_least_pct = 95 }\n",
+    );
+    let mut answers = Answers::default();
+    answers
+        .manual
+        .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
+    answers
+        .manual
+        .insert("qa-points".into(), ManualAnswer { done: true, note: None, by: None, value: None });
+    let id = fx.start(&source, false);
+    let refused =
+        drive_run(&fx.store, &SystemClock, &NoProgress, &id, &answers, DriveOptions::default())
+            .expect_err("a tick is not a number");
+    assert!(refused.to_string().contains("asks for a number"), "{refused}");
+
+    let short = fx.start(&source, false);
+    let mut given = answers.clone();
+    given.manual.insert(
+        "qa-points".into(),
+        ManualAnswer { done: false, note: None, by: None, value: Some(180.0) },
+    );
+    let run = fx.drive(&short, &given);
+    let rec = run.step("qa-points").expect("record");
+    assert_eq!(rec.status, StepStatus::Failed, "180 of 200 is 90 %: {}", rec.summary);
+    assert!(
+        rec.summary.contains("180 of 200 points (90.0 %)")
+            && rec.summary.contains("short of ≥ 95 % of 200 points"),
+        "{}",
+        rec.summary
+    );
+    let m = &rec.evidence.measurements[0];
+    assert_eq!((m.value, m.passed, m.target.as_str()), (180.0, false, "≥ 95 % of 200 points"));
+
+    let fine = fx.start(&source, false);
+    let mut without = answers.clone();
+    without.manual.remove("qa-points");
+    without
+        .manual
+        .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
+    fx.drive(&fine, &without);
+    let run = pilot_engine::run::answer_number(
+        &fx.store,
+        &SystemClock,
+        &fine,
+        "qa-points",
+        190.0,
+        None,
+        "Alan",
+    )
+    .expect("answered from the desktop");
+    let rec = run.step("qa-points").expect("record");
+    assert_eq!(rec.status, StepStatus::Passed, "190 of 200 is 95 %: {}", rec.summary);
+    let report = pilot_engine::report::report(&run);
+    assert!(
+        report.contains("QA points passed: 190 points (target ≥ 95 % of 200 points) ✅"),
+        "{report}"
     );
 }

@@ -47,7 +47,9 @@ fn fixture_ignoring_the_marker() -> super::Fixture {
 
 fn ticked() -> Answers {
     let mut answers = Answers::default();
-    answers.manual.insert("ssh".into(), ManualAnswer { done: true, note: None, by: None });
+    answers
+        .manual
+        .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
     answers
 }
 

@@ -419,9 +419,10 @@ fn the_production_template_ends_with_four_roles_signed() {
     answers.waive.clear();
     for (_, step) in plan.steps() {
         if matches!(step.action, pilot_engine::plan::StepAction::Manual(_)) {
-            answers
-                .manual
-                .insert(step.id.clone(), ManualAnswer { done: true, note: None, by: None });
+            answers.manual.insert(
+                step.id.clone(),
+                ManualAnswer { done: true, note: None, by: None, value: None },
+            );
         }
     }
     // The first hour's soak, shortened through its variables as a rehearsal would.
