@@ -22,6 +22,7 @@
     "rollback_readiness",
     "request_rollback",
     "agree_waiver",
+    "answer_number",
     "signing_setup",
     "sign_report",
     "attach_signature",

@@ -12,7 +12,7 @@ use pilot_engine::repo::{InspectOptions, git_identity, inspect};
 use pilot_engine::report::report;
 use pilot_engine::run::{
     Answers, DriveOptions, PlanOrigin, Progress, StartRequest, agree_waiver, answer_manual,
-    drive_run, readiness, request_rollback, rollback_preview, start_run, waive_step,
+    answer_number, drive_run, readiness, request_rollback, rollback_preview, start_run, waive_step,
 };
 use pilot_engine::run::{ChoiceError, PlanChoice, choose_plan, find_plan_files, record_signoff};
 use pilot_engine::store::RunStore;
@@ -177,6 +177,27 @@ impl Desktop {
             run_id,
             step_id,
             done,
+            note,
+            by.unwrap_or(""),
+        )?;
+        Ok((&run).into())
+    }
+
+    /// Answer a manual item that asks for a number; judged against the plan's threshold.
+    pub fn answer_number(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        value: f64,
+        note: Option<&str>,
+        by: Option<&str>,
+    ) -> Result<RunDto, ApiError> {
+        let run = answer_number(
+            &self.store,
+            self.clock.as_ref(),
+            run_id,
+            step_id,
+            value,
             note,
             by.unwrap_or(""),
         )?;

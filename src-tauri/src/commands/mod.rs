@@ -30,6 +30,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         run::waive_step,
         run::request_rollback,
         run::agree_waiver,
+        run::answer_number,
         run::record_signoff,
         run::get_run,
         run::list_runs,

@@ -103,6 +103,22 @@ pub async fn waive_step(
     .await
 }
 
+/// Answer a manual item that asks for a number, with an optional note and who answered.
+#[tauri::command]
+pub async fn answer_number(
+    state: State<'_, AppState>,
+    run_id: String,
+    step_id: String,
+    value: f64,
+    note: Option<String>,
+    by: Option<String>,
+) -> Result<RunDto, ApiError> {
+    off_main_thread(&state, "answer_number", move |d| {
+        d.answer_number(&run_id, &step_id, value, note.as_deref(), by.as_deref())
+    })
+    .await
+}
+
 /// A second person agrees to a proposed waiver (four eyes); it takes effect.
 #[tauri::command]
 pub async fn agree_waiver(

@@ -233,6 +233,9 @@ pub struct StepDto {
     /// Who must agree before a waiver of this step takes effect ("a second person, for the role
     /// Operations"); `None` when the person waiving decides alone.
     pub waiver_needs: Option<String>,
+    /// For a manual item that asks for a number: the target in words ("≥ 95 % of 200 points");
+    /// `None` for an item that is ticked.
+    pub asks_number: Option<String>,
     /// Why running this step again in the same run would not help (the git checks read the
     /// repository as it was at the start); `None` when "Run again" is offered.
     pub retry_refusal: Option<String>,
@@ -429,6 +432,10 @@ impl StepDto {
             duration_ms: r.duration_ms(),
             waiver_caution: action.and_then(|a| a.waiver_caution()).map(str::to_owned),
             waiver_needs: pilot_engine::run::second_person_in(plan, &r.step_id).map(|n| n.words),
+            asks_number: action.and_then(|a| match a {
+                StepAction::Manual(m) => m.number.as_ref().map(|n| n.target()),
+                _ => None,
+            }),
             retry_refusal: action.and_then(|a| a.retry_refusal()).map(str::to_owned),
             waiver: r.waiver.as_ref().map(|w| WaiverDto {
                 reason: w.reason.clone(),

@@ -42,6 +42,11 @@ waiverCaution: string | null,
  */
 waiverNeeds: string | null, 
 /**
+ * For a manual item that asks for a number: the target in words ("≥ 95 % of 200 points");
+ * `None` for an item that is ticked.
+ */
+asksNumber: string | null, 
+/**
  * Why running this step again in the same run would not help (the git checks read the
  * repository as it was at the start); `None` when "Run again" is offered.
  */
