@@ -21,12 +21,12 @@ describe('commands', () => {
     await api.inspectRepo('/repo');
     await api.answerManual('run-1', 'team-notified', true, 'posted', null);
     await api.waiveStep('run-1', 'pushed', 'notes only', null);
-    await api.startRun({ repo: '/repo', plan: { type: 'template', value: 'staging' }, version: null, environment: null, operator: null, dryRun: true });
+    await api.startRun({ repo: '/repo', plan: { type: 'template', value: 'staging' }, version: null, environment: null, operator: null, dryRun: true, vars: {} });
     expect(calls, 'names and arguments are the contract').toEqual([
       ['inspect_repo', { path: '/repo' }],
       ['answer_manual', { runId: 'run-1', stepId: 'team-notified', done: true, note: 'posted', by: null }],
       ['waive_step', { runId: 'run-1', stepId: 'pushed', reason: 'notes only', by: null }],
-      ['start_run', { request: { repo: '/repo', plan: { type: 'template', value: 'staging' }, version: null, environment: null, operator: null, dryRun: true } }],
+      ['start_run', { request: { repo: '/repo', plan: { type: 'template', value: 'staging' }, version: null, environment: null, operator: null, dryRun: true, vars: {} } }],
     ]);
   });
 

@@ -69,11 +69,46 @@ describe('welcome', () => {
   });
 });
 
+describe('variables per environment', () => {
+  it('sends only the values changed for this run, and brings them back when the environment is chosen again', async () => {
+    const { app, container } = await mounted();
+    await app.openDemo();
+    await waitFor(() => el(container, '[data-var="service_url"]'));
+    const url = el<HTMLInputElement>(container, '[data-var="service_url"]');
+    expect(url.value, 'the plan’s value first').toBe('http://127.0.0.1:8080');
+    expect(el(container, '[data-section="vars"]').textContent).toContain('Variables for staging');
+
+    await fireEvent.input(el(container, '[data-field="environment"]'), { target: { value: 'qa' } });
+    await fireEvent.input(url, { target: { value: 'http://127.0.0.1:9090' } });
+    expect(el(container, '[data-var-changed="service_url"]').textContent, 'the plan’s value stays in sight').toContain(
+      'http://127.0.0.1:8080',
+    );
+    await fireEvent.click(el(container, '[data-action="start-run"]'));
+    await waitFor(() => expect(backend.lastStart).not.toBeNull());
+    expect(backend.lastStart?.environment).toBe('qa');
+    expect(backend.lastStart?.vars, 'only what differs from the plan').toEqual({ service_url: 'http://127.0.0.1:9090' });
+
+    cleanup();
+    const again = await mounted();
+    await again.app.openDemo();
+    await waitFor(() => el(again.container, '[data-var="service_url"]'));
+    expect(el<HTMLInputElement>(again.container, '[data-var="service_url"]').value, 'staging keeps the plan’s').toBe(
+      'http://127.0.0.1:8080',
+    );
+    await fireEvent.input(el(again.container, '[data-field="environment"]'), { target: { value: 'qa' } });
+    await waitFor(() =>
+      expect(el<HTMLInputElement>(again.container, '[data-var="service_url"]').value, 'qa’s value recalled').toBe(
+        'http://127.0.0.1:9090',
+      ),
+    );
+  });
+});
+
 describe('checks', () => {
   it('runs a failed step again once its cause is fixed, where running it again can help', async () => {
     const { app, container } = await mounted();
     await app.openDemo();
-    await app.startRun({ repo: app.project?.facts.path ?? '', plan: { type: 'file', value: 'plan.toml' }, version: null, environment: null, operator: null, dryRun: false });
+    await app.startRun({ repo: app.project?.facts.path ?? '', plan: { type: 'file', value: 'plan.toml' }, version: null, environment: null, operator: null, dryRun: false, vars: {} });
     await waitFor(() => expect(el(container, 'main').dataset.screen).toBe('checks'));
     await fireEvent.click(el(container, '[data-action="run-stage"]'));
     await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('failed'));
@@ -103,7 +138,7 @@ describe('checks', () => {
   it('keeps Next disabled until the failed check is waived and the screen is settled', async () => {
     const { app, container } = await mounted();
     await app.openDemo();
-    await app.startRun({ repo: app.project?.facts.path ?? '', plan: { type: 'file', value: 'plan.toml' }, version: null, environment: null, operator: null, dryRun: false });
+    await app.startRun({ repo: app.project?.facts.path ?? '', plan: { type: 'file', value: 'plan.toml' }, version: null, environment: null, operator: null, dryRun: false, vars: {} });
     await waitFor(() => expect(el(container, 'main').dataset.screen).toBe('checks'));
     const next = () => el<HTMLButtonElement>(container, '[data-action="next"]');
     expect(next().disabled, 'nothing has run yet').toBe(true);
@@ -198,5 +233,45 @@ describe('four eyes', () => {
     await fireEvent.click(confirm);
     await waitFor(() => expect(el(container, '[data-step="pushed"]').dataset.status).toBe('waived'));
     expect(el(container, '[data-step="pushed"]').textContent).toContain('agreed by');
+  });
+});
+
+describe('numeric answers', () => {
+  it('takes the number a manual item asks for, refuses what is not a number, and shows the judgement', async () => {
+    const { runChecksFailed } = await import('../src/mock/fixtures/runChecksFailed');
+    const run = structuredClone(runChecksFailed);
+    const steps = run.phases.flatMap((p) => p.steps);
+    for (const id of ['team-notified', 'staging-access']) {
+      const s = steps.find((x) => x.id === id);
+      if (!s) throw new Error(`the fixture has the manual item ${id}`);
+      s.asksNumber = '≥ 95 % of 200 points';
+      s.blocking = true;
+    }
+    backend.seed({ ...run, id: 'numbers' });
+    const { app, container } = await mounted();
+    await app.openRun('numbers');
+    await waitFor(() => el(container, '[data-number="team-notified"]'));
+    expect(container.querySelector('[data-manual="team-notified"]'), 'no tick box for a number').toBeNull();
+    expect(el(container, '[data-step="team-notified"]').textContent, 'the target is shown').toContain('≥ 95 % of 200 points');
+
+    const record = el<HTMLButtonElement>(container, '[data-record-number="team-notified"]');
+    expect(record.disabled, 'nothing typed yet').toBe(true);
+    await fireEvent.input(el(container, '[data-number="team-notified"]'), { target: { value: 'most of them' } });
+    expect(record.disabled, 'not a number').toBe(true);
+    expect(el(container, '[data-step="team-notified"]').textContent).toContain('is not a number');
+
+    await fireEvent.input(el(container, '[data-number="team-notified"]'), { target: { value: '195' } });
+    expect(record.disabled).toBe(false);
+    await fireEvent.click(record);
+    expect(el(container, 'dialog').textContent, 'the confirmation names the number').toContain('Record 195');
+    await fireEvent.click(el(container, '[data-action="confirm-action"]'));
+    await waitFor(() => expect(el(container, '[data-step="team-notified"]').dataset.status).toBe('passed'));
+    expect(el(container, '[data-answered="team-notified"]').textContent).toContain('195 of 200 (97.5 %)');
+
+    await fireEvent.input(el(container, '[data-number="staging-access"]'), { target: { value: '150,5' } });
+    await fireEvent.click(el(container, '[data-record-number="staging-access"]'));
+    await fireEvent.click(el(container, '[data-action="confirm-action"]'));
+    await waitFor(() => expect(el(container, '[data-step="staging-access"]').dataset.status, 'short of the target').toBe('failed'));
+    expect(el(container, '[data-step="staging-access"]').textContent).toContain('short of ≥ 95 % of 200 points');
   });
 });

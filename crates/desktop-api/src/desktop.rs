@@ -132,7 +132,7 @@ impl Desktop {
                 environment: blank(request.environment),
                 operator: blank(request.operator),
                 dry_run: request.dry_run,
-                vars: Default::default(),
+                vars: request.vars,
             },
         )?;
         self.get_run(&header.id)

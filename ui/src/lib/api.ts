@@ -93,6 +93,14 @@ function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   return tracked(() => invoke<T>(command, args));
 }
 
+/** A manual item's answer as the person gives it: ticked (or not done), or the number asked for
+ * (`value`, judged by the engine against the plan's threshold); a note either way. */
+export interface ManualAnswer {
+  done: boolean;
+  value: number | null;
+  note: string;
+}
+
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   inspectRepo: (path: string) => call<RepoFactsDto>('inspect_repo', { path }),
@@ -120,6 +128,9 @@ export const api = {
     note: string | null,
     by: string | null,
   ) => call<RunDto>('answer_manual', { runId, stepId, done, note, by }),
+  /** Answer a manual item that asks for a number: judged against the plan's threshold. */
+  answerNumber: (runId: string, stepId: string, value: number, note: string | null, by: string | null) =>
+    call<RunDto>('answer_number', { runId, stepId, value, note, by }),
   waiveStep: (runId: string, stepId: string, reason: string, by: string | null) =>
     call<RunDto>('waive_step', { runId, stepId, reason, by }),
   recordSignoff: (runId: string, role: string, name: string, decision: DecisionDto, comment: string) =>

@@ -3,7 +3,7 @@
 // banner (what happened + what to do next) instead of an exception, and never a blank screen.
 
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
-import { api, onActivity, toApiError, tracked } from './api';
+import { api, onActivity, toApiError, tracked, type ManualAnswer } from './api';
 import type { DecisionDto } from './bindings/DecisionDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { PlanFileDto } from './bindings/PlanFileDto';
@@ -173,11 +173,16 @@ export class App {
     if (stored) this.current.set(stored);
   }
 
-  async answer(stepId: string, done: boolean, note: string): Promise<boolean> {
+  /** Record a manual item's answer: a tick (or "not done"), or the number it asks for. */
+  async answer(stepId: string, answer: ManualAnswer): Promise<boolean> {
     const run = this.run;
     if (!run) return false;
-    const trimmed = note.trim();
-    const updated = await this.attempt(() => api.answerManual(run.id, stepId, done, trimmed || null, null));
+    const note = answer.note.trim() || null;
+    const updated = await this.attempt(() =>
+      answer.value === null
+        ? api.answerManual(run.id, stepId, answer.done, note, null)
+        : api.answerNumber(run.id, stepId, answer.value, note, null),
+    );
     if (updated) this.current.set(updated);
     return updated !== undefined;
   }

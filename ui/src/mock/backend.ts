@@ -95,6 +95,8 @@ export class MockBackend {
   signatures = new Map<string, AttachedSignatureDto[]>();
   /** Reports changed after they were signed (paths). */
   tampered = new Set<string>();
+  /** The last start_run request, as the UI sent it. */
+  lastStart: StartRunDto | null = null;
   private seq = 0;
   private options: Required<MockOptions>;
 
@@ -138,6 +140,8 @@ export class MockBackend {
         );
       case 'answer_manual':
         return this.answer(String(args.runId), String(args.stepId), Boolean(args.done), args.note as string | null);
+      case 'answer_number':
+        return this.answerNumber(String(args.runId), String(args.stepId), Number(args.value), args.note as string | null);
       case 'waive_step':
         return this.waive(String(args.runId), String(args.stepId), String(args.reason));
       case 'agree_waiver':
@@ -242,6 +246,7 @@ export class MockBackend {
   }
 
   private start(request: StartRunDto): RunDto {
+    this.lastStart = clone(request);
     this.seq += 1;
     const run = clone(runStarted);
     run.id = `20261120-2352${String(48 + this.seq).padStart(2, '0')}-mock`;
@@ -271,6 +276,29 @@ export class MockBackend {
     }
     s.status = done ? 'passed' : s.blocking ? 'failed' : 'warned';
     s.summary = done ? `confirmed by ${run.operator}` : `marked not done by ${run.operator}: finish it, or waive it with a reason`;
+    s.note = note;
+    s.answeredBy = run.operator;
+    s.startedAt = s.finishedAt = new Date().toISOString();
+    return clone(settle(run));
+  }
+
+  /** A numeric answer judged as the engine does, against the first threshold of the target it
+   * sent in words ("≥ 190 points", "≥ 95 % of 200 points"). */
+  private answerNumber(runId: string, stepId: string, value: number, note: string | null): RunDto {
+    const run = this.run(runId);
+    const s = this.step(run, stepId);
+    if (!s.asksNumber) throw apiError('refused', `"${s.title}" does not ask for a number: tick it instead`);
+    if (s.status !== 'pending') {
+      throw apiError('refused', `"${s.title}" was already answered (${s.status}); answers are final and kept in the log`);
+    }
+    const pct = /≥ ([\d.]+) % of ([\d.]+)/.exec(s.asksNumber);
+    const min = /≥ ([\d.]+)/.exec(s.asksNumber);
+    const passes = pct ? (value / Number(pct[2])) * 100 >= Number(pct[1]) : min ? value >= Number(min[1]) : true;
+    const answered = pct ? `${value} of ${pct[2]} (${((value / Number(pct[2])) * 100).toFixed(1)} %)` : `${value}`;
+    s.status = passes ? 'passed' : s.blocking ? 'failed' : 'warned';
+    s.summary = passes
+      ? `${answered}, meets ${s.asksNumber}; answered by ${run.operator}`
+      : `${answered}, short of ${s.asksNumber}; answered by ${run.operator}: fix it and answer again, or waive it with a reason`;
     s.note = note;
     s.answeredBy = run.operator;
     s.startedAt = s.finishedAt = new Date().toISOString();

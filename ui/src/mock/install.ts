@@ -2,7 +2,7 @@
 // optionally walk to a scene given in the query string, so each screen can be looked at (and
 // screenshotted) in a plain browser:
 //   ?scene=welcome|project|checks|checks-failed|waive|backup|deploy|confirm|deploy-running|
-//          validation|signoff|signoff-done|report|history|rollback|error|empty
+//          validation|signoff|signoff-done|report|history|rollback|number|error|empty
 //   &step=ms   how long each mocked step takes
 //   &fail=command:kind   make a command fail (e.g. drive_run:busy)
 
@@ -13,8 +13,28 @@ import { MockBackend } from './backend';
 import { demo } from './fixtures/demo';
 import { runChecksFailed } from './fixtures/runChecksFailed';
 import { runDone } from './fixtures/runDone';
+import type { RunDto } from '../lib/bindings/RunDto';
 
 type Scene = (app: App) => Promise<void>;
+
+const NUMBERS_RUN = '20261120-090000-num1';
+
+/** The checks of the demo where both manual items ask for a number (the `number` scene). */
+function numbersRun(): RunDto {
+  const run = structuredClone(runChecksFailed);
+  run.id = NUMBERS_RUN;
+  for (const s of run.phases.flatMap((p) => p.steps)) {
+    if (s.id === 'team-notified') {
+      s.title = 'QA points passed';
+      s.asksNumber = '≥ 95 % of 200 points';
+    }
+    if (s.id === 'staging-access') {
+      s.title = 'Open support tickets';
+      s.asksNumber = '≤ 3 tickets';
+    }
+  }
+  return run;
+}
 
 function click(selector: string): void {
   const el = document.querySelector(selector);
@@ -36,22 +56,22 @@ async function throughChecks(app: App): Promise<void> {
   await started(app);
   await app.drive('checks');
   await app.waive('pushed', 'Only the release notes changed since the last push');
-  await app.answer('team-notified', true, 'Posted in #releases at 14:05');
-  await app.answer('staging-access', true, '');
+  await app.answer('team-notified', { done: true, value: null, note: 'Posted in #releases at 14:05' });
+  await app.answer('staging-access', { done: true, value: null, note: '' });
   await app.drive('checks');
 }
 
 async function throughBackup(app: App): Promise<void> {
   await throughChecks(app);
   await app.drive('backup');
-  await app.answer('backup-documented', true, 'RELEASE-142');
+  await app.answer('backup-documented', { done: true, value: null, note: 'RELEASE-142' });
 }
 
 async function throughValidation(app: App): Promise<void> {
   await throughBackup(app);
   await app.drive('deploy');
   await app.drive('validation');
-  await app.answer('login-page', true, 'Checked on Firefox and Safari');
+  await app.answer('login-page', { done: true, value: null, note: 'Checked on Firefox and Safari' });
   await app.drive('validation');
 }
 
@@ -102,14 +122,18 @@ const SCENES: Record<string, Scene> = {
   'signoff-done': async (app) => {
     await throughValidation(app);
     app.go('signoff');
-    await app.answer('announced', true, '');
+    await app.answer('announced', { done: true, value: null, note: '' });
     await app.drive('signoff');
   },
   report: async (app) => {
     await throughValidation(app);
-    await app.answer('announced', true, '');
+    await app.answer('announced', { done: true, value: null, note: '' });
     await app.drive('signoff');
     app.go('report');
+  },
+  // A manual item that asks for a number ("QA points passed"), one answered short of its target.
+  number: async (app) => {
+    await app.openRun(NUMBERS_RUN);
   },
   history: async (app) => app.go('history'),
   rollback: async (app) => {
@@ -133,6 +157,7 @@ export function install(search: string): Scene | null {
   const sceneName = params.get('scene') ?? 'welcome';
   const hangOn = sceneName === 'deploy-running' ? 'package' : null;
   const backend = new MockBackend({ stepMs: Number(params.get('step') ?? 250), failures, hangOn });
+  if (sceneName === 'number') backend.seed(numbersRun());
   if (sceneName !== 'empty') {
     // Earlier runs: one released a while ago, one left waiting (offered for resuming).
     backend.seed({ ...runDone, id: '20261002-101500-a1b2', version: '1.15.1', startedAt: '2026-10-16T10:15:00Z', finishedAt: '2026-10-16T10:41:00Z', outcome: 'go', verdictReasons: [] });

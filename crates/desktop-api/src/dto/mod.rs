@@ -12,7 +12,7 @@ mod signoff;
 pub use app::{AppInfo, DemoDto, SavedReportDto};
 pub use plan::{
     PhasePreviewDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RoleDto, StageDto, StepClassDto,
-    StepPreviewDto, TemplateDto,
+    StepPreviewDto, TemplateDto, VarDto,
 };
 pub use progress::RunEventDto;
 pub use repo::{ChangeDto, CommitDto, RepoFactsDto, TagDto, UpstreamDto};

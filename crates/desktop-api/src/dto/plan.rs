@@ -117,7 +117,21 @@ pub struct PlanPreviewDto {
     pub environment: Option<String>,
     pub roles: Vec<RoleDto>,
     pub success_criteria: Vec<String>,
+    /// The plan's `[vars]`, in name order: the Project screen offers each for this run.
+    pub vars: Vec<VarDto>,
     pub phases: Vec<PhasePreviewDto>,
+}
+
+/// One plan variable as the Project screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VarDto {
+    pub name: String,
+    /// The plan's value, as written (it may use `{{other}}` variables); `None` for a secret,
+    /// whose value never crosses the boundary.
+    pub value: Option<String>,
+    /// Listed in `secrets`: typed in a password field, never remembered.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -161,6 +175,14 @@ impl From<&Plan> for PlanPreviewDto {
                 .success_criteria
                 .iter()
                 .map(|c| c.text().to_owned())
+                .collect(),
+            vars: plan
+                .vars
+                .iter()
+                .map(|(name, value)| {
+                    let secret = plan.plan.secrets.contains(name);
+                    VarDto { name: name.clone(), value: (!secret).then(|| value.clone()), secret }
+                })
                 .collect(),
             phases: plan
                 .phases

@@ -94,6 +94,10 @@ pub struct StartRunDto {
     /// "Name <email>"; default: git's user.name and user.email.
     pub operator: Option<String>,
     pub dry_run: bool,
+    /// Values for the plan's `[vars]` for this run (the Project screen's variables for the
+    /// chosen environment); each must be a variable the plan defines.
+    #[serde(default)]
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 /// A whole run.

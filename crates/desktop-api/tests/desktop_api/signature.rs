@@ -40,6 +40,7 @@ impl Signing {
                 environment: None,
                 operator: Some("Grace Hopper <grace@example.com>".into()),
                 dry_run: false,
+                vars: Default::default(),
             })
             .expect("the run starts");
         let exported = dir.path().join("exported");

@@ -59,6 +59,7 @@ fn the_demo_walks_from_project_to_report() {
             environment: Some(" ".into()),
             operator: Some("Grace Hopper <grace@example.com>".into()),
             dry_run: false,
+            vars: Default::default(),
         })
         .expect("the run starts");
     assert_eq!(run.environment, "staging", "a blank environment falls back to the plan's");
@@ -178,4 +179,47 @@ fn errors_name_what_went_wrong() {
         app.preview_plan(&PlanChoiceDto::Template("nope".into())).expect_err("no such template");
     assert_eq!(e.kind, ErrorKind::NotFound, "kind");
     assert!(e.message.contains("staging"), "lists the templates: {}", e.message);
+}
+
+#[test]
+fn the_project_screen_gives_the_plans_variables_other_values_for_one_run() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = desktop(data.path());
+    let demo = app.create_demo().expect("the demo is created");
+    let choice = PlanChoiceDto::File(demo.plan.clone());
+    let preview = app.preview_plan(&choice).expect("preview");
+    let url = preview.vars.iter().find(|v| v.name == "service_url").expect("the demo's vars");
+    assert_eq!(url.value.as_deref(), Some("http://127.0.0.1:8080"), "shown with the plan's value");
+    assert!(!url.secret);
+
+    let start = |vars: &[(&str, &str)]| {
+        app.start_run(StartRunDto {
+            repo: demo.path.clone(),
+            plan: choice.clone(),
+            version: None,
+            environment: Some("qa".into()),
+            operator: Some("Grace Hopper <grace@example.com>".into()),
+            dry_run: true,
+            vars: vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        })
+    };
+    let refused = start(&[("servce_url", "http://127.0.0.1:9")]).expect_err("a misspelt name");
+    assert!(
+        refused.message.contains("servce_url") && refused.message.contains("service_url"),
+        "names the variable and the plan's: {}",
+        refused.message
+    );
+    let run = start(&[("service_url", "http://127.0.0.1:8181")]).expect("the run starts");
+    let started = &run.events[0].message;
+    assert!(
+        started.contains("service_url = \"http://127.0.0.1:8181\""),
+        "the value given is part of the run's record: {started}"
+    );
+    let probe = run
+        .phases
+        .iter()
+        .flat_map(|p| &p.steps)
+        .find(|s| s.will_do.contains("127.0.0.1:8181"))
+        .map(|s| s.id.clone());
+    assert!(probe.is_some(), "the run's steps use the value given");
 }

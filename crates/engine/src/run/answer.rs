@@ -22,7 +22,70 @@ pub fn answer_manual(
 ) -> Result<Run, RunError> {
     let _lock = store.lock_run(run_id, clock.now())?;
     let run = store.load_run(run_id)?;
-    let mut rec = record(&run, step_id)?.clone();
+    let (mut rec, ask) = unanswered(&run, step_id)?;
+    if ask.is_some() && done {
+        return Err(refused(
+            step_id,
+            format!("\"{}\" asks for a number: answer it with the number, not a tick", rec.title),
+        ));
+    }
+    let by = person(by, &run)?;
+    rec.status = match (done, rec.blocking) {
+        (true, _) => StepStatus::Passed,
+        (false, true) => StepStatus::Failed,
+        (false, false) => StepStatus::Warned,
+    };
+    rec.summary = if done {
+        format!("confirmed by {by}")
+    } else {
+        format!("marked not done by {by}: finish it, or waive it with a reason")
+    };
+    let verb = if done { "ticked" } else { "marked not done" };
+    let message = format!("{by} {verb} \"{}\"", rec.title);
+    commit_answer(store, clock, run_id, rec, note, by, message)
+}
+
+/// Answer a manual item that asks for a number: recorded as a measurement against the plan's
+/// threshold and judged like one (passed, or failed / warned when short of it).
+pub fn answer_number(
+    store: &RunStore,
+    clock: &dyn Clock,
+    run_id: &str,
+    step_id: &str,
+    value: f64,
+    note: Option<&str>,
+    by: &str,
+) -> Result<Run, RunError> {
+    let _lock = store.lock_run(run_id, clock.now())?;
+    let run = store.load_run(run_id)?;
+    let (mut rec, ask) = unanswered(&run, step_id)?;
+    let Some(ask) = ask else {
+        return Err(refused(
+            step_id,
+            format!("\"{}\" does not ask for a number: tick it instead", rec.title),
+        ));
+    };
+    if !value.is_finite() {
+        return Err(refused(step_id, format!("{value} is not a number")));
+    }
+    let by = person(by, &run)?;
+    let (status, summary, evidence) =
+        super::number_answer::judged(&ask, &rec.title, value, &by, rec.blocking);
+    rec.status = status;
+    rec.summary = summary;
+    rec.evidence = evidence;
+    let shown = rec.summary.split(", ").next().unwrap_or_default().to_string();
+    let message = format!("{by} answered {shown} for \"{}\"", rec.title);
+    commit_answer(store, clock, run_id, rec, note, by, message)
+}
+
+/// The manual item `step_id` of `run`, refused unless it is a manual item still waiting for its
+/// answer; with the number it asks for, if any.
+fn unanswered(
+    run: &Run,
+    step_id: &str,
+) -> Result<(StepRecord, Option<crate::plan::kinds::NumberAsk>), RunError> {
+    let rec = record(run, step_id)?.clone();
     if rec.kind != "manual" {
         return Err(refused(
             step_id,
@@ -42,98 +105,35 @@ pub fn answer_manual(
             ),
         ));
     }
-    let asks_number = run.header.plan.step(step_id).is_some_and(
-        |s| matches!(&s.action, crate::plan::StepAction::Manual(m) if m.number.is_some()),
-    );
-    if asks_number && done {
-        return Err(refused(
-            step_id,
-            format!("\"{}\" asks for a number: answer it with the number, not a tick", rec.title),
-        ));
-    }
-    let by = person(by, &run)?;
-    let now = clock.now();
-    rec.status = match (done, rec.blocking) {
-        (true, _) => StepStatus::Passed,
-        (false, true) => StepStatus::Failed,
-        (false, false) => StepStatus::Warned,
-    };
-    rec.summary = if done {
-        format!("confirmed by {by}")
-    } else {
-        format!("marked not done by {by}: finish it, or waive it with a reason")
-    };
-    rec.note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-    rec.answered_by = Some(by.clone());
-    rec.started_at = Some(now);
-    rec.finished_at = Some(now);
-    let noted = rec.note.as_deref().map(|n| format!(" (note: {n})")).unwrap_or_default();
-    let verb = if done { "ticked" } else { "marked not done" };
-    let event = NewEvent {
-        at: now,
-        kind: "manual.answered".into(),
-        step_id: Some(step_id.into()),
-        message: format!("{by} {verb} \"{}\"{noted}", rec.title),
-    };
-    store.update_step(run_id, &rec, event)?;
-    Ok(store.load_run(run_id)?)
-}
-
-/// Answer a manual item that asks for a number: recorded as a measurement against the plan's
-/// threshold and judged like one (passed, or failed / warned when short of it).
-pub fn answer_number(
-    store: &RunStore,
-    clock: &dyn Clock,
-    run_id: &str,
-    step_id: &str,
-    value: f64,
-    note: Option<&str>,
-    by: &str,
-) -> Result<Run, RunError> {
-    let _lock = store.lock_run(run_id, clock.now())?;
-    let run = store.load_run(run_id)?;
-    let mut rec = record(&run, step_id)?.clone();
     let ask = run.header.plan.step(step_id).and_then(|s| match &s.action {
         crate::plan::StepAction::Manual(m) => m.number.clone(),
         _ => None,
     });
-    let Some(ask) = ask else {
-        return Err(refused(
-            step_id,
-            format!("\"{}\" does not ask for a number: tick it instead", rec.title),
-        ));
-    };
-    if rec.status.is_done() {
-        return Err(refused(
-            step_id,
-            format!(
-                "\"{}\" was already answered ({}); answers are final and kept in the log",
-                rec.title,
-                word(rec.status)
-            ),
-        ));
-    }
-    if !value.is_finite() {
-        return Err(refused(step_id, format!("{value} is not a number")));
-    }
-    let by = person(by, &run)?;
+    Ok((rec, ask))
+}
+
+/// Store a manual item's answer (already judged into `rec`) with its note, who gave it and
+/// when, and the `manual.answered` event `message` (the note appended).
+fn commit_answer(
+    store: &RunStore,
+    clock: &dyn Clock,
+    run_id: &str,
+    mut rec: StepRecord,
+    note: Option<&str>,
+    by: String,
+    message: String,
+) -> Result<Run, RunError> {
     let now = clock.now();
-    let (status, summary, evidence) =
-        super::number_answer::judged(&ask, &rec.title, value, &by, rec.blocking);
-    rec.status = status;
-    rec.summary = summary;
-    rec.evidence = evidence;
     rec.note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-    rec.answered_by = Some(by.clone());
+    rec.answered_by = Some(by);
     rec.started_at = Some(now);
     rec.finished_at = Some(now);
     let noted = rec.note.as_deref().map(|n| format!(" (note: {n})")).unwrap_or_default();
-    let shown = rec.summary.split(", ").next().unwrap_or_default().to_string();
     let event = NewEvent {
         at: now,
         kind: "manual.answered".into(),
-        step_id: Some(step_id.into()),
-        message: format!("{by} answered {shown} for \"{}\"{noted}", rec.title),
+        step_id: Some(rec.step_id.clone()),
+        message: format!("{message}{noted}"),
     };
     store.update_step(run_id, &rec, event)?;
     Ok(store.load_run(run_id)?)

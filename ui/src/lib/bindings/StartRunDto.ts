@@ -16,4 +16,9 @@ environment: string | null,
 /**
  * "Name <email>"; default: git's user.name and user.email.
  */
-operator: string | null, dryRun: boolean, };
+operator: string | null, dryRun: boolean, 
+/**
+ * Values for the plan's `[vars]` for this run (the Project screen's variables for the
+ * chosen environment); each must be a variable the plan defines.
+ */
+vars: { [key in string]: string }, };
