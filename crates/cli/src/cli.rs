@@ -47,6 +47,13 @@ pub enum Command {
         /// Answers for manual items and waivers (TOML; see `pilot plan answers`).
         #[arg(long, value_name = "FILE")]
         answers: Option<PathBuf>,
+        /// A secret variable's value again, KEY=VALUE (repeatable): the store never keeps
+        /// secrets, so a secret given with `pilot run --var` must be given again to resume.
+        #[arg(long = "var", value_name = "KEY=VALUE")]
+        var: Vec<String>,
+        /// Secret values again from a TOML file of `key = "value"` lines.
+        #[arg(long = "vars", value_name = "FILE")]
+        vars: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },

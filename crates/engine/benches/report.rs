@@ -120,6 +120,8 @@ fn large_run() -> Run {
             id: "bench".to_owned(),
             plan_origin: PlanOrigin::Template("bench".to_owned()),
             plan_source: String::new(),
+            plan_template: None,
+            secrets_given: Vec::new(),
             plan_hash: "0".repeat(64),
             plan,
             repo_path: "/srv/app".to_owned(),

@@ -26,8 +26,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Templates { json } => templates::list(json),
         Command::Plan(cmd) => plan::plan(cmd),
         Command::Run(args) => run::run(&store()?, args),
-        Command::Resume { run_id, answers, json } => {
-            run::resume(&store()?, &run_id, answers.as_deref(), json)
+        Command::Resume { run_id, answers, var, vars, json } => {
+            let secrets = run::Secrets { var, vars };
+            run::resume(&store()?, &run_id, answers.as_deref(), &secrets, json)
         }
         Command::Rollback { run_id, reason, by, yes, answers, json } => rollback::rollback(
             &store()?,

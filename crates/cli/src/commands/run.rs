@@ -47,13 +47,36 @@ pub fn run(store: &RunStore, args: RunArgs) -> Result<ExitCode, Failure> {
     finish(&terminal, &run, args.json)
 }
 
+/// Secret values given again to `pilot resume` (`--var`, `--vars`).
+pub struct Secrets {
+    pub var: Vec<String>,
+    pub vars: Option<std::path::PathBuf>,
+}
+
 pub fn resume(
     store: &RunStore,
     run_id: &str,
     answers: Option<&Path>,
+    secrets: &Secrets,
     json: bool,
 ) -> Result<ExitCode, Failure> {
     let answers = load_answers(answers)?;
+    let given = given_vars(secrets.vars.as_deref(), &secrets.var)?;
+    if !given.is_empty() {
+        let header = store.load_run(run_id)?.header;
+        let plan_secrets = &header.plan.plan.secrets;
+        if let Some(name) = given.keys().find(|name| !plan_secrets.contains(*name)) {
+            return Err(Failure::BadVars {
+                what: format!("--var {name}"),
+                why: format!(
+                    "only secret variables can be given again to a run (its other values are \
+                     fixed when it starts); the plan's secrets are: {}",
+                    if plan_secrets.is_empty() { "(none)".into() } else { plan_secrets.join(", ") }
+                ),
+            });
+        }
+        store.give_secrets(run_id, given);
+    }
     let terminal = Terminal::new(json);
     let options = DriveOptions { up_to: None, resuming: true };
     let run = drive_run(store, &SystemClock, &terminal, run_id, &answers, options)?;

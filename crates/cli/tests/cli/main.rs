@@ -7,5 +7,6 @@ mod inspect;
 mod plan;
 mod resume;
 mod run;
+mod secrets;
 mod sign;
 mod soak;

@@ -6,6 +6,9 @@
 //! `signature`, `run`), so those share the data without depending on one another; see the
 //! layer order in ARCHITECTURE.md.
 
+mod redact;
+pub use redact::{MASK, MIN_SECRET_LEN, Redactor};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -285,12 +288,22 @@ pub enum PlanOrigin {
 pub struct RunHeader {
     pub id: String,
     pub plan_origin: PlanOrigin,
-    /// The plan's TOML exactly as it was run.
+    /// The plan's TOML as it was run, every secret value in it masked.
     pub plan_source: String,
-    /// SHA-256 of `plan_source`, hex.
+    /// SHA-256 of the plan's TOML as read (before masking), hex: a plan file that still has
+    /// this digest is the one the run followed.
     pub plan_hash: String,
-    /// The plan with variables substituted (what actually ran).
+    /// The plan with variables substituted (what actually ran), every secret value masked:
+    /// the store never holds a secret. The driver substitutes again with the real values.
     pub plan: Plan,
+    /// The plan before substitution, with the values given for this run and every secret
+    /// masked: what the driver substitutes the secrets into. Only for plans with secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_template: Option<Plan>,
+    /// The secret variables whose values were given for this run (not read from the plan):
+    /// a driver in another process must be given them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets_given: Vec<String>,
     pub repo_path: String,
     /// Repository facts at start.
     pub facts: RepoFacts,

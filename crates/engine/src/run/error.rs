@@ -36,4 +36,25 @@ pub enum RunError {
     RollbackRefused(String),
     #[error("a step's executor stopped unexpectedly; the run is unchanged and can be resumed")]
     Panicked,
+    /// A secret variable too short to be masked wherever it appears.
+    #[error(
+        "the secret variable{s} {names} {is} shorter than {min} characters: Release Pilot could not keep {it} out of the record (masking a value that short would mangle ordinary text). Use a longer value, or take the name out of [plan] secrets if it is not secret",
+        s = if names.contains(',') { "s" } else { "" },
+        is = if names.contains(',') { "are" } else { "is" },
+        it = if names.contains(',') { "them" } else { "it" },
+        min = super::redact::MIN_SECRET_LEN
+    )]
+    SecretTooShort { names: String },
+    /// The store never keeps a secret, so a run driven by another process than the one that
+    /// started it needs each secret given again (unless the plan file still holds it).
+    #[error(
+        "run {run_id} uses the secret variable{s} {names}, whose value{s} the store never keeps and {where_from}: give {it} again, e.g. `pilot resume {run_id} --var {first}=…`",
+        s = if names.contains(',') { "s" } else { "" },
+        it = if names.contains(',') { "them" } else { "it" },
+        first = names.split(", ").next().unwrap_or_default()
+    )]
+    SecretNeeded { run_id: String, names: String, where_from: String },
+    /// An error whose words carried a secret, masked.
+    #[error("{0}")]
+    Masked(String),
 }

@@ -17,6 +17,7 @@ mod progress;
 mod redact;
 mod rollback;
 mod rollback_request;
+mod secrets;
 mod signoff_answer;
 mod start;
 
@@ -25,6 +26,7 @@ pub use crate::record::{
     PlanOrigin, RollbackRequest, Run, RunHeader, RunStatus, RunSummary, StepOutcome, StepRecord,
     StepStatus, Waiver,
 };
+pub use crate::record::{MASK, MIN_SECRET_LEN, Redactor};
 pub use answer::{agree_waiver, answer_manual, answer_number, waive_step};
 pub use answers::{
     Answers, AnswersError, AnswersSource, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
@@ -37,7 +39,6 @@ pub use drive::{DriveOptions, drive_run, verdict};
 pub use error::RunError;
 pub use four_eyes::{SecondPerson, second_person, second_person_in};
 pub use progress::{Meter, MeterUnit, NoProgress, Progress, ProgressSink};
-pub use redact::{MASK, Redactor};
 pub use rollback::{Readiness, ReadinessCheck, readiness};
 pub use rollback_request::{RollbackStepPreview, request_rollback, rollback_preview};
 pub use signoff_answer::record_signoff;

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::redact::Redactor;
 use super::{Evidence, NewEvent, PlanOrigin, RunError, RunHeader, StepRecord, StepStatus};
 use crate::Clock;
-use crate::plan::{Plan, vars};
+use crate::plan::Plan;
 use crate::repo::{InspectOptions, RepoFacts, inspect};
 use crate::store::RunStore;
 
@@ -52,18 +53,7 @@ pub fn start_run(
         .unwrap_or_else(|| "unspecified".to_string());
     let operator = request.operator.clone().unwrap_or_else(|| operator_from_git(request.repo));
 
-    let head = facts.head.as_ref();
-    let previous = facts.previous_release.as_ref();
-    let builtins = [
-        ("version", version.clone()),
-        ("previous_tag", previous.map(|p| p.tag.clone()).unwrap_or_default()),
-        ("previous_version", previous.map(|p| p.version.clone()).unwrap_or_default()),
-        ("commit", head.map(|h| h.id.clone()).unwrap_or_default()),
-        ("short_commit", head.map(|h| h.short_id.clone()).unwrap_or_default()),
-        ("branch", facts.branch.clone().unwrap_or_default()),
-        ("environment", environment.clone()),
-        ("repo", facts.path.clone()),
-    ];
+    let builtins = super::secrets::builtin_values(&facts, &version, &environment);
     let mut given = request.plan.clone();
     for (name, value) in &request.vars {
         if !given.vars.contains_key(name) {
@@ -75,16 +65,36 @@ pub fn start_run(
         }
         given.vars.insert(name.clone(), value.clone());
     }
-    let values = vars::run_variables(&given, &builtins);
-    let plan = vars::resolve_plan(&given, &values).map_err(RunError::Variable)?;
+    let plan = super::secrets::substituted(&given, &builtins).map_err(RunError::Variable)?;
+    let too_short = super::redact::too_short(&plan);
+    if !too_short.is_empty() {
+        return Err(RunError::SecretTooShort { names: too_short.join(", ") });
+    }
 
+    // The store never holds a secret: the plan, its template and its source are stored
+    // masked, and this process holds the values for the driver (`RunStore::give_secrets`).
+    // The plan's own value of a secret given for this run is masked too (it is in the source).
+    let redactor = Redactor::for_run(&plan, std::path::Path::new(&facts.path))
+        .with_secrets(crate::plan::vars::secret_values(&request.plan));
+    let secrets = super::secrets::secret_values_of(&given);
     let started_at = clock.now();
     let header = RunHeader {
         id: new_run_id(started_at),
         plan_origin: request.origin,
         plan_hash: hex::encode(Sha256::digest(request.plan_source.as_bytes())),
-        plan_source: request.plan_source,
-        plan,
+        plan_source: super::redact::plan_source(
+            &request.plan_source,
+            &plan.plan.secrets,
+            &redactor,
+        ),
+        plan_template: (!secrets.is_empty()).then(|| redactor.plan(given.clone())),
+        secrets_given: request
+            .vars
+            .keys()
+            .filter(|name| secrets.contains_key(*name))
+            .cloned()
+            .collect(),
+        plan: redactor.plan(plan),
         repo_path: facts.path.clone(),
         facts,
         version,
@@ -142,8 +152,14 @@ pub fn start_run(
     store.create_run(
         &header,
         &steps,
-        NewEvent { at: started_at, kind: "run.started".into(), step_id: None, message },
+        NewEvent {
+            at: started_at,
+            kind: "run.started".into(),
+            step_id: None,
+            message: redactor.text(&message),
+        },
     )?;
+    store.give_secrets(&header.id, secrets);
     Ok(header)
 }
 

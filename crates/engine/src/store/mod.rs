@@ -25,6 +25,7 @@ mod runs;
 mod signatures;
 mod signoffs;
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -44,13 +45,29 @@ pub use signatures::AttachedSignature;
 pub struct RunStore {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// Secret values of the runs this process started or was given them for, by run id. Held
+    /// in memory only: the file never holds a secret (see `run::secrets`).
+    secrets: Mutex<HashMap<String, BTreeMap<String, String>>>,
 }
 
 impl RunStore {
     /// Open (creating if missing) the store at `path` and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = open::open_connection(path)?;
-        Ok(Self { path: path.to_path_buf(), conn: Mutex::new(conn) })
+        Ok(Self { path: path.to_path_buf(), conn: Mutex::new(conn), secrets: Mutex::default() })
+    }
+
+    /// Hold the values of a run's secret variables in this process (never written), for the
+    /// drives that follow; values given again replace the ones held.
+    pub fn give_secrets(&self, run_id: &str, values: BTreeMap<String, String>) {
+        let mut held = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
+        held.entry(run_id.to_string()).or_default().extend(values);
+    }
+
+    /// The secret values held for a run in this process.
+    pub fn secrets(&self, run_id: &str) -> BTreeMap<String, String> {
+        let held = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
+        held.get(run_id).cloned().unwrap_or_default()
     }
 
     /// The SQLite file.

@@ -148,6 +148,7 @@ pub(crate) fn run_metered(
         plan: None,
         previous: &Evidence::default(),
         checkpoint: &|_: &Evidence, _: &str| Ok(()),
+        redact: &|text: &str| text.to_string(),
     };
     execute(&step(action), &ctx)
 }

@@ -67,6 +67,8 @@ fn header(id: &str) -> RunHeader {
         id: id.into(),
         plan_origin: PlanOrigin::Template("tiny".into()),
         plan_source: PLAN.into(),
+        plan_template: None,
+        secrets_given: Vec::new(),
         plan_hash: "abc".into(),
         plan,
         repo_path: "/repo".into(),

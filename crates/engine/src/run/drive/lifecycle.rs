@@ -28,8 +28,8 @@ impl<'a> Driver<'a> {
             Some(&step.id),
             format!("Started \"{}\": {}", step.title, step.describe()),
         );
-        self.store.update_step(self.run_id(), &rec, event)?;
-        self.sink.emit(Progress::StepStarted {
+        self.save(&rec, event)?;
+        self.emit(Progress::StepStarted {
             step_id: step.id.clone(),
             title: step.title.clone(),
             kind: step.kind().to_string(),
@@ -71,8 +71,8 @@ impl<'a> Driver<'a> {
         // `event` masks the line; the live output shows the same masked text.
         let event = self.event("step.progress", Some(&rec.step_id), line.to_string());
         let shown = event.message.clone();
-        self.store.update_step(self.run_id(), &rec, event).map_err(|e| e.to_string())?;
-        self.sink.emit(Progress::StepOutput { step_id: rec.step_id.clone(), line: shown });
+        self.save(&rec, event).map_err(|e| e.to_string())?;
+        self.emit(Progress::StepOutput { step_id: rec.step_id.clone(), line: shown });
         Ok(())
     }
 
@@ -80,13 +80,13 @@ impl<'a> Driver<'a> {
     /// the repository facts (`fresh` in a rollback phase, else those of the start).
     fn run_step(&self, step: &Step, rec: &StepRecord, fresh: Option<&RepoFacts>) -> StepOutcome {
         let output = |line: &str| {
-            self.sink
-                .emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
+            self.emit(Progress::StepOutput { step_id: step.id.clone(), line: line.to_string() })
         };
         let meter = |meter: Meter| {
-            self.sink.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
+            self.emit(Progress::StepMeter { step_id: step.id.clone(), meter });
         };
         let checkpoint = |evidence: &Evidence, line: &str| self.checkpoint(rec, evidence, line);
+        let redact = |text: &str| self.redactor.text(text);
         let ctx = StepContext {
             repo_path: std::path::Path::new(&self.run.header.repo_path),
             facts: fresh.unwrap_or(&self.run.header.facts),
@@ -99,6 +99,7 @@ impl<'a> Driver<'a> {
             plan: Some(&self.run.header.plan),
             previous: &rec.evidence,
             checkpoint: &checkpoint,
+            redact: &redact,
         };
         execute(step, &ctx)
     }
@@ -156,12 +157,12 @@ impl<'a> Driver<'a> {
             format!("{}: {}", status_word_step(rec.status), rec.summary),
         );
         let mut rec = rec;
-        self.store.update_step(self.run_id(), &rec, event)?;
+        self.save(&rec, event)?;
         if let Some((waived, event)) = self.waived(rec.clone()) {
-            self.store.update_step(self.run_id(), &waived, event)?;
+            self.save(&waived, event)?;
             rec = waived;
         }
-        self.sink.emit(Progress::StepFinished { record: Box::new(rec.clone()) });
+        self.emit(Progress::StepFinished { record: Box::new(rec.clone()) });
         Ok(rec)
     }
 
@@ -240,7 +241,7 @@ impl<'a> Driver<'a> {
         rec: StepRecord,
         event: NewEvent,
     ) -> Result<(), RunError> {
-        self.store.update_step(self.run_id(), &rec, event)?;
+        self.save(&rec, event)?;
         self.records[i] = rec;
         Ok(())
     }

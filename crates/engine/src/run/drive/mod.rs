@@ -18,6 +18,7 @@ mod person;
 use super::answers::Answers;
 use super::progress::{Progress, ProgressSink};
 use super::redact::Redactor;
+use super::secrets::plan_to_drive;
 use super::{NewEvent, Outcome, Run, RunError, RunStatus, StepRecord, StepStatus};
 use crate::Clock;
 use crate::plan::{Handling, PersonStep, Phase, Stage, Step, StepClass};
@@ -48,14 +49,18 @@ pub fn drive_run(
     options: DriveOptions,
 ) -> Result<Run, RunError> {
     let _lock = store.lock_run(run_id, clock.now())?;
-    let run = store.load_run(run_id)?;
+    let mut run = store.load_run(run_id)?;
     answers.check_against(&run.header.plan)?;
     if run.status == RunStatus::Completed {
         return Ok(run);
     }
-    let mut driver = Driver::new(store, clock, sink, &run, answers);
-    driver.prepare(&run, options.resuming)?;
-    driver.phases(options.up_to)?;
+    // The store keeps the plan with its secrets masked; the steps run with the real values,
+    // and everything they produce is masked again on its way out (`save`, `emit`, `event`).
+    run.header.plan = plan_to_drive(store, &run.header)?;
+    let redactor = Redactor::for_run(&run.header.plan, std::path::Path::new(&run.header.repo_path));
+    let mut driver = Driver::new(store, clock, sink, &run, answers, redactor.clone());
+    let driven = driver.prepare(&run, options.resuming).and_then(|()| driver.phases(options.up_to));
+    driven.map_err(|e| redactor.error(e))?;
     Ok(store.load_run(run_id)?)
 }
 
@@ -88,9 +93,9 @@ impl<'a> Driver<'a> {
         sink: &'a dyn ProgressSink,
         run: &'a Run,
         answers: &'a Answers,
+        redactor: Redactor,
     ) -> Self {
         let position = run.steps.iter().enumerate().map(|(i, s)| (s.step_id.as_str(), i)).collect();
-        let redactor = Redactor::for_plan(&run.header.plan);
         let backups_dir = store.data_dir().join("backups");
         Self {
             store,
@@ -118,6 +123,21 @@ impl<'a> Driver<'a> {
             step_id: step_id.map(Into::into),
             message: self.redactor.text(&message),
         }
+    }
+
+    /// Store a step's record (masked) with its event (masked by [`Driver::event`]).
+    fn save(
+        &self,
+        rec: &StepRecord,
+        event: NewEvent,
+    ) -> Result<crate::record::Event, crate::store::StoreError> {
+        let rec = self.redactor.record(rec.clone());
+        self.store.update_step(self.run_id(), &rec, event)
+    }
+
+    /// Pass progress on to the front end, masked.
+    fn emit(&self, progress: Progress) {
+        self.sink.emit(self.redactor.progress(progress));
     }
 
     /// Record the resume, re-open interrupted steps, apply waivers given since and, on an
@@ -277,7 +297,7 @@ impl<'a> Driver<'a> {
                 PhaseEnd::Done
             });
         }
-        self.sink.emit(Progress::PhaseStarted {
+        self.emit(Progress::PhaseStarted {
             phase_id: phase.id.clone(),
             title: phase.title.clone(),
         });
@@ -408,7 +428,7 @@ impl<'a> Driver<'a> {
             None,
             event,
         )?;
-        self.sink.emit(Progress::RunWaiting { steps });
+        self.emit(Progress::RunWaiting { steps });
         Ok(())
     }
 
@@ -428,7 +448,7 @@ impl<'a> Driver<'a> {
         };
         let event = self.event(kind, None, message);
         self.store.set_run_state(self.run_id(), status, outcome, Some(self.clock.now()), event)?;
-        self.sink.emit(Progress::RunFinished { status, outcome });
+        self.emit(Progress::RunFinished { status, outcome });
         Ok(())
     }
 }

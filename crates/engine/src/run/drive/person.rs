@@ -67,7 +67,7 @@ impl<'a> Driver<'a> {
         if let Some((waived, event)) = self.waived(rec.clone()) {
             self.commit(i, waived, event)?;
         }
-        self.sink.emit(Progress::StepFinished { record: Box::new(self.records[i].clone()) });
+        self.emit(Progress::StepFinished { record: Box::new(self.records[i].clone()) });
         Ok(true)
     }
 

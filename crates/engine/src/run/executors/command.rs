@@ -60,7 +60,9 @@ struct Watched {
 
 /// Run the step's program and judge its exit code and output.
 pub(super) fn run(p: &CommandParams, ctx: &StepContext<'_>) -> StepOutcome {
-    let shown = shown_command(&p.program, &p.args);
+    // Masked before it is clipped: a cut through a secret could no longer be recognised.
+    let masked_args: Vec<String> = p.args.iter().map(|a| (ctx.redact)(a)).collect();
+    let shown = shown_command(&(ctx.redact)(&p.program), &masked_args);
     let cwd =
         p.cwd.as_deref().map_or_else(|| ctx.repo_path.to_path_buf(), |c| resolve(ctx.repo_path, c));
     let timeout = p.timeout_secs.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
@@ -115,8 +117,7 @@ pub(super) fn run(p: &CommandParams, ctx: &StepContext<'_>) -> StepOutcome {
         }
     };
 
-    let watched =
-        watch(&mut child, p.expect_output.as_deref(), timeout, ctx.output, saved.as_mut());
+    let watched = watch(&mut child, p.expect_output.as_deref(), timeout, ctx, saved.as_mut());
     evidence_cmd.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     evidence_cmd.exit_code = watched.status.and_then(|s| s.code());
     evidence_cmd.timed_out = watched.timed_out;
@@ -200,7 +201,7 @@ fn watch(
     child: &mut Child,
     expect_output: Option<&str>,
     timeout: Duration,
-    output: &(dyn Fn(&str) + Sync),
+    ctx: &StepContext<'_>,
     mut saved: Option<&mut SavedOutput>,
 ) -> Watched {
     let (sender, lines) = sync_channel::<(Stream, String)>(CHANNEL_LINES);
@@ -219,8 +220,7 @@ fn watch(
     let mut ended_at: Option<Instant> = None;
     loop {
         if streams_open {
-            streams_open =
-                receive(&lines, &mut watched, expect_output, output, saved.as_deref_mut());
+            streams_open = receive(&lines, &mut watched, expect_output, ctx, saved.as_deref_mut());
         } else {
             thread::sleep(POLL);
         }
@@ -258,7 +258,7 @@ fn receive(
     lines: &Receiver<(Stream, String)>,
     watched: &mut Watched,
     expect_output: Option<&str>,
-    output: &(dyn Fn(&str) + Sync),
+    ctx: &StepContext<'_>,
     mut saved: Option<&mut SavedOutput>,
 ) -> bool {
     let started = Instant::now();
@@ -268,17 +268,18 @@ fn receive(
         let Some(wait) = POLL.checked_sub(started.elapsed()) else { return true };
         match lines.recv_timeout(wait) {
             Ok((stream, line)) => {
-                output(&line);
+                // Matched as printed; shown and kept masked. The saved file is the program's
+                // own output, as it would have written it itself.
                 if expect_output.is_some_and(|want| !want.is_empty() && line.contains(want)) {
                     watched.output_matched = true;
                 }
+                if let (Stream::Stdout, Some(saved)) = (stream, saved.as_deref_mut()) {
+                    saved.line(&line);
+                }
+                let line = (ctx.redact)(&line);
+                (ctx.output)(&line);
                 match stream {
-                    Stream::Stdout => {
-                        if let Some(saved) = saved.as_deref_mut() {
-                            saved.line(&line);
-                        }
-                        watched.stdout.push(&line);
-                    }
+                    Stream::Stdout => watched.stdout.push(&line),
                     Stream::Stderr => watched.stderr.push(&line),
                 }
             }

@@ -17,13 +17,24 @@ use crate::run::{Evidence, Measurement, StepOutcome};
 use super::file::file_evidence;
 use super::{StepContext, resolve};
 
-/// One definition of the key: where, and how long its value is. Never the value itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One definition of the key: where, how long its value is, and the value (held only to be
+/// measured here, and by the redactor to be masked; never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Definition {
     /// 1-based line of the definition.
     line: usize,
     /// Length of the value in characters, after quotes and escapes are removed.
     length: usize,
+    /// The value after quotes and escapes are removed.
+    value: String,
+    /// The value as written between its quotes (what `cat .env` prints).
+    written: String,
+}
+
+/// Every value `key` has in the env file's text, each as read and as written: what the
+/// redactor masks wherever it appears (a command may print the file).
+pub(crate) fn env_values(text: &str, key: &str) -> Vec<String> {
+    definitions(text, key).into_iter().flat_map(|d| [d.value, d.written]).collect()
 }
 
 /// The env file defines `key` with a value of at least `min_length` characters (default 1).
@@ -61,7 +72,7 @@ pub(super) fn env_key(p: &FileEnvKeyParams, ctx: &StepContext<'_>) -> StepOutcom
     }
 
     let definitions = definitions(&String::from_utf8_lossy(&bytes), key);
-    let Some(last) = definitions.last().copied() else {
+    let Some(last) = definitions.last().cloned() else {
         return StepOutcome::failed(
             format!(
                 "{key} is not defined in {file}: add it (at least {min} characters), then re-run \
@@ -133,45 +144,59 @@ fn definitions(text: &str, key: &str) -> Vec<Definition> {
         let raw = raw.trim_start();
         // A quoted value may run over several lines; parse it either way so that the lines
         // it spans are not read as definitions of their own.
-        let (length, consumed) = value_length(raw, &lines[i..]);
+        let (value, written, consumed) = value_of(raw, &lines[i..]);
         i += consumed;
         if name.trim() == key {
-            found.push(Definition { line: line_no, length });
+            let length = value.chars().count();
+            found.push(Definition { line: line_no, length, value, written });
         }
     }
     found
 }
 
-/// The length in characters of the value starting at `raw`, and how many of the `following`
-/// lines a multi-line quoted value consumed.
-fn value_length(raw: &str, following: &[&str]) -> (usize, usize) {
+/// The value starting at `raw` (quotes and escapes removed), the value as written between its
+/// quotes, and how many of the `following` lines a multi-line quoted value consumed.
+fn value_of(raw: &str, following: &[&str]) -> (String, String, usize) {
     match raw.chars().next() {
         Some(quote @ ('"' | '\'')) => {
-            let mut length = 0;
+            let mut value = String::new();
+            let mut written = String::new();
             let mut consumed = 0;
             let mut rest = &raw[1..];
             loop {
                 let mut chars = rest.chars();
                 while let Some(c) = chars.next() {
                     match c {
-                        c if c == quote => return (length, consumed),
+                        c if c == quote => return (value, written, consumed),
                         // In double quotes a backslash escapes the next character (`\n`, `\"`).
                         '\\' if quote == '"' => {
-                            chars.next();
-                            length += 1;
+                            written.push(c);
+                            if let Some(next) = chars.next() {
+                                written.push(next);
+                                value.push(match next {
+                                    'n' => '\n',
+                                    't' => '\t',
+                                    'r' => '\r',
+                                    other => other,
+                                });
+                            }
                         }
-                        _ => length += 1,
+                        _ => {
+                            value.push(c);
+                            written.push(c);
+                        }
                     }
                 }
                 // No closing quote on this line: the value continues on the next one.
                 match following.get(consumed) {
                     Some(next) => {
-                        length += 1; // the line break inside the value
+                        value.push('\n');
+                        written.push('\n');
                         rest = next;
                         consumed += 1;
                     }
-                    // Never closed: count what there is rather than fail, like dotenv does.
-                    None => return (length, consumed),
+                    // Never closed: take what there is rather than fail, like dotenv does.
+                    None => return (value, written, consumed),
                 }
             }
         }
@@ -181,7 +206,8 @@ fn value_length(raw: &str, following: &[&str]) -> (usize, usize) {
                 .char_indices()
                 .find(|&(at, c)| c == '#' && raw[..at].ends_with([' ', '\t']))
                 .map_or(raw.len(), |(at, _)| at);
-            (raw[..end].trim_end().chars().count(), 0)
+            let value = raw[..end].trim_end().to_string();
+            (value.clone(), value, 0)
         }
     }
 }

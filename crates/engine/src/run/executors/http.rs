@@ -67,7 +67,7 @@ fn judge(p: &HttpCheckParams, a: &Answer, ctx: &StepContext<'_>, ev: Evidence) -
     let ev = ev
         .fact("status", a.status.to_string())
         .fact("latency", format!("{} ms", ms(a.latency)))
-        .fact("body excerpt", bounded(&a.body, EXCERPT_CHARS));
+        .fact("body excerpt", bounded(&(ctx.redact)(&a.body), EXCERPT_CHARS));
     let expect = p.expect_status.unwrap_or(200);
     let missed = if a.status != expect {
         Some(format!("status {expect} (got {})", a.status))

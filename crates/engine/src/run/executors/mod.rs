@@ -44,6 +44,7 @@ mod backup;
 mod command;
 mod docker;
 mod env_file;
+pub(crate) use env_file::env_values;
 mod excerpt;
 mod file;
 mod git;
@@ -91,6 +92,10 @@ pub struct StepContext<'a> {
     /// event log and the front ends (a soak's "round 2 of 12"). Long steps call it so that a
     /// crash loses nothing already measured.
     pub checkpoint: &'a (dyn Fn(&Evidence, &str) -> Result<(), String> + Sync),
+    /// Masks the run's secrets in a text the step read from the world (a program's output, a
+    /// response body) before it is cut into an excerpt or a one-line summary: a cut through a
+    /// secret would leave a piece the final masking could no longer recognise.
+    pub redact: &'a (dyn Fn(&str) -> String + Sync),
 }
 
 impl std::fmt::Debug for StepContext<'_> {

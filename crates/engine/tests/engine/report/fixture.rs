@@ -456,6 +456,8 @@ pub(super) fn staging_run() -> Run {
             id: "run-20260107-140305-staging".to_owned(),
             plan_origin: PlanOrigin::Template("staging".to_owned()),
             plan_source: PLAN.to_owned(),
+            plan_template: None,
+            secrets_given: Vec::new(),
             plan_hash: "4e1f0c9a7b3d2e5f60718293a4b5c6d7e8f90123456789abcdef0123456789ab"
                 .to_owned(),
             plan,

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use pilot_engine::SystemClock;
 use pilot_engine::plan::Plan;
+use pilot_engine::run::MASK;
 use pilot_engine::run::{
     Answers, DriveOptions, ManualAnswer, NoProgress, Outcome, PlanOrigin, Progress, Run, RunStatus,
     StartRequest, StepStatus, WaiverAnswer, agree_waiver, drive_run, start_run, waive_step,
@@ -666,8 +667,8 @@ fn variables_given_for_a_run_override_the_plan_and_are_recorded() {
     let step = header.plan.step("touch").expect("step");
     let args = serde_json::to_string(&step.action).expect("json");
     assert!(
-        args.contains("release.done-overridden-s3cr3t-given"),
-        "given values win and may use others: {args}"
+        args.contains(&format!("release.done-overridden-{MASK}")) && !args.contains("s3cr3t"),
+        "given values win and may use others; the stored plan masks the secret: {args}"
     );
     let run = fx.store.load_run(&header.id).expect("load");
     let started = &run.events[0].message;
@@ -675,6 +676,31 @@ fn variables_given_for_a_run_override_the_plan_and_are_recorded() {
     assert!(
         !started.contains("s3cr3t-given") && started.contains("token = "),
         "a secret by name only: {started}"
+    );
+    // Driven, the step runs with the real value, which the store never holds.
+    let mut answers = Answers::default();
+    answers
+        .manual
+        .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
+    drive_run(
+        &fx.store,
+        &SystemClock,
+        &NoProgress,
+        &header.id,
+        &answers,
+        DriveOptions::default(),
+    )
+    .expect("drives");
+    let marker =
+        std::fs::read_to_string(fx.repo.path().join("deployed.marker")).unwrap_or_default();
+    assert!(
+        marker.contains("release.done-overridden-s3cr3t-given"),
+        "ran with the secret: {marker}"
+    );
+    let stored = std::fs::read(fx.store.path()).expect("store file");
+    assert!(
+        !String::from_utf8_lossy(&stored).contains("s3cr3t-given"),
+        "the store holds no secret"
     );
 }
 
