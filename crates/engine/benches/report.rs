@@ -106,6 +106,7 @@ fn large_run() -> Run {
             kind: "step.finished".to_owned(),
             step_id: Some(format!("step-{}-{}", seq % 10, seq % 100)),
             message: format!("passed: step {seq} | all `good` <ok>"),
+            state: None,
         })
         .collect();
     let commit = CommitInfo {

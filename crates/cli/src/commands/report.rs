@@ -9,7 +9,8 @@ use crate::failure::{ExitCode, Failure};
 use crate::output::write_text;
 
 pub fn report(store: &RunStore, run_id: &str, output: Option<&Path>) -> Result<ExitCode, Failure> {
-    let run = store.load_run(run_id)?;
+    // Nothing is sealed from a broken record.
+    let run = store.load_verified_run(run_id)?;
     write_text(output, &render(&run))?;
     if let Some(path) = output {
         eprintln!("Report of run {run_id} written to {}", path.display());

@@ -2,6 +2,7 @@
 //! made with libgit2, cross-checked with the git command line), a real run store.
 
 mod common;
+mod crash;
 mod docker;
 mod inspect;
 mod plan;
@@ -10,3 +11,4 @@ mod run;
 mod secrets;
 mod sign;
 mod soak;
+mod tamper;

@@ -184,6 +184,47 @@ impl Staging {
     }
 }
 
+/// The process ids the running steps recorded for their programs.
+fn recorded_programs(store: &Path) -> Vec<u32> {
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(store, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return Vec::new();
+    };
+    let Ok(mut stmt) = conn.prepare("SELECT evidence_json FROM steps WHERE status = 'running'")
+    else {
+        return Vec::new();
+    };
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .map(|rows| rows.filter_map(Result::ok).collect())
+        .unwrap_or_default();
+    rows.iter()
+        .filter_map(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+        .flat_map(|v| v["facts"].as_array().cloned().unwrap_or_default())
+        .filter(|f| f["label"] == "process")
+        .filter_map(|f| f["value"].as_str()?.strip_prefix("pid ")?.split(',').next()?.parse().ok())
+        .collect()
+}
+
+/// Wait until the programs the killed drive left running have ended: a resume refuses to start
+/// a second copy while they run (see `crash.rs`).
+fn wait_for_left_programs(store: &Path) {
+    for pid in recorded_programs(store) {
+        wait_for("the program the killed drive left running to end", || {
+            // `ps` prints nothing for an ended process, and Z for one nobody reaped yet.
+            let alive = std::process::Command::new("ps")
+                .args(["-o", "stat=", "-p", &pid.to_string()])
+                .output()
+                .is_ok_and(|o| {
+                    let stat = String::from_utf8_lossy(&o.stdout);
+                    !stat.trim().is_empty() && !stat.trim().starts_with('Z')
+                });
+            (!alive).then_some(())
+        });
+    }
+}
+
 fn kill_when_running(child: &mut Child, store: &Path, nth_command: usize) -> String {
     let (run_id, step) = wait_for("a command step to be running", || {
         steps_in(store, "running").into_iter().find(|(_, step)| {
@@ -199,6 +240,7 @@ fn kill_when_running(child: &mut Child, store: &Path, nth_command: usize) -> Str
         steps_in(store, "running").iter().any(|(_, s)| *s == step),
         "the killed step is left marked running in the store"
     );
+    wait_for_left_programs(store);
     run_id
 }
 

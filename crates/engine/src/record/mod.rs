@@ -253,6 +253,11 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
     pub message: String,
+    /// The state this event gave its step or run, as the store sealed it (JSON, covered by the
+    /// event's hash): the steps and runs tables are derived from these. `None` for events
+    /// written before the store sealed states.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
 
 /// The event of a tag a step of the run put on the release commit (the facts are those of the

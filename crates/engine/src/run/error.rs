@@ -54,6 +54,12 @@ pub enum RunError {
         first = names.split(", ").next().unwrap_or_default()
     )]
     SecretNeeded { run_id: String, names: String, where_from: String },
+    /// A step found "running" after a crash still has its program running: driving the run
+    /// now would start a second copy.
+    #[error(
+        "run {run_id} was interrupted while \"{step}\" was running, and its program is still going ({detail}): wait for it to end (or stop it), then resume the run; it will not be started twice"
+    )]
+    StillRunning { run_id: String, step: String, detail: String },
     /// An error whose words carried a secret, masked.
     #[error("{0}")]
     Masked(String),

@@ -83,7 +83,7 @@ pub fn check_report(
     let mut chain = ChainFinding::RunNotInStore;
     if let (Some(seal), Some(store)) = (&seal, store) {
         match store.verify_chain(&seal.run_id) {
-            Ok(found) if found.head.is_none() => {}
+            Ok(found) if found.head.is_none() && found.is_intact() => {}
             Ok(found) if !found.is_intact() => {
                 chain = ChainFinding::Broken { problems: found.problems };
             }

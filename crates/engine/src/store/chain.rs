@@ -1,13 +1,13 @@
 //! The event log as a hash chain: each event commits to the one before it, so a changed,
 //! inserted or removed line is detectable by recomputing the chain.
 //!
-//! `hash(n) = SHA-256(prev_hash, seq, at, kind, step_id, message)` where `prev_hash` is the hash
+//! `hash(n) = SHA-256(prev_hash, seq, at, kind, step_id, message[, state])` where `prev_hash` is the hash
 //! of event `n - 1` (64 zeros for the first event). Every field is written with its length in
 //! front, so no two different events can hash the same input. The hash is a pure function of the
 //! event's content: the store writes it beside each row when the event is appended, and the
 //! report recomputes it from the events it shows (it reads nothing else).
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
 use super::codec::time_to_text;
@@ -60,6 +60,7 @@ pub fn event_hash(prev_hash: &str, event: &Event) -> String {
         &event.kind,
         event.step_id.as_deref(),
         &event.message,
+        event.state.as_deref(),
     )
 }
 
@@ -91,6 +92,7 @@ fn hash_fields(
     kind: &str,
     step_id: Option<&str>,
     message: &str,
+    state: Option<&str>,
 ) -> String {
     let mut h = Sha256::new();
     let mut field = |bytes: &[u8]| {
@@ -107,6 +109,11 @@ fn hash_fields(
         Some(id) => field(format!("+{id}").as_bytes()),
     }
     field(message.as_bytes());
+    // Events before states were sealed hash as they always did.
+    if let Some(state) = state {
+        field(b"state");
+        field(state.as_bytes());
+    }
     hex::encode(h.finalize())
 }
 
@@ -119,6 +126,7 @@ pub(super) fn link(
     kind: &str,
     step_id: Option<&str>,
     message: &str,
+    state: Option<&str>,
 ) -> Result<(String, String), rusqlite::Error> {
     let last: Option<String> = if seq <= 1 {
         Some(GENESIS.to_string())
@@ -136,12 +144,20 @@ pub(super) fn link(
             let rows = raw_events(tx, run_id)?;
             let mut prev = GENESIS.to_string();
             for r in &rows {
-                prev = hash_fields(&prev, r.seq, &r.at, &r.kind, r.step_id.as_deref(), &r.message);
+                prev = hash_fields(
+                    &prev,
+                    r.seq,
+                    &r.at,
+                    &r.kind,
+                    r.step_id.as_deref(),
+                    &r.message,
+                    r.state.as_deref(),
+                );
             }
             prev
         }
     };
-    let hash = hash_fields(&prev, seq, at, kind, step_id, message);
+    let hash = hash_fields(&prev, seq, at, kind, step_id, message, state);
     Ok((prev, hash))
 }
 
@@ -154,11 +170,12 @@ struct RawEvent {
     message: String,
     prev_hash: Option<String>,
     hash: Option<String>,
+    state: Option<String>,
 }
 
 fn raw_events(conn: &rusqlite::Connection, run_id: &str) -> Result<Vec<RawEvent>, rusqlite::Error> {
     let mut stmt = conn.prepare(
-        "SELECT seq, at, kind, step_id, message, prev_hash, hash FROM events
+        "SELECT seq, at, kind, step_id, message, prev_hash, hash, state FROM events
          WHERE run_id = ?1 ORDER BY seq",
     )?;
     stmt.query_map([run_id], |r| {
@@ -170,18 +187,41 @@ fn raw_events(conn: &rusqlite::Connection, run_id: &str) -> Result<Vec<RawEvent>
             message: r.get(4)?,
             prev_hash: r.get(5)?,
             hash: r.get(6)?,
+            state: r.get(7)?,
         })
     })?
     .collect()
 }
 
 impl RunStore {
+    /// The run, once its chain and its tables are checked against the sealed log: what a
+    /// report may be made from. A broken record is refused, naming what is wrong.
+    pub fn load_verified_run(&self, run_id: &str) -> Result<crate::record::Run, StoreError> {
+        let run = self.load_run(run_id)?;
+        let check = self.verify_chain(run_id)?;
+        if !check.is_intact() {
+            return Err(StoreError::Tampered {
+                id: run_id.to_string(),
+                path: self.path().to_path_buf(),
+                problems: check.problems,
+            });
+        }
+        Ok(run)
+    }
+
     /// Recompute a run's chain from its stored events and compare it with the stored hashes:
     /// a changed line, a removed line (a gap in the numbering, or a `prev_hash` that no longer
     /// matches) or a reordered log is named in [`ChainCheck::problems`].
     pub fn verify_chain(&self, run_id: &str) -> Result<ChainCheck, StoreError> {
         let conn = self.conn();
         let rows = raw_events(&conn, run_id).map_err(|e| damaged_or(self.path(), e))?;
+        let legacy_up_to: u64 = conn
+            .query_row("SELECT up_to FROM legacy_unsealed WHERE run_id = ?1", [run_id], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map_err(|e| damaged_or(self.path(), e))?
+            .map_or(0, |n| n as u64);
         drop(conn);
         let mut problems = Vec::new();
         let mut hashes = Vec::with_capacity(rows.len());
@@ -212,11 +252,27 @@ impl RunStore {
                     stored_prev.clone()
                 }
                 _ => {
+                    // Only the events written before the store kept hashes may lack one.
+                    if r.seq > legacy_up_to {
+                        problems.push(format!(
+                            "event #{} has no hash, though the store sealed every event when it \
+                             was written: its hash was removed",
+                            r.seq
+                        ));
+                    }
                     unsealed += 1;
                     prev.clone()
                 }
             };
-            let hash = hash_fields(&basis, r.seq, &r.at, &r.kind, r.step_id.as_deref(), &r.message);
+            let hash = hash_fields(
+                &basis,
+                r.seq,
+                &r.at,
+                &r.kind,
+                r.step_id.as_deref(),
+                &r.message,
+                r.state.as_deref(),
+            );
             let linked = match &r.hash {
                 Some(stored) if *stored != hash => {
                     problems.push(format!(
@@ -233,6 +289,14 @@ impl RunStore {
             expected_seq += 1;
         }
         let head = rows.last().map(|r| ChainHead { seq: r.seq, hash: prev.clone() });
+        if rows.is_empty() && self.has_run(run_id)? {
+            problems.push(
+                "the run's event log is empty: its events were deleted, so nothing vouches for \
+                 its record"
+                    .into(),
+            );
+        }
+        problems.extend(self.table_disagreements(run_id)?);
         // Gaps shift positions: index hashes by sequence number only when the log is whole.
         if problems.iter().any(|p| p.contains("missing")) {
             hashes.clear();

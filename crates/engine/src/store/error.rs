@@ -41,6 +41,12 @@ pub enum StoreError {
     },
     #[error("run {id} holds a value this version cannot read ({detail})")]
     Corrupt { id: String, detail: String },
+    /// The run's record was changed behind the store's back: nothing is sealed from it.
+    #[error(
+        "the record of run {id} in {path} was changed after it was written, so no report is made from it: {}. Keep the file as evidence; restore the store from a backup, or start a new run",
+        problems.join("; ")
+    )]
+    Tampered { id: String, path: PathBuf, problems: Vec<String> },
 }
 
 /// SQLite reports a non-database file or a broken one as NOTADB / CORRUPT: that is damage,

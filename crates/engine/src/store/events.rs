@@ -11,7 +11,7 @@ use crate::record::{Event, NewEvent};
 impl RunStore {
     /// Append one event to a run's log.
     pub fn append_event(&self, run_id: &str, event: NewEvent) -> Result<Event, StoreError> {
-        self.write(|tx| insert_event(tx, run_id, &event))
+        self.write(|tx| insert_event(tx, run_id, &event, None))
     }
 
     /// A run's events in log order.
@@ -20,7 +20,8 @@ impl RunStore {
         let sql_err = |e| damaged_or(self.path(), e);
         let mut stmt = conn
             .prepare(
-                "SELECT seq, at, kind, step_id, message FROM events WHERE run_id = ?1 ORDER BY seq",
+                "SELECT seq, at, kind, step_id, message, state FROM events WHERE run_id = ?1
+                 ORDER BY seq",
             )
             .map_err(sql_err)?;
         let rows = stmt
@@ -31,26 +32,29 @@ impl RunStore {
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })
             .map_err(sql_err)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(sql_err)?;
         rows.into_iter()
-            .map(|(seq, at, kind, step_id, message)| {
+            .map(|(seq, at, kind, step_id, message, state)| {
                 let at = time_from_text(&at)
                     .map_err(|detail| StoreError::Corrupt { id: run_id.to_string(), detail })?;
-                Ok(Event { seq: seq as u64, at, kind, step_id, message })
+                Ok(Event { seq: seq as u64, at, kind, step_id, message, state })
             })
             .collect()
     }
 }
 
-/// Insert an event at the end of the run's log, inside the caller's transaction.
+/// Insert an event at the end of the run's log, inside the caller's transaction, with the
+/// state it gives its step or run (sealed by its hash).
 pub(super) fn insert_event(
     tx: &Transaction<'_>,
     run_id: &str,
     event: &NewEvent,
+    state: Option<String>,
 ) -> Result<Event, rusqlite::Error> {
     let seq: i64 = tx.query_row(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE run_id = ?1",
@@ -66,11 +70,12 @@ pub(super) fn insert_event(
         &event.kind,
         event.step_id.as_deref(),
         &event.message,
+        state.as_deref(),
     )?;
     tx.execute(
-        "INSERT INTO events (run_id, seq, at, kind, step_id, message, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![run_id, seq, at, event.kind, event.step_id, event.message, prev_hash, hash],
+        "INSERT INTO events (run_id, seq, at, kind, step_id, message, prev_hash, hash, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![run_id, seq, at, event.kind, event.step_id, event.message, prev_hash, hash, state],
     )?;
     Ok(Event {
         seq: seq as u64,
@@ -78,5 +83,6 @@ pub(super) fn insert_event(
         kind: event.kind.clone(),
         step_id: event.step_id.clone(),
         message: event.message.clone(),
+        state,
     })
 }

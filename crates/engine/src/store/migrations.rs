@@ -107,6 +107,21 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'rollback requests are append-only'); END;
     CREATE TRIGGER rollbacks_no_delete BEFORE DELETE ON rollbacks
         BEGIN SELECT RAISE(ABORT, 'rollback requests are append-only'); END;",
+    // 4: everything the verdict depends on is sealed in the chain: each event carries the
+    // state it gave its step or run (`state`, covered by its hash), so the steps and runs
+    // tables are derived from the log and an edit of them is found. The events written before
+    // hashes were kept are listed once, here; any other event without a hash is tampering.
+    "ALTER TABLE events ADD COLUMN state TEXT;
+    CREATE TABLE legacy_unsealed (
+        run_id  TEXT PRIMARY KEY NOT NULL,
+        up_to   INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO legacy_unsealed (run_id, up_to)
+        SELECT run_id, MAX(seq) FROM events WHERE hash IS NULL GROUP BY run_id;
+    CREATE TRIGGER legacy_unsealed_no_insert BEFORE INSERT ON legacy_unsealed
+        BEGIN SELECT RAISE(ABORT, 'the list of legacy events is fixed'); END;
+    CREATE TRIGGER legacy_unsealed_no_update BEFORE UPDATE ON legacy_unsealed
+        BEGIN SELECT RAISE(ABORT, 'the list of legacy events is fixed'); END;",
 ];
 
 /// The schema version this build writes.

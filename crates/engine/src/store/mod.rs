@@ -22,6 +22,7 @@ mod migrations;
 mod open;
 mod rollbacks;
 mod runs;
+mod sealed;
 mod signatures;
 mod signoffs;
 

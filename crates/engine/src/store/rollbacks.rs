@@ -33,7 +33,18 @@ impl RunStore {
             if changed != 1 {
                 return Err(rusqlite::Error::QueryReturnedNoRows);
             }
-            insert_event(tx, run_id, &event)
+            // Sealed as stored: the table keeps the time as text, at its precision.
+            let mut request = request.clone();
+            request.at = time_from_text(&time_to_text(request.at)).unwrap_or(request.at);
+            let state = super::sealed::Sealed::Rollback {
+                request,
+                run: super::sealed::RunState {
+                    status: RunStatus::Running,
+                    outcome: Outcome::Pending,
+                    finished_at: None,
+                },
+            };
+            insert_event(tx, run_id, &event, state.json())
         })
         .map_err(|e| self.no_such_run(run_id, e))
     }

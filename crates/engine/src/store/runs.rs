@@ -10,6 +10,7 @@ use super::codec::{
 use super::error::damaged_or;
 use super::events::insert_event;
 use super::lock::RunLock;
+use super::sealed::{RunState, Sealed, derive, disagreements, header_digest};
 use super::{RunStore, StoreError};
 use crate::record::{Event, NewEvent, Outcome, Run, RunHeader, RunStatus, RunSummary, StepRecord};
 
@@ -21,6 +22,7 @@ impl RunStore {
         steps: &[StepRecord],
         first_event: NewEvent,
     ) -> Result<Event, StoreError> {
+        let header_json = to_json(header);
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO runs (id, header_json, plan_title, plan_hash, repo_path, version,
@@ -28,7 +30,7 @@ impl RunStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
                 params![
                     header.id,
-                    to_json(header),
+                    header_json,
                     header.plan.plan.title,
                     header.plan_hash,
                     header.repo_path,
@@ -66,7 +68,16 @@ impl RunStore {
                     ],
                 )?;
             }
-            insert_event(tx, &header.id, &first_event)
+            let state = Sealed::Start {
+                header_sha256: header_digest(&header_json),
+                steps: step_rows(tx, &header.id)?,
+                run: RunState {
+                    status: RunStatus::Running,
+                    outcome: Outcome::Pending,
+                    finished_at: None,
+                },
+            };
+            insert_event(tx, &header.id, &first_event, state.json())
         })
     }
 
@@ -99,7 +110,8 @@ impl RunStore {
             if changed != 1 {
                 return Err(rusqlite::Error::QueryReturnedNoRows);
             }
-            insert_event(tx, run_id, &event)
+            let state = Sealed::Step { step: step_row(tx, run_id, &step.step_id)? };
+            insert_event(tx, run_id, &event, state.json())
         })
         .map_err(|e| self.no_such_run(run_id, e))
     }
@@ -126,7 +138,10 @@ impl RunStore {
             if changed != 1 {
                 return Err(rusqlite::Error::QueryReturnedNoRows);
             }
-            insert_event(tx, run_id, &event)
+            // Sealed as stored: the table keeps the time as text, at its precision.
+            let finished_at = finished_at.map(|t| time_from_text(&time_to_text(t)).unwrap_or(t));
+            let state = Sealed::Run { run: RunState { status, outcome, finished_at } };
+            insert_event(tx, run_id, &event, state.json())
         })
         .map_err(|e| self.no_such_run(run_id, e))
     }
@@ -136,6 +151,15 @@ impl RunStore {
         self.run_exists(run_id)?;
         let locks = self.data_dir().join("locks");
         RunLock::acquire(&locks, run_id, now)
+    }
+
+    /// Whether the store has a row for the run.
+    pub(super) fn has_run(&self, run_id: &str) -> Result<bool, StoreError> {
+        match self.run_exists(run_id) {
+            Ok(()) => Ok(true),
+            Err(StoreError::NoSuchRun { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     fn run_exists(&self, run_id: &str) -> Result<(), StoreError> {
@@ -173,45 +197,11 @@ impl RunStore {
             });
         };
         let header: RunHeader = from_json(&header_json).map_err(corrupt)?;
-
-        let mut stmt = conn
-            .prepare(
-                "SELECT phase_id, step_id, title, kind, blocking, status, summary, evidence_json,
-                    started_at, finished_at, waiver_json, note, answered_by
-                 FROM steps WHERE run_id = ?1 ORDER BY position",
-            )
-            .map_err(sql_err)?;
-        let raw_steps = stmt
-            .query_map([run_id], |r| {
-                Ok(RawStep {
-                    phase_id: r.get(0)?,
-                    step_id: r.get(1)?,
-                    title: r.get(2)?,
-                    kind: r.get(3)?,
-                    blocking: r.get(4)?,
-                    status: r.get(5)?,
-                    summary: r.get(6)?,
-                    evidence_json: r.get(7)?,
-                    started_at: r.get(8)?,
-                    finished_at: r.get(9)?,
-                    waiver_json: r.get(10)?,
-                    note: r.get(11)?,
-                    answered_by: r.get(12)?,
-                })
-            })
-            .map_err(sql_err)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(sql_err)?;
-        let steps = raw_steps
-            .into_iter()
-            .map(RawStep::decode)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(corrupt)?;
-        drop(stmt);
+        let steps = read_steps(&conn, run_id).map_err(sql_err)?.map_err(corrupt)?;
         drop(conn);
         let events = self.events(run_id)?;
         let rollback = self.rollback_request(run_id)?;
-        Ok(Run {
+        let mut run = Run {
             header,
             status: enum_from_text(&status).map_err(corrupt)?,
             outcome: enum_from_text(&outcome).map_err(corrupt)?,
@@ -219,7 +209,56 @@ impl RunStore {
             steps,
             events,
             rollback,
-        })
+        };
+        // What the verdict depends on comes from the sealed log, not from the tables (which an
+        // edit could change); `verify_chain` names any difference between the two.
+        if let Some(derived) = derive(&run.events).map_err(corrupt)? {
+            run.steps = derived.steps;
+            run.status = derived.run.status;
+            run.outcome = derived.run.outcome;
+            run.finished_at = derived.run.finished_at;
+            run.rollback = derived.rollback;
+        }
+        Ok(run)
+    }
+
+    /// How the run's tables differ from its sealed log (empty when they agree, or for a run
+    /// recorded before states were sealed).
+    pub(super) fn table_disagreements(&self, run_id: &str) -> Result<Vec<String>, StoreError> {
+        let conn = self.conn();
+        let sql_err = |e| damaged_or(self.path(), e);
+        let corrupt = |detail: String| StoreError::Corrupt { id: run_id.to_string(), detail };
+        let row: Option<(String, String, String, Option<String>)> = conn
+            .query_row(
+                "SELECT header_json, status, outcome, finished_at FROM runs WHERE id = ?1",
+                [run_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(sql_err)?;
+        let Some((header_json, status, outcome, finished_at)) = row else { return Ok(Vec::new()) };
+        let steps = read_steps(&conn, run_id).map_err(sql_err)?;
+        drop(conn);
+        let events = self.events(run_id)?;
+        let derived = match derive(&events) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Ok(Vec::new()),
+            Err(why) => return Ok(vec![why]),
+        };
+        let (Ok(steps), Ok(header)) = (steps, from_json::<RunHeader>(&header_json)) else {
+            return Ok(vec!["the run's rows cannot be read as this version writes them".into()]);
+        };
+        let tables = Run {
+            header,
+            status: enum_from_text(&status).map_err(corrupt)?,
+            outcome: enum_from_text(&outcome).map_err(corrupt)?,
+            finished_at: finished_at.as_deref().map(time_from_text).transpose().map_err(corrupt)?,
+            steps,
+            events: Vec::new(),
+            rollback: self.rollback_request(run_id)?,
+        };
+        let signoffs = self.signoffs(run_id)?;
+        Ok(disagreements(&derived, &header_json, &tables, &signoffs))
     }
 
     /// Every run, newest first.
@@ -315,6 +354,42 @@ impl RunStore {
     }
 }
 
+/// A run's step rows in plan order, decoded (`Err` with why when a row cannot be read).
+fn read_steps(
+    conn: &rusqlite::Connection,
+    run_id: &str,
+) -> Result<Result<Vec<StepRecord>, String>, rusqlite::Error> {
+    let mut stmt = conn.prepare(
+        "SELECT phase_id, step_id, title, kind, blocking, status, summary, evidence_json,
+            started_at, finished_at, waiver_json, note, answered_by
+         FROM steps WHERE run_id = ?1 ORDER BY position",
+    )?;
+    let raw = stmt.query_map([run_id], RawStep::from_row)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(raw.into_iter().map(RawStep::decode).collect())
+}
+
+/// The run's step rows as just written, inside the write's transaction: what the event seals.
+pub(super) fn step_rows(
+    tx: &Transaction<'_>,
+    run_id: &str,
+) -> Result<Vec<StepRecord>, rusqlite::Error> {
+    read_steps(tx, run_id)?.map_err(|why| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, why.into())
+    })
+}
+
+/// One step row as just written, inside the write's transaction.
+pub(super) fn step_row(
+    tx: &Transaction<'_>,
+    run_id: &str,
+    step_id: &str,
+) -> Result<StepRecord, rusqlite::Error> {
+    step_rows(tx, run_id)?
+        .into_iter()
+        .find(|s| s.step_id == step_id)
+        .ok_or(rusqlite::Error::QueryReturnedNoRows)
+}
+
 /// A step row as read, before its text columns are decoded.
 struct RawStep {
     phase_id: String,
@@ -333,6 +408,24 @@ struct RawStep {
 }
 
 impl RawStep {
+    fn from_row(r: &rusqlite::Row<'_>) -> Result<Self, rusqlite::Error> {
+        Ok(RawStep {
+            phase_id: r.get(0)?,
+            step_id: r.get(1)?,
+            title: r.get(2)?,
+            kind: r.get(3)?,
+            blocking: r.get(4)?,
+            status: r.get(5)?,
+            summary: r.get(6)?,
+            evidence_json: r.get(7)?,
+            started_at: r.get(8)?,
+            finished_at: r.get(9)?,
+            waiver_json: r.get(10)?,
+            note: r.get(11)?,
+            answered_by: r.get(12)?,
+        })
+    }
+
     fn decode(self) -> Result<StepRecord, String> {
         Ok(StepRecord {
             status: enum_from_text(&self.status)?,

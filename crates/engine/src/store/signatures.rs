@@ -62,7 +62,7 @@ impl RunStore {
                     signature.attached_by,
                 ],
             )?;
-            let event = insert_event(tx, run_id, &event)?;
+            let event = insert_event(tx, run_id, &event, None)?;
             Ok((AttachedSignature { seq: seq as u64, ..signature.clone() }, event))
         })
         .map_err(|e| match e {

@@ -45,7 +45,12 @@ impl RunStore {
             if changed != 1 {
                 return Err(rusqlite::Error::QueryReturnedNoRows);
             }
-            insert_event(tx, run_id, &event)
+            let step = super::runs::step_row(tx, run_id, &step.step_id)?;
+            // Sealed as stored: the table keeps the time as text, at its precision.
+            let mut signoff = signoff.clone();
+            signoff.at = time_from_text(&time_to_text(signoff.at)).unwrap_or(signoff.at);
+            let state = super::sealed::Sealed::Signoff { signoff, step };
+            insert_event(tx, run_id, &event, state.json())
         })
     }
 

@@ -16,6 +16,7 @@ mod lifecycle;
 mod person;
 
 use super::answers::Answers;
+use super::executors::running_process::{PROCESS_FACT, still_alive};
 use super::progress::{Progress, ProgressSink};
 use super::redact::Redactor;
 use super::secrets::plan_to_drive;
@@ -166,6 +167,15 @@ impl<'a> Driver<'a> {
                 plan.step(&rec.step_id).is_some_and(|s| s.action.retry_refusal().is_none())
             };
             if rec.status == StepStatus::Running {
+                // Its program may have outlived the drive that started it: never a second copy.
+                let recorded = rec.evidence.facts.iter().find(|f| f.label == PROCESS_FACT);
+                if let Some(detail) = recorded.and_then(|f| still_alive(&f.value)) {
+                    return Err(RunError::StillRunning {
+                        run_id: self.run_id().to_string(),
+                        step: rec.title.clone(),
+                        detail,
+                    });
+                }
                 let mut rec = rec.clone();
                 rec.status = StepStatus::Pending;
                 rec.started_at = None;

@@ -26,6 +26,7 @@ use crate::plan::kinds::CommandParams;
 use crate::run::{CommandEvidence, Evidence, StepOutcome};
 
 use super::excerpt::{OutputTail, read_lines};
+use super::running_process;
 use super::saved_output::SavedOutput;
 use super::{StepContext, resolve};
 
@@ -99,16 +100,33 @@ pub(super) fn run(p: &CommandParams, ctx: &StepContext<'_>) -> StepOutcome {
         };
 
     let started = Instant::now();
-    let child = Command::new(&p.program)
+    let mut command = Command::new(&p.program);
+    command
         .args(&p.args)
         .current_dir(&cwd)
         .envs(&p.env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+        .stderr(Stdio::piped());
+    let child = running_process::in_own_group(&mut command).spawn();
     let mut child = match child {
-        Ok(c) => c,
+        Ok(c) => {
+            // Recorded before anything waits on it: a drive after a crash finds the program
+            // (or what it started) still running and does not start a second copy.
+            let pid = c.id();
+            let running = Evidence { command: Some(evidence_cmd.clone()), ..Evidence::default() }
+                .fact(running_process::PROCESS_FACT, running_process::recorded(pid));
+            if let Err(why) = (ctx.checkpoint)(&running, &format!("`{shown}` started (pid {pid})"))
+            {
+                let mut c = c;
+                let _ = stop(&mut c);
+                return StepOutcome::failed(
+                    format!("`{shown}` was stopped: its start could not be recorded ({why})"),
+                    Evidence { command: Some(evidence_cmd), ..Evidence::default() },
+                );
+            }
+            c
+        }
         Err(e) => {
             return StepOutcome::failed(
                 start_failure(&p.program, &e),

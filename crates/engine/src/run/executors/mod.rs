@@ -53,6 +53,7 @@ mod http;
 mod log_scan;
 mod person;
 mod restore;
+pub(crate) mod running_process;
 mod saved_output;
 mod soak;
 mod system;

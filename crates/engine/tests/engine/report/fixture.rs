@@ -244,6 +244,7 @@ pub(super) fn event(
         kind: kind.to_owned(),
         step_id: step.map(str::to_owned),
         message: message.to_owned(),
+        state: None,
     }
 }
 

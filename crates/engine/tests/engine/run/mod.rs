@@ -682,15 +682,8 @@ fn variables_given_for_a_run_override_the_plan_and_are_recorded() {
     answers
         .manual
         .insert("ssh".into(), ManualAnswer { done: true, note: None, by: None, value: None });
-    drive_run(
-        &fx.store,
-        &SystemClock,
-        &NoProgress,
-        &header.id,
-        &answers,
-        DriveOptions::default(),
-    )
-    .expect("drives");
+    drive_run(&fx.store, &SystemClock, &NoProgress, &header.id, &answers, DriveOptions::default())
+        .expect("drives");
     let marker =
         std::fs::read_to_string(fx.repo.path().join("deployed.marker")).unwrap_or_default();
     assert!(
