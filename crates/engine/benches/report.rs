@@ -26,9 +26,37 @@ const STEPS: usize = 1_000;
 const EVENTS: u64 = 10_000;
 const PHASES: usize = 10;
 const ITERATIONS: usize = 30;
+/// The size the report must stay linear at: 100k steps under 2 s (issue 15).
+const HUGE_STEPS: usize = 100_000;
+const HUGE_EVENTS: u64 = 200_000;
+const HUGE_ITERATIONS: usize = 3;
 
 fn main() {
-    let run = large_run();
+    typical();
+    huge();
+}
+
+/// A run a hundred times larger than a typical one, rendered a few times.
+fn huge() {
+    let run = large_run(HUGE_STEPS, HUGE_EVENTS);
+    let mut times: Vec<Duration> = (0..HUGE_ITERATIONS)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(report(black_box(&run)));
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "report-huge: {HUGE_STEPS} steps, {HUGE_EVENTS} events; {HUGE_ITERATIONS} iterations: \
+         min {:.2} s, max {:.2} s",
+        times[0].as_secs_f64(),
+        times[HUGE_ITERATIONS - 1].as_secs_f64()
+    );
+}
+
+fn typical() {
+    let run = large_run(STEPS, EVENTS);
     // One render outside the timings: it warms the allocator and gives the size.
     let bytes = report(&run).len();
     let mut times: Vec<Duration> = (0..ITERATIONS)
@@ -55,14 +83,14 @@ fn time(offset_secs: i64) -> DateTime<Utc> {
     base + chrono::Duration::seconds(offset_secs)
 }
 
-fn large_run() -> Run {
+fn large_run(steps: usize, events: u64) -> Run {
     let phases: Vec<Phase> = (0..PHASES)
         .map(|p| Phase {
             id: format!("phase-{p}"),
             title: format!("Phase {p} | checks"),
             description: String::new(),
             stage: Stage::Checks,
-            steps: (0..STEPS / PHASES)
+            steps: (0..steps / PHASES)
                 .map(|i| Step {
                     id: format!("step-{p}-{i}"),
                     title: format!("Step {i}"),
@@ -99,7 +127,7 @@ fn large_run() -> Run {
         .enumerate()
         .map(|(n, (phase, step))| step_record(n, &phase.id, step))
         .collect();
-    let events: Vec<Event> = (1..=EVENTS)
+    let events: Vec<Event> = (1..=events)
         .map(|seq| Event {
             seq,
             at: time(i64::try_from(seq).unwrap_or(0)),

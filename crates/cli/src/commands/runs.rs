@@ -38,10 +38,14 @@ pub fn list(
         println!(
             "{}  {:<10} {:<8} {} {} ({}){}  {}",
             r.id,
-            serde_json::to_value(r.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            if r.interrupted {
+                "interrupted".to_string()
+            } else {
+                serde_json::to_value(r.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            },
             serde_json::to_value(r.outcome)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))

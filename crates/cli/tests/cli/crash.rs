@@ -147,3 +147,79 @@ fn the_recorded_program_is_found_while_it_runs() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A run killed mid-step: the store holds it, its lock file is in the data folder.
+#[cfg(unix)]
+fn killed_run(sandbox: &Sandbox) -> String {
+    let repo = sandbox.demo("project");
+    let plan = sandbox.root.path().join("plan.toml");
+    std::fs::write(&plan, PLAN).expect("plan");
+    let log = sandbox.root.path().join("copies.log");
+    let mut pilot = spawn_run(sandbox, &repo, &plan);
+    let until = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&log).unwrap_or_default().contains("start") {
+        assert!(Instant::now() < until, "the program starts");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pilot.kill().expect("kill -9");
+    let _ = pilot.wait();
+    // Let the left program end, so the sandbox can go.
+    while !std::fs::read_to_string(&log).unwrap_or_default().contains("end") {
+        assert!(Instant::now() < until, "the program ends");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::read_dir(sandbox.data.path().join("locks"))
+        .expect("locks folder")
+        .filter_map(Result::ok)
+        .find_map(|e| e.file_name().to_str()?.strip_suffix(".lock").map(str::to_string))
+        .expect("the run's lock file")
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_is_listed_as_interrupted() {
+    let sandbox = Sandbox::new();
+    let id = killed_run(&sandbox);
+    let listed = sandbox.pilot(&["runs"]);
+    let said = text(&listed.stdout);
+    assert!(said.contains(&id) && said.contains("interrupted"), "{said}");
+    let runs = json(&sandbox.pilot(&["runs", "--json"]));
+    assert_eq!(runs[0]["interrupted"], true, "{runs}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_emptied_store_is_reported_and_never_overwritten() {
+    let sandbox = Sandbox::new();
+    let id = killed_run(&sandbox);
+    let store = sandbox.store_file();
+    for leftover in ["runs.sqlite3-wal", "runs.sqlite3-shm"] {
+        let _ = std::fs::remove_file(sandbox.data.path().join(leftover));
+    }
+    std::fs::write(&store, b"").expect("emptied");
+    for args in [&["runs"][..], &["resume", &id][..]] {
+        let out = sandbox.pilot(args);
+        let said = text(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "pilot {args:?} refuses: {said}");
+        assert!(said.contains("is empty (0 bytes)") && said.contains(&id), "{said}");
+    }
+    assert_eq!(std::fs::metadata(&store).expect("store").len(), 0, "left exactly as it was");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_store_that_lost_its_wal_after_a_crash_is_reported() {
+    let sandbox = Sandbox::new();
+    let id = killed_run(&sandbox);
+    let wal = sandbox.data.path().join("runs.sqlite3-wal");
+    assert!(wal.exists(), "the killed drive left its writes in the WAL");
+    std::fs::remove_file(&wal).expect("WAL deleted");
+    let _ = std::fs::remove_file(sandbox.data.path().join("runs.sqlite3-shm"));
+    let out = sandbox.pilot(&["runs"]);
+    let said = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "refused: {said}");
+    assert!(
+        said.contains("does not hold") && said.contains(&id) && said.contains("-wal"),
+        "{said}"
+    );
+}

@@ -4,6 +4,7 @@
 mod common;
 mod crash;
 mod docker;
+mod inputs;
 mod inspect;
 mod plan;
 mod resume;

@@ -387,4 +387,8 @@ pub struct RunSummary {
     pub dry_run: bool,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// "Running" with nobody driving it: the process that drove it stopped (a crash, `kill -9`,
+    /// a closed window). It is resumable.
+    #[serde(default)]
+    pub interrupted: bool,
 }

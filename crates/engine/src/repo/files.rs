@@ -25,6 +25,17 @@ pub(crate) fn read_project_file(repo: &Repository, relative: &str) -> FileRead {
 
 fn read_from_workdir(workdir: &Path, relative: &str) -> FileRead {
     let path = relative.split('/').fold(workdir.to_path_buf(), |path, part| path.join(part));
+    // A link may point anywhere; what is deployed is the repository's content, so a project
+    // file that resolves outside the work tree is not read.
+    if let (Ok(real), Ok(root)) = (std::fs::canonicalize(&path), std::fs::canonicalize(workdir))
+        && !real.starts_with(&root)
+    {
+        return FileRead::Unreadable(format!(
+            "{relative} is a link to {}, outside the repository: commit the file itself (a link \
+             is not what gets deployed)",
+            real.display()
+        ));
+    }
     match std::fs::read(&path) {
         Ok(bytes) => FileRead::Found(bytes),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => FileRead::Missing,

@@ -4,6 +4,9 @@
 use super::VersionFile;
 use super::files::FileRead;
 
+/// The longest VERSION file read as a version (semver strings are far shorter).
+const MAX_VERSION_BYTES: usize = 256;
+
 /// Interpret the VERSION file's bytes. `file` is the configured relative name.
 ///
 /// Rules: a UTF-8 BOM is stripped, surrounding whitespace (including CRLF) is trimmed, and one
@@ -30,6 +33,20 @@ pub(crate) fn parse_version_file(file: &str, read: FileRead) -> VersionFile {
             };
         }
     };
+    // A version file holds one short line; a large one is not shown back (a 5 MB file echoed
+    // to the terminal helps nobody).
+    if bytes.len() > MAX_VERSION_BYTES {
+        return VersionFile {
+            file: file.to_owned(),
+            value: None,
+            valid: false,
+            error: Some(format!(
+                "{file} is {} bytes long: a version file holds one line such as 1.2.3; check it \
+                 is the right file",
+                bytes.len()
+            )),
+        };
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),

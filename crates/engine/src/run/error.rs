@@ -36,6 +36,11 @@ pub enum RunError {
     RollbackRefused(String),
     #[error("a step's executor stopped unexpectedly; the run is unchanged and can be resumed")]
     Panicked,
+    /// A run records which commit it releases; a repository without one has nothing to release.
+    #[error(
+        "the repository {repo} has no commits yet, so there is no release to record: commit the code you are releasing, then start the run"
+    )]
+    NoCommit { repo: String },
     /// A secret variable too short to be masked wherever it appears.
     #[error(
         "the secret variable{s} {names} {is} shorter than {min} characters: Release Pilot could not keep {it} out of the record (masking a value that short would mangle ordinary text). Use a longer value, or take the name out of [plan] secrets if it is not secret",

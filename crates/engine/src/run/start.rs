@@ -45,6 +45,9 @@ pub fn start_run(
 ) -> Result<RunHeader, RunError> {
     let options = InspectOptions { target_version: request.version.clone(), ..Default::default() };
     let facts = inspect(request.repo, &options)?;
+    if facts.head.is_none() {
+        return Err(RunError::NoCommit { repo: facts.path.clone() });
+    }
     let version = target_version(request.version.as_deref(), &facts)?;
     let environment = request
         .environment

@@ -98,12 +98,16 @@ pub fn go_no_go(completed: bool, steps: &[BlockingStep], roles: &[RoleStatus]) -
 /// runner works) and where it stands.
 pub fn run_verdict(run: &Run, records: &[StepRecord], status: RunStatus) -> Verdict {
     let h = &run.header;
+    // Indexed once: looking each step up in the records would make the verdict (and the
+    // report) quadratic in the number of steps.
+    let by_id: std::collections::HashMap<&str, &StepRecord> =
+        records.iter().map(|r| (r.step_id.as_str(), r)).collect();
     let steps: Vec<BlockingStep> = h
         .plan
         .steps()
         .filter(|(phase, _)| phase.stage != Stage::Rollback)
         .filter_map(|(_, step)| {
-            let rec = records.iter().find(|r| r.step_id == step.id)?;
+            let rec = *by_id.get(step.id.as_str())?;
             if !rec.blocking {
                 return None;
             }

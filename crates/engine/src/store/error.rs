@@ -41,6 +41,19 @@ pub enum StoreError {
     },
     #[error("run {id} holds a value this version cannot read ({detail})")]
     Corrupt { id: String, detail: String },
+    /// The store does not hold runs this data folder drove: it was emptied or replaced, or
+    /// lost its `-wal` file after a crash. Reported before anything is written to it.
+    #[error(
+        "the run store {path} {how} the run{s} {list}, which this data folder drove (see {locks}). It was left untouched: restore {path} together with its -wal file from a backup; or, to accept that {them} {are} lost, move {locks} aside",
+        how = if *empty { "is empty (0 bytes): it lost" } else { "does not hold" },
+        s = if runs.len() == 1 { "" } else { "s" },
+        list = runs.join(", "),
+        locks = locks.display(),
+        path = path.display(),
+        them = if runs.len() == 1 { "it" } else { "they" },
+        are = if runs.len() == 1 { "is" } else { "are" }
+    )]
+    LostRuns { path: PathBuf, runs: Vec<String>, empty: bool, locks: PathBuf },
     /// The run's record was changed behind the store's back: nothing is sealed from it.
     #[error(
         "the record of run {id} in {path} was changed after it was written, so no report is made from it: {}. Keep the file as evidence; restore the store from a backup, or start a new run",

@@ -83,4 +83,24 @@ impl RunLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Whether a live process drives the run now (holds its lock). Does not wait, creates
+    /// nothing, and lets go at once of a lock it could take.
+    pub fn is_held(locks_dir: &Path, run_id: &str) -> bool {
+        let path = locks_dir.join(format!("{run_id}.lock"));
+        let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else { return false };
+        matches!(file.try_lock(), Err(TryLockError::WouldBlock))
+    }
+
+    /// The run ids that have a lock file in `locks_dir`: every run ever driven from this data
+    /// folder (lock files are kept; only the OS lock on them comes and goes).
+    pub fn runs_with_locks(locks_dir: &Path) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(locks_dir) else { return Vec::new() };
+        let mut ids: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str()?.strip_suffix(".lock").map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    }
 }

@@ -307,8 +307,12 @@ impl RunStore {
                     finished,
                 )| {
                     let corrupt = |detail: String| StoreError::Corrupt { id: id.clone(), detail };
+                    let status: RunStatus = enum_from_text(&status).map_err(corrupt)?;
+                    let interrupted = status == RunStatus::Running
+                        && !RunLock::is_held(&self.data_dir().join("locks"), &id);
                     Ok(RunSummary {
-                        status: enum_from_text(&status).map_err(corrupt)?,
+                        status,
+                        interrupted,
                         outcome: enum_from_text(&outcome).map_err(corrupt)?,
                         started_at: time_from_text(&started).map_err(corrupt)?,
                         finished_at: finished

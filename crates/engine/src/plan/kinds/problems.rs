@@ -114,6 +114,9 @@ pub fn param_problems(plan: &Plan, id: &str, action: &StepAction) -> Vec<ParamPr
             out.regex("pattern", &p.pattern);
             out.at_least("timeout_secs", p.timeout_secs, 1);
         }
+        // A timeout of 0 s would stop the program before it could do anything.
+        StepAction::BackupCommand(p) => out.at_least("timeout_secs", p.timeout_secs, 1),
+        StepAction::DeployExec(p) => out.at_least("timeout_secs", p.timeout_secs, 1),
         StepAction::DeployRecreate(p) => {
             out.at_least("health_timeout_secs", p.health_timeout_secs, 1)
         }
