@@ -4,6 +4,10 @@
 // src/commands/mod.rs (a command missing there cannot be called; one missing here is refused).
 &[
     "app_info",
+    "choose_repo",
+    "choose_file",
+    "choose_report_destination",
+    "forget_repo",
     "inspect_repo",
     "list_templates",
     "find_plans",

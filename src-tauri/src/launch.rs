@@ -15,10 +15,6 @@ use pilot_engine::paths::DATA_DIR_ENV;
 pub const DATA_APP_ID: &str =
     if cfg!(feature = "e2e") { "ReleasePilotE2E" } else { "ReleasePilot" };
 
-/// End-to-end builds only: where "Save as…" writes the report (a WebDriver cannot drive a
-/// native dialog). Ignored by ordinary builds.
-pub const E2E_REPORT_PATH_ENV: &str = "RELEASE_PILOT_E2E_REPORT_PATH";
-
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Launch {
@@ -74,7 +70,7 @@ pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Launch, St
 }
 
 /// The desktop configuration: the data folder (env `RELEASE_PILOT_DATA_DIR`, else the
-/// per-user folder), the repository to open, and, in end-to-end builds, the report path.
+/// per-user folder) and the repository to open.
 pub fn desktop_config(start_repo: Option<PathBuf>) -> Result<DesktopConfig, ApiError> {
     let env_dir = std::env::var(DATA_DIR_ENV).ok();
     let data = DataPaths::resolve(None, env_dir.as_deref(), DATA_APP_ID).ok_or_else(|| {
@@ -89,7 +85,6 @@ pub fn desktop_config(start_repo: Option<PathBuf>) -> Result<DesktopConfig, ApiE
     Ok(DesktopConfig {
         data,
         start_repo: start_repo.map(|p| absolute(&p)),
-        e2e_report_path: e2e_report_path(),
         app_version: env!("CARGO_PKG_VERSION").to_string(),
     })
 }
@@ -97,16 +92,6 @@ pub fn desktop_config(start_repo: Option<PathBuf>) -> Result<DesktopConfig, ApiE
 /// `--repo` relative to the folder the app was started in; the UI shows it as given to git.
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-#[cfg(feature = "e2e")]
-fn e2e_report_path() -> Option<PathBuf> {
-    std::env::var_os(E2E_REPORT_PATH_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)
-}
-
-#[cfg(not(feature = "e2e"))]
-fn e2e_report_path() -> Option<PathBuf> {
-    None
 }
 
 #[cfg(test)]

@@ -30,6 +30,24 @@ describe('commands', () => {
     ]);
   });
 
+  it('asks the shell to open its dialogs, naming only what they are for and where they open', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return cmd === 'forget_repo' ? null : '/chosen';
+    });
+    expect(await api.chooseRepo(null), 'the path the shell granted').toBe('/chosen');
+    await api.chooseFile('allowedSigners', '/keys/allowed_signers');
+    await api.chooseReportDestination('run-1');
+    await api.forgetRepo('/src/old');
+    expect(calls, 'names and arguments are the contract').toEqual([
+      ['choose_repo', { defaultPath: null }],
+      ['choose_file', { purpose: 'allowedSigners', defaultPath: '/keys/allowed_signers' }],
+      ['choose_report_destination', { runId: 'run-1' }],
+      ['forget_repo', { path: '/src/old' }],
+    ]);
+  });
+
   it('streams drive_run progress through the channel', async () => {
     let seen: Record<string, unknown> = {};
     mockIPC((cmd, args) => {
@@ -81,6 +99,7 @@ describe('commands', () => {
 describe('toApiError', () => {
   it('keeps known kinds and maps everything else to internal', () => {
     expect(toApiError({ kind: 'plan', message: 'bad' })).toEqual({ kind: 'plan', message: 'bad' });
+    expect(toApiError({ kind: 'notChosen', message: 'choose it' }).kind, 'a refused path keeps its kind').toBe('notChosen');
     expect(toApiError({ kind: 'weird', message: 'x' }).kind, 'unknown kinds are internal').toBe('internal');
     expect(toApiError(new Error('boom'))).toEqual({ kind: 'internal', message: 'boom' });
   });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import AppView from '../src/App.svelte';
 import { App } from '../src/lib/app.svelte';
 import { MockBackend } from '../src/mock/backend';
+import { demo } from '../src/mock/fixtures/demo';
 
 let backend: MockBackend;
 
@@ -66,6 +67,65 @@ describe('welcome', () => {
     expect(el<HTMLSelectElement>(container, '[data-field="plan"]').value, 'the repository’s plan first').toMatch(/^file:.*plan\.toml$/);
     expect(el<HTMLInputElement>(container, '[data-field="version"]').value, 'from VERSION').toBe('1.15.2');
     expect(el(container, 'nav[aria-label="Release steps"] [aria-current="step"]').dataset.stage).toBe('project');
+  });
+});
+
+describe('choosing folders and files', () => {
+  it('opens the folder the shell’s dialog chose, and stays put when the dialog is cancelled', async () => {
+    const { container } = await mounted();
+    backend.answers.repository = null;
+    await fireEvent.click(el(container, '[data-action="open-folder"]'));
+    await waitFor(() => expect(el(container, 'main').dataset.busy).toBe('false'));
+    expect(el(container, 'main').dataset.screen, 'cancelled: still on Welcome').toBe('welcome');
+    expect(container.querySelector('[role="alert"]'), 'cancelling is no error').toBeNull();
+    delete backend.answers.repository;
+    await fireEvent.click(el(container, '[data-action="open-folder"]'));
+    await waitFor(() => expect(el(container, 'main').dataset.screen).toBe('project'));
+  });
+
+  it('shows a path the shell refuses as not chosen with what to do', async () => {
+    const { app, container } = await mounted();
+    await app.openRepo('/home/grace/src/never-chosen');
+    const alert = await waitFor(() => el(container, '[data-error-kind="notChosen"]'));
+    expect(alert.textContent, 'the shell’s message names the folder').toContain('/home/grace/src/never-chosen');
+    expect(alert.textContent, 'and the way to choose it').toContain('Open a repository folder…');
+  });
+
+  it('offers a recent repository the shell no longer holds in the folder dialog, opened at it', async () => {
+    localStorage.setItem('release-pilot.recent', JSON.stringify([{ path: '/home/grace/src/billing', openedAt: '2026-11-12T09:02:00Z' }]));
+    const { container } = await mounted();
+    const calls: unknown[] = [];
+    const handle = backend.handle.bind(backend);
+    backend.handle = (cmd, args) => {
+      if (cmd === 'choose_repo') calls.push(args);
+      return handle(cmd, args);
+    };
+    await fireEvent.click(el(container, '.open-recent'));
+    await waitFor(() => expect(calls, 'the dialog opens at the recent folder').toEqual([{ defaultPath: '/home/grace/src/billing' }]));
+    expect(backend.chosen.has('/home/grace/src/billing'), 'confirmed there, it is chosen again').toBe(true);
+  });
+
+  it('forgets a repository in the shell too when it is removed from the recent list', async () => {
+    const { app, container } = await mounted();
+    await app.openDemo();
+    backend.chosen.add(demo.path);
+    app.go('welcome');
+    await waitFor(() => el(container, '[data-recent] li button[aria-label^="Remove"]'));
+    await fireEvent.click(el(container, '[data-recent] li button[aria-label^="Remove"]'));
+    await waitFor(() => expect(backend.chosen.has(demo.path), 'the shell forgot the choice').toBe(false));
+    expect(app.recent, 'and the list no longer shows it').toEqual([]);
+  });
+
+  it('adds a plan file chosen in the dialog to the plans and previews it', async () => {
+    const { app, container } = await mounted();
+    await app.openDemo();
+    await waitFor(() => expect(el<HTMLButtonElement>(container, '[data-action="choose-plan"]').disabled).toBe(false));
+    await fireEvent.click(el(container, '[data-action="choose-plan"]'));
+    await waitFor(() =>
+      expect(el<HTMLSelectElement>(container, '[data-field="plan"]').value, 'the chosen file is selected').toBe('file:/home/grace/plans/release.toml'),
+    );
+    await waitFor(() => expect(el(container, 'main').dataset.busy).toBe('false'));
+    expect(container.querySelector('[role="alert"]'), 'the shell reads a plan file chosen in its dialog').toBeNull();
   });
 });
 

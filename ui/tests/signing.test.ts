@@ -154,11 +154,15 @@ describe('report screen: signatures', () => {
     await waitFor(() => expect(el(container, '[data-signature-path]').textContent).toBe('/home/grace/Documents/release-1.15.2-report.md.sig'));
     expect(el(container, '[data-signed]').textContent, 'names the role').toContain('for QA lead');
 
-    await fireEvent.input(el(container, '[data-field="attach-sig"]'), { target: { value: '/home/grace/Downloads/alan.sig' } });
+    // Files are chosen in the shell's dialog (the mock answers it), never typed.
+    backend.answers.signature = '/home/grace/Downloads/alan.sig';
+    await fireEvent.click(el(container, '[data-browse="attach-sig"]'));
+    await waitFor(() => expect(el<HTMLInputElement>(container, '[data-field="attach-sig"]').value).toBe('/home/grace/Downloads/alan.sig'));
     await fireEvent.click(el(container, '[data-action="attach-signature"]'));
     await waitFor(() => expect(container.querySelectorAll('[data-signed]').length, 'both listed').toBe(2));
 
-    await fireEvent.input(el(container, '[data-field="allowed-signers"]'), { target: { value: '/home/grace/team/allowed_signers' } });
+    // Nothing chosen yet: Verify opens the dialog first, then checks the file chosen there.
+    backend.answers.allowedSigners = '/home/grace/team/allowed_signers';
     await fireEvent.click(el(container, '[data-action="verify-report"]'));
     await waitFor(() => expect(el(container, '[data-verify-result]').dataset.verifyResult).toBe('good'));
     const good = container.querySelectorAll('[data-signature="good"]');
@@ -174,18 +178,20 @@ describe('report screen: signatures', () => {
     const { container } = await onReport();
     await fireEvent.click(el(container, '[data-action="save-report"]'));
     await waitFor(() => el(container, '[data-field="sign-key"]'));
-    await fireEvent.input(el(container, '[data-field="sign-key"]'), { target: { value: '/home/grace/.ssh/id_locked' } });
+    backend.answers.signingKey = '/home/grace/.ssh/id_locked';
+    await fireEvent.click(el(container, '[data-browse="sign-key"]'));
+    await waitFor(() => expect(el<HTMLInputElement>(container, '[data-field="sign-key"]').value).toBe('/home/grace/.ssh/id_locked'));
     await fireEvent.click(el(container, '[data-action="sign-report"]'));
     await waitFor(() => el(container, '[role="alert"]'));
     const alert = el(container, '[role="alert"]');
     expect(alert.dataset.errorKind, 'a signing problem').toBe('signature');
     expect(alert.textContent, 'says to use ssh-agent').toContain('ssh-add');
 
-    await fireEvent.input(el(container, '[data-field="sign-key"]'), { target: { value: '/home/grace/.ssh/id_ed25519' } });
+    await fireEvent.click(el(container, '[data-key-file="/home/grace/.ssh/id_ed25519"]'));
     await fireEvent.click(el(container, '[data-action="sign-report"]'));
     await waitFor(() => el(container, '[data-signed]'));
     backend.tampered.add('/home/grace/Documents/release-1.15.2-report.md');
-    await fireEvent.input(el(container, '[data-field="allowed-signers"]'), { target: { value: '/keys/allowed_signers' } });
+    backend.answers.allowedSigners = '/keys/allowed_signers';
     await fireEvent.click(el(container, '[data-action="verify-report"]'));
     await waitFor(() => expect(el(container, '[data-verify-result]').dataset.verifyResult).toBe('bad'));
     expect(el(container, '[data-signature="bad"]').dataset.problem, 'why it is bad').toBe('mismatch');

@@ -1,6 +1,7 @@
 //! The logic behind every command of the desktop app. Each method takes plain values from the
-//! UI, calls the engine, and converts the result; it blocks (git2, SQLite), so the shell runs
-//! it off the main thread.
+//! UI, checks every path in them against what the user chose (`crate::grant`), calls the
+//! engine, and converts the result; it blocks (git2, SQLite), so the shell runs it off the main
+//! thread.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,33 +25,43 @@ use crate::dto::{
     RollbackCheckDto, RollbackDto, RunDto, RunEventDto, RunSummaryDto, SavedReportDto, StageDto,
     StartRunDto, StepDto, TemplateDto,
 };
+use crate::grant::Grants;
+use crate::grant::remembered::Remembered;
 use crate::{ApiError, ErrorKind};
 
 /// What the app is started with.
 #[derive(Debug, Clone)]
 pub struct DesktopConfig {
     pub data: DataPaths,
-    /// `--repo DIR` on the command line.
+    /// `--repo DIR` on the command line: granted like a folder chosen in the dialog, since the
+    /// user typed it (the webview did not).
     pub start_repo: Option<PathBuf>,
-    /// End-to-end builds only: where "Save as…" writes without a dialog.
-    pub e2e_report_path: Option<PathBuf>,
     pub app_version: String,
 }
 
-/// The app's state: configuration, the run store and the clock.
+/// The app's state: configuration, the run store, the clock and what the user chose.
 #[derive(Debug)]
 pub struct Desktop {
     config: DesktopConfig,
-    // The signing commands (`crate::signature`) use the store and the clock too.
+    // The signing commands (`crate::signature`) and the grant recording (`crate::choose`) use
+    // these too.
     pub(crate) store: RunStore,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) grants: Grants,
 }
 
 impl Desktop {
-    /// Open the run store in the data folder.
+    /// Open the run store in the data folder, with the repositories chosen before and the
+    /// `--repo` folder granted.
     pub fn open(config: DesktopConfig, clock: Arc<dyn Clock>) -> Result<Self, ApiError> {
         let store = RunStore::open(&config.data.store_file())?;
-        Ok(Self { config, store, clock })
+        let root = config.data.root();
+        let grants = Grants::new(vec![demo_folder(root)], Remembered::in_folder(root));
+        if let Some(repo) = &config.start_repo {
+            // Not remembered: it is given again on the next command line, or not.
+            grants.add_folder(repo, false);
+        }
+        Ok(Self { config, store, clock, grants })
     }
 
     pub fn app_info(&self) -> AppInfo {
@@ -59,12 +70,11 @@ impl Desktop {
             data_dir: self.config.data.root().display().to_string(),
             start_repo: self.config.start_repo.as_ref().map(|p| p.display().to_string()),
             operator: git_identity(None),
-            e2e_report_path: self.config.e2e_report_path.as_ref().map(|p| p.display().to_string()),
         }
     }
 
     pub fn inspect_repo(&self, path: &str) -> Result<RepoFactsDto, ApiError> {
-        let facts = inspect(Path::new(path), &InspectOptions::default())?;
+        let facts = self.inspect_granted(path)?;
         let mut dto: RepoFactsDto = (&facts).into();
         dto.operator = git_identity(Some(Path::new(&facts.path)));
         Ok(dto)
@@ -85,7 +95,7 @@ impl Desktop {
     /// `release-plan.toml` at the root). Files that are not valid plans are listed with the
     /// first problem as their title, so the user sees why they cannot be chosen.
     pub fn find_plans(&self, repo: &str) -> Result<Vec<PlanFileDto>, ApiError> {
-        let facts = inspect(Path::new(repo), &InspectOptions::default())?;
+        let facts = self.inspect_granted(repo)?;
         let root = PathBuf::from(&facts.path);
         Ok(find_plan_files(&root)
             .into_iter()
@@ -107,7 +117,7 @@ impl Desktop {
     pub fn create_demo(&self) -> Result<DemoDto, ApiError> {
         let now = self.clock.now();
         let dir =
-            self.config.data.root().join("demo").join(now.format("%Y%m%d-%H%M%S").to_string());
+            demo_folder(self.config.data.root()).join(now.format("%Y%m%d-%H%M%S").to_string());
         let demo = init_demo(&dir, now)?;
         Ok(DemoDto {
             path: demo.path.display().to_string(),
@@ -118,6 +128,8 @@ impl Desktop {
 
     /// Record a new run (every step pending). Nothing executes until [`Desktop::drive_run`].
     pub fn start_run(&self, request: StartRunDto) -> Result<RunDto, ApiError> {
+        // The repository is where the plan's commands run: it must be one the user chose.
+        self.grants.repository(&request.repo)?;
         let (plan, plan_source, origin) = self.load(&request.plan)?;
         let blank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let header = start_run(
@@ -140,6 +152,9 @@ impl Desktop {
 
     /// Drive the run up to the end of `up_to`'s screen (or to the end), sending progress to
     /// `on_event` as it is committed.
+    ///
+    /// It takes no path: it runs the plan stored when the run started, whose repository and
+    /// plan file were checked then (or which `pilot` started from the command line).
     pub fn drive_run(
         &self,
         run_id: &str,
@@ -266,8 +281,10 @@ impl Desktop {
         Ok(crate::markdown_to_html(&self.report_markdown(run_id)?))
     }
 
-    /// Write the report to `path` (whole or not at all).
+    /// Write the report to `path` (whole or not at all): the file the user chose in the save
+    /// dialog ([`Desktop::grant_report_destination`]), never another.
     pub fn save_report(&self, run_id: &str, path: &str) -> Result<SavedReportDto, ApiError> {
+        self.grants.save_destination(path)?;
         let text = self.report_markdown(run_id)?;
         write_file_atomically(Path::new(path), text.as_bytes()).map_err(|e| {
             ApiError::new(
@@ -320,9 +337,31 @@ impl Desktop {
         Ok((&run).into())
     }
 
+    /// Inspect the repository at `path`, a folder the user chose. git finds a repository from
+    /// any folder inside it; one found above the chosen folder is refused, since the run would
+    /// work (and run the plan's commands) in a folder the user did not choose.
+    fn inspect_granted(&self, path: &str) -> Result<pilot_engine::repo::RepoFacts, ApiError> {
+        self.grants.repository(path)?;
+        let facts = inspect(Path::new(path), &InspectOptions::default())?;
+        self.grants.repository(&facts.path).map_err(|_| {
+            ApiError::new(
+                ErrorKind::NotChosen,
+                format!(
+                    "{path} is inside the repository {}, which is not a folder you chose. To \
+                     use it, choose {} itself with “Open a repository folder…”",
+                    facts.path, facts.path
+                ),
+            )
+        })?;
+        Ok(facts)
+    }
+
     fn load(&self, choice: &PlanChoiceDto) -> Result<(Plan, String, PlanOrigin), ApiError> {
         let chosen = match choice {
-            PlanChoiceDto::File(path) => choose_plan(PlanChoice::File(Path::new(path))),
+            PlanChoiceDto::File(path) => {
+                self.grants.plan_file(path)?;
+                choose_plan(PlanChoice::File(Path::new(path)))
+            }
             PlanChoiceDto::Template(name) => choose_plan(PlanChoice::Template(name)),
         };
         match chosen {
@@ -333,4 +372,9 @@ impl Desktop {
             }
         }
     }
+}
+
+/// Where the app makes its demo projects: inside its own data folder, so they need no grant.
+fn demo_folder(data_root: &Path) -> PathBuf {
+    data_root.join("demo")
 }

@@ -27,6 +27,9 @@ pub enum ErrorKind {
     NotFound,
     /// The request does not fit the run's state (e.g. waiving a step that passed).
     Refused,
+    /// A path the user did not choose in one of the app's dialogs (see `grant`): the message
+    /// names it and the dialog that chooses it.
+    NotChosen,
     /// Reading or writing a file failed.
     Io,
     /// A report could not be signed, or a signature or allowed-signers file cannot be used.

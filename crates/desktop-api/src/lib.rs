@@ -7,16 +7,24 @@
 //! `ui/src/lib/bindings/` (a test keeps them fresh). Errors cross as [`ApiError`]:
 //! `{kind, message}`.
 //!
+//! Paths from the webview are trusted only when the user chose them in a native dialog the
+//! shell opened, or when they lie in the app's own folders: [`grant`] keeps those choices
+//! (recorded by the shell through the methods in `choose.rs`) and every method that takes a path
+//! checks it there first, refusing others with [`ErrorKind::NotChosen`].
+//!
 //! Architecture invariant: the UI never hands the engine a command line or a plan step to run
 //! — it names a run, a step and a stage; the engine runs what the stored plan says.
 
+mod choose;
 mod desktop;
 pub mod dto;
 mod error;
+pub mod grant;
 mod html;
 mod signature;
 
 pub use desktop::{Desktop, DesktopConfig};
 pub use error::{ApiError, ErrorKind};
+pub use grant::FilePurpose;
 pub use html::markdown_to_html;
 pub use signature::SigningPlaces;

@@ -1,9 +1,11 @@
 //! The commands the web UI invokes, one file per group. Each is a few lines: take the state,
 //! run one blocking `Desktop` method on the blocking thread pool, return its result. Names and
 //! camelCase arguments are the contract with the UI (see `build.rs`, which lists them for the
-//! access control, and `capabilities/default.json`, which allows them).
+//! access control, and `capabilities/default.json`, which allows them). The `choose` commands
+//! are the exception to "one method": they open a native dialog first and record the choice.
 
 pub mod app;
+pub mod choose;
 pub mod project;
 pub mod report;
 pub mod run;
@@ -19,6 +21,10 @@ use crate::AppState;
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
+        choose::choose_repo,
+        choose::choose_file,
+        choose::choose_report_destination,
+        choose::forget_repo,
         project::inspect_repo,
         project::list_templates,
         project::find_plans,

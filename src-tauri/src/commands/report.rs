@@ -21,7 +21,8 @@ pub async fn report_html(state: State<'_, AppState>, run_id: String) -> Result<S
     off_main_thread(&state, "report_html", move |d| d.report_html(&run_id)).await
 }
 
-/// Write the report to `path`, the file the user chose in the native "Save as…" dialog.
+/// Write the report to `path`, the file the user chose in the native "Save as…" dialog
+/// (`choose_report_destination`); any other path is refused.
 #[tauri::command]
 pub async fn save_report(
     state: State<'_, AppState>,

@@ -1,7 +1,8 @@
 //! Signed reports: what this workstation can sign with, signing a saved report (writes
 //! `REPORT.sig` and attaches it to the run), attaching a signature made elsewhere, and checking
-//! a report against an `allowed_signers` file. Paths come from the native dialogs (or a field
-//! the user typed into); the UI never hands the engine a command to run.
+//! a report against an `allowed_signers` file. Paths are the ones the user chose in the shell's
+//! dialogs (`choose_file`, `choose_report_destination`) or keys listed from `~/.ssh`; others are
+//! refused. The UI never hands the engine a command to run.
 
 use pilot_desktop_api::dto::{
     AttachedSignatureDto, ReportCheckDto, SignRequestDto, SignedReportDto, SigningSetupDto,

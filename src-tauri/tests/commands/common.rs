@@ -36,12 +36,7 @@ pub struct TestApp {
 
 /// A desktop configuration in `data`, never the user's data folder.
 pub fn config(data: &Path) -> DesktopConfig {
-    DesktopConfig {
-        data: DataPaths::new(data),
-        start_repo: None,
-        e2e_report_path: None,
-        app_version: "0.0.0-test".into(),
-    }
+    DesktopConfig { data: DataPaths::new(data), start_repo: None, app_version: "0.0.0-test".into() }
 }
 
 impl TestApp {
@@ -82,6 +77,13 @@ impl TestApp {
     /// Invoke `cmd` with `args` from the main window's local origin, as `invoke()` in the UI.
     pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         invoke_from(&self.window, "tauri://localhost", cmd, args)
+    }
+
+    /// The desktop behind the commands, to record what the user chose as the shell does when
+    /// its native dialog returns (the mock runtime cannot show one).
+    pub fn desktop(&self) -> Arc<Desktop> {
+        use tauri::Manager;
+        self.window.state::<AppState>().desktop().expect("the desktop opened")
     }
 
     /// The messages channel `id` received so far, in delivery order.

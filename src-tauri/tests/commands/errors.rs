@@ -15,6 +15,7 @@ fn a_folder_that_is_not_a_repository_answers_a_repository_error() {
     let app = TestApp::new();
     let folder = app.data.path().join("plain-folder");
     std::fs::create_dir_all(&folder).expect("a plain folder");
+    app.desktop().grant_repository(&folder);
     let error = app
         .invoke("inspect_repo", json!({ "path": folder.display().to_string() }))
         .expect_err("a plain folder is not a repository");

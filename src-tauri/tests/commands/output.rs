@@ -61,6 +61,7 @@ fn a_chatty_step_s_output_arrives_batched_in_order_and_before_its_result() {
     let repo_dir = tempfile::tempdir().expect("a temp repository folder");
     let repo = chatty_repo(repo_dir.path());
     let plan = repo_dir.path().join(".release-pilot").join("plan.toml");
+    app.desktop().grant_repository(repo_dir.path());
     let run = app
         .invoke(
             "start_run",

@@ -15,7 +15,6 @@ fn app_info_names_the_version_and_the_data_folder() {
         "the data folder is the one given, in camelCase"
     );
     assert!(info["startRepo"].is_null(), "no --repo was given");
-    assert!(info["e2eReportPath"].is_null(), "ordinary runs have no end-to-end report path");
 }
 
 #[test]

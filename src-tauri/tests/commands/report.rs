@@ -36,6 +36,12 @@ fn the_report_comes_as_markdown_and_html_and_is_saved_where_asked() {
     );
 
     let out = app.data.path().join("report.md");
+    let refused = app
+        .invoke("save_report", json!({ "runId": id, "path": out.display().to_string() }))
+        .expect_err("nobody chose where to save it yet");
+    assert_eq!(refused["kind"], "notChosen", "a path not chosen is refused as such: {refused}");
+    assert!(!out.exists(), "nothing was written");
+    app.desktop().grant_report_destination(&out).expect("chosen in the Save as… dialog");
     let saved = app
         .invoke("save_report", json!({ "runId": id, "path": out.display().to_string() }))
         .expect("save_report works");

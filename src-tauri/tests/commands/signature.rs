@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use pilot_desktop_api::FilePurpose;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
@@ -26,7 +27,9 @@ fn saved_report(app: &TestApp) -> (String, String) {
     let repo = app.demo();
     let run = app.start_demo_run(&repo);
     let id = run["id"].as_str().expect("run id").to_string();
-    let report = app.data.path().join("release-report.md").display().to_string();
+    let report = app.data.path().join("release-report.md");
+    app.desktop().grant_report_destination(&report).expect("chosen in the Save as… dialog");
+    let report = report.display().to_string();
     app.invoke("save_report", json!({ "runId": id, "path": report })).expect("saved");
     (id, report)
 }
@@ -36,6 +39,7 @@ fn a_saved_report_is_signed_attached_and_verified_through_the_commands() {
     let app = TestApp::new();
     let (id, report) = saved_report(&app);
     let key = keygen(app.data.path(), "ana", "");
+    app.desktop().grant_file(&key, FilePurpose::SigningKey);
 
     let setup = app.invoke("signing_setup", Value::Null).expect("signing_setup answers");
     assert!(setup["keys"].is_array(), "the key files are listed: {setup}");
@@ -59,6 +63,7 @@ fn a_saved_report_is_signed_attached_and_verified_through_the_commands() {
     let public = std::fs::read_to_string(format!("{}.pub", key.display())).expect("public key");
     let allowed = app.data.path().join("allowed_signers");
     std::fs::write(&allowed, format!("ana@example.com {public}")).expect("allowed_signers");
+    app.desktop().grant_file(&allowed, FilePurpose::AllowedSigners);
     let check = app
         .invoke(
             "verify_report",
@@ -76,6 +81,7 @@ fn a_saved_report_is_signed_attached_and_verified_through_the_commands() {
         "the command to check it alone: {first}"
     );
 
+    app.desktop().grant_file(Path::new(&sig), FilePurpose::Signature);
     let attached = app
         .invoke("attach_signature", json!({ "runId": id, "path": sig }))
         .expect("attaching the file written adds nothing new");
@@ -87,6 +93,7 @@ fn keys_and_files_the_app_cannot_use_answer_kind_and_message() {
     let app = TestApp::new();
     let (id, report) = saved_report(&app);
     let locked = keygen(app.data.path(), "locked", "correct horse");
+    app.desktop().grant_file(&locked, FilePurpose::SigningKey);
     let error = app
         .invoke(
             "sign_report",
@@ -106,15 +113,18 @@ fn keys_and_files_the_app_cannot_use_answer_kind_and_message() {
 
     let not_sig = app.data.path().join("notes.sig");
     std::fs::write(&not_sig, "hello").expect("a file that is not a signature");
+    app.desktop().grant_file(&not_sig, FilePurpose::Signature);
     let error = app
         .invoke("attach_signature", json!({ "runId": id, "path": not_sig.display().to_string() }))
         .expect_err("not a signature");
     assert_eq!(error["kind"], "signature", "{error}");
 
+    let none = app.data.path().join("none");
+    app.desktop().grant_file(&none, FilePurpose::AllowedSigners);
     let error = app
         .invoke(
             "verify_report",
-            json!({ "report": report, "allowedSigners": app.data.path().join("none").display().to_string() }),
+            json!({ "report": report, "allowedSigners": none.display().to_string() }),
         )
         .expect_err("no allowed_signers file");
     assert_eq!(error["kind"], "io", "a missing file is an I/O error: {error}");

@@ -5,9 +5,12 @@
 //! colleague's signature made with `ssh-keygen -Y sign`, verify both against an allowed_signers
 //! file in the app — and check the saved report and its `.sig` with stock `ssh-keygen -Y verify`.
 //!
-//! It drives the e2e build of `release-pilot` (own identifier and data folder; "Save as…"
-//! writes to `RELEASE_PILOT_E2E_REPORT_PATH` without the native dialog) and relies only on the
-//! DOM contract (`data-screen`, `data-busy`, `data-step`/`data-status`, `data-action`, …).
+//! It drives the e2e build of `release-pilot` (own identifier and data folder; its file dialogs
+//! answer from `RELEASE_PILOT_E2E_DIALOGS`, a file of answers written here, because a WebDriver
+//! cannot drive a native dialog — the answers are granted by the shell exactly as a choice in the
+//! dialog would be, so the walkthrough also proves every path it uses went through a grant; the
+//! demo repository comes from `--repo`, which the shell grants the same way) and relies only on
+//! the DOM contract (`data-screen`, `data-busy`, `data-step`/`data-status`, `data-action`, …).
 //! Every screen is photographed into a folder the test prints.
 
 use std::path::Path;
@@ -81,13 +84,22 @@ async fn demo_release_from_project_to_saved_report() {
     );
     let secret = secret_key(&demo.join(".env"));
     let signing = Signing::create(temp.path());
+    // What each of the app's dialogs answers (see `src-tauri/src/dialog.rs`).
+    let dialogs = temp.path().join("dialogs.json");
+    let answers = serde_json::json!({
+        "reportDestination": report,
+        "signingKey": signing.key.private,
+        "signature": signing.colleague_signature(),
+        "allowedSigners": signing.allowed,
+    });
+    std::fs::write(&dialogs, answers.to_string()).expect("the dialog answers are written");
 
     let display = Display::for_tests().expect("an X display is available or Xvfb starts");
     let log = temp.path().join("tauri-driver.log");
     let mut env: Vec<(&str, &str)> = GIT_ENV.to_vec();
-    let (data_s, report_s) = (data.display().to_string(), report.display().to_string());
+    let (data_s, dialogs_s) = (data.display().to_string(), dialogs.display().to_string());
     env.push(("RELEASE_PILOT_DATA_DIR", &data_s));
-    env.push(("RELEASE_PILOT_E2E_REPORT_PATH", &report_s));
+    env.push(("RELEASE_PILOT_E2E_DIALOGS", &dialogs_s));
     let driver = TauriDriver::start(&tools.tauri_driver, &display, &env, &log)
         .expect("tauri-driver starts and answers /status");
     let args = vec!["--repo".to_string(), demo.display().to_string()];
@@ -120,7 +132,7 @@ async fn demo_release_from_project_to_saved_report() {
     stopped.expect("tauri-driver exits on SIGTERM");
 
     let text = std::fs::read_to_string(&report)
-        .expect("the report was saved to RELEASE_PILOT_E2E_REPORT_PATH");
+        .expect("the report was saved where the Save as… dialog answered");
     std::fs::write(shots.dir().join("release-report.md"), &text)
         .expect("a copy of the report beside the screenshots");
     assert_report(&text, &secret);
@@ -181,6 +193,11 @@ impl Signing {
         let colleague = keygen(&dir, "alan", "rsa", "");
         let allowed = allowed_signers_in(&dir, &[(SIGNER, "", &key), (COLLEAGUE, "", &colleague)]);
         Self { dir, key, colleague, allowed }
+    }
+
+    /// Where Alan's signature will be (`ssh-keygen -Y sign` writes `FILE.sig`).
+    fn colleague_signature(&self) -> std::path::PathBuf {
+        self.dir.join("alan-copy.md.sig")
     }
 
     /// Alan signs his copy of the saved report with `ssh-keygen -Y sign`; returns his .sig.
@@ -411,8 +428,9 @@ async fn report_screen(s: &AppSession, shots: &mut Screenshots, report: &Path) -
 }
 
 /// Sign the saved report with Grace's key file for the QA role, attach Alan's signature made
-/// outside the app, and verify both against the allowed_signers file. Paths are typed into the
-/// fields: a WebDriver cannot drive the native dialogs behind "Browse…".
+/// outside the app, and verify both against the allowed_signers file. Each file is chosen with
+/// "Browse…" (or, for allowed_signers, by Verify, which asks for it first), answered by the
+/// dialogs file: a WebDriver cannot drive the native dialogs.
 async fn signatures(
     s: &AppSession,
     shots: &mut Screenshots,
@@ -422,12 +440,7 @@ async fn signatures(
     s.wait_for(r#"[data-panel="sign"]"#, SHORT).await?;
     s.wait_idle(SHORT).await?;
     s.click(r#"input[data-field="sign-method-key"]"#, SHORT).await?;
-    s.type_into(
-        r#"input[data-field="sign-key"]"#,
-        &signing.key.private.display().to_string(),
-        SHORT,
-    )
-    .await?;
+    choose(s, "sign-key", &signing.key.private).await?;
     s.wait_for(r#"select[data-field="sign-role"]"#, SHORT)
         .await?
         .select_by_value("qa_lead")
@@ -438,7 +451,7 @@ async fn signatures(
     check(written == sig, format!("the signature is written beside the report ({written})"))?;
 
     let alan = signing.colleague_signs(report)?;
-    s.type_into(r#"input[data-field="attach-sig"]"#, &alan.display().to_string(), SHORT).await?;
+    choose(s, "attach-sig", &alan).await?;
     s.click(r#"button[data-action="attach-signature"]"#, SHORT).await?;
     s.wait_until(
         "Alan's signature to be attached",
@@ -448,12 +461,6 @@ async fn signatures(
     .await?;
     shots.take(&s.client, "report-signed").await?;
 
-    s.type_into(
-        r#"input[data-field="allowed-signers"]"#,
-        &signing.allowed.display().to_string(),
-        SHORT,
-    )
-    .await?;
     s.click(r#"button[data-action="verify-report"]"#, SHORT).await?;
     let result = s.wait_for("[data-verify-result]", STEP).await?;
     let verdict = result.attr("data-verify-result").await?;
@@ -479,6 +486,18 @@ async fn signatures(
     )
     .await?;
     shots.take(&s.client, "report-verified").await?;
+    Ok(())
+}
+
+/// Click "Browse…" beside `field` and wait until the field shows `expected`, the dialog's answer.
+async fn choose(s: &AppSession, field: &str, expected: &Path) -> Walk {
+    s.click(&format!(r#"button[data-browse="{field}"]"#), SHORT).await?;
+    let wanted = expected.display().to_string();
+    let script = format!(
+        "return document.querySelector('input[data-field=\"{field}\"]').value === {}",
+        serde_json::Value::from(wanted.as_str())
+    );
+    s.wait_until(&format!("{field} to show {wanted}"), &script, SHORT).await?;
     Ok(())
 }
 

@@ -3,6 +3,11 @@
 // src-tauri/src/commands/). Every rejection is turned into an
 // ApiError `{kind, message}` so the UI has one shape of error to show. Commands in flight are
 // counted for `data-busy` through `onActivity`.
+//
+// Paths: the webview opens no dialog and touches no file itself. The `choose*` commands ask the
+// shell to open its native dialog; the shell records what the user chose (a grant) and returns
+// the path, which the UI then names in the commands that use it. A path the user did not choose
+// is refused by the shell with kind `notChosen`.
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
@@ -10,6 +15,7 @@ import type { AppInfo } from './bindings/AppInfo';
 import type { DecisionDto } from './bindings/DecisionDto';
 import type { DemoDto } from './bindings/DemoDto';
 import type { ErrorKind } from './bindings/ErrorKind';
+import type { FilePurpose } from './bindings/FilePurpose';
 import type { PlanChoiceDto } from './bindings/PlanChoiceDto';
 import type { PlanFileDto } from './bindings/PlanFileDto';
 import type { PlanPreviewDto } from './bindings/PlanPreviewDto';
@@ -35,6 +41,7 @@ const KINDS: readonly ErrorKind[] = [
   'busy',
   'notFound',
   'refused',
+  'notChosen',
   'io',
   'signature',
   'internal',
@@ -103,6 +110,17 @@ export interface ManualAnswer {
 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  /** The native folder dialog (opened at `defaultPath` when given); the folder chosen, now
+   * granted and remembered, or null when cancelled. */
+  chooseRepo: (defaultPath: string | null) => call<string | null>('choose_repo', { defaultPath }),
+  /** The native open dialog for a file of `purpose`; the file chosen (granted for that purpose
+   * in this session), or null when cancelled. */
+  chooseFile: (purpose: FilePurpose, defaultPath: string | null) =>
+    call<string | null>('choose_file', { purpose, defaultPath }),
+  /** The native save dialog for run `runId`'s report; the file chosen, or null when cancelled. */
+  chooseReportDestination: (runId: string) => call<string | null>('choose_report_destination', { runId }),
+  /** Forget a repository chosen before (it needs the dialog again). */
+  forgetRepo: (path: string) => call<null>('forget_repo', { path }),
   inspectRepo: (path: string) => call<RepoFactsDto>('inspect_repo', { path }),
   listTemplates: () => call<TemplateDto[]>('list_templates'),
   findPlans: (repo: string) => call<PlanFileDto[]>('find_plans', { repo }),

@@ -1,9 +1,11 @@
 // The app's state and what the screens can do: open a repository, start, drive and answer a
 // run, move between screens. Every command goes through api.ts; a failure becomes the error
 // banner (what happened + what to do next) instead of an exception, and never a blank screen.
+// Files and folders are chosen through the shell's dialogs (api.choose*), never typed: the shell
+// trusts only paths the user chose there.
 
-import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
-import { api, onActivity, toApiError, tracked, type ManualAnswer } from './api';
+import { api, onActivity, toApiError, type ManualAnswer } from './api';
+import type { FilePurpose } from './bindings/FilePurpose';
 import type { DecisionDto } from './bindings/DecisionDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { PlanFileDto } from './bindings/PlanFileDto';
@@ -13,7 +15,7 @@ import type { RunSummaryDto } from './bindings/RunSummaryDto';
 import type { StartRunDto } from './bindings/StartRunDto';
 import type { TemplateDto } from './bindings/TemplateDto';
 import type { UiError } from './errors';
-import { loadRecent, rememberRecent, type RecentRepo } from './recent';
+import { forgetRecent, loadRecent, rememberRecent, type RecentRepo } from './recent';
 import { RunStore } from './run-store.svelte';
 import { frontier, screensOf, type Screen, type StageScreen } from './wizard';
 
@@ -106,17 +108,25 @@ export class App {
     if (demo) await this.openRepo(demo.path, demo.plan);
   }
 
-  async chooseFolder(): Promise<void> {
-    let picked: string | null = null;
-    try {
-      picked = await tracked(() =>
-        openDialog({ directory: true, multiple: false, title: 'Open a repository folder' }),
-      );
-    } catch (e) {
-      this.error = { kind: 'dialog', message: toApiError(e).message };
-      return;
-    }
+  /** "Open a repository folder…": the shell's folder dialog, opened at `startAt` when given. */
+  async chooseFolder(startAt: string | null = null): Promise<void> {
+    const picked = await this.attempt(() => api.chooseRepo(startAt));
     if (picked) await this.openRepo(picked);
+  }
+
+  /** A recent repository. One the shell no longer holds as chosen (forgotten, or listed before
+   * choices were remembered) is offered in the folder dialog, opened at it, to choose again. */
+  async openRecent(path: string): Promise<void> {
+    await this.openRepo(path);
+    if (this.error?.kind !== 'notChosen') return;
+    this.error = null;
+    await this.chooseFolder(path);
+  }
+
+  /** "Remove from the list": the shell forgets the choice too, so it needs the dialog again. */
+  async forgetRecent(path: string): Promise<void> {
+    this.recent = forgetRecent(path);
+    await this.attempt(() => api.forgetRepo(path));
   }
 
   /** Read a repository and its plans, then show the Project screen. */
@@ -237,39 +247,17 @@ export class App {
     this.screen = frontier(run);
   }
 
-  /** A file chosen in the native open dialog (null: cancelled, or the dialog failed and the
-   * banner says so). */
-  async pickFile(title: string, defaultPath: string | null, filters: { name: string; extensions: string[] }[]): Promise<string | null> {
-    try {
-      const picked = await tracked(() =>
-        openDialog({ title, multiple: false, directory: false, defaultPath: defaultPath ?? undefined, filters }),
-      );
-      return typeof picked === 'string' ? picked : null;
-    } catch (e) {
-      this.error = { kind: 'dialog', message: toApiError(e).message };
-      return null;
-    }
+  /** A file of `purpose` chosen in the shell's open dialog, opened at `startAt` when given
+   * (null: cancelled, or the dialog failed and the banner says so). */
+  async pickFile(purpose: FilePurpose, startAt: string | null): Promise<string | null> {
+    return (await this.attempt(() => api.chooseFile(purpose, startAt))) ?? null;
   }
 
-  async saveReport(runId: string, version: string): Promise<string | null> {
-    let path = this.info?.e2eReportPath ?? null;
-    if (!path) {
-      try {
-        path = await tracked(() =>
-          saveDialog({
-            title: 'Save the report',
-            defaultPath: `release-${version}-report.md`,
-            filters: [{ name: 'Markdown', extensions: ['md'] }],
-          }),
-        );
-      } catch (e) {
-        this.error = { kind: 'dialog', message: toApiError(e).message };
-        return null;
-      }
-    }
+  /** "Save as…": the shell's save dialog, then the report written to the file chosen. */
+  async saveReport(runId: string): Promise<string | null> {
+    const path = await this.attempt(() => api.chooseReportDestination(runId));
     if (!path) return null;
-    const target = path;
-    const saved = await this.attempt(() => api.saveReport(runId, target));
+    const saved = await this.attempt(() => api.saveReport(runId, path));
     return saved?.path ?? null;
   }
 }

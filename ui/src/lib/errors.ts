@@ -4,7 +4,7 @@
 import type { ErrorKind } from './bindings/ErrorKind';
 
 /** Errors the UI raises itself (no command involved), beside the shell's kinds. */
-export type UiErrorKind = ErrorKind | 'clipboard' | 'dialog';
+export type UiErrorKind = ErrorKind | 'clipboard';
 
 export interface UiError {
   kind: UiErrorKind;
@@ -18,11 +18,11 @@ export const ERROR_TITLE: Record<UiErrorKind, string> = {
   busy: 'This release is busy elsewhere',
   notFound: 'Not found',
   refused: 'Not done',
+  notChosen: 'Choose it first',
   io: 'A file could not be read or written',
   signature: 'The report could not be signed or checked',
   internal: 'Something went wrong inside Release Pilot',
   clipboard: 'Could not copy to the clipboard',
-  dialog: 'The file dialog could not open',
 };
 
 export const ERROR_HINT: Record<UiErrorKind, string> = {
@@ -35,6 +35,8 @@ export const ERROR_HINT: Record<UiErrorKind, string> = {
     'Another window (or the pilot command line) is running this release right now. Wait for it to finish, then open the run again from History.',
   notFound: 'It may have been removed. Open History to choose another run, or start again.',
   refused: 'Nothing was changed. Read the reason above, then try again.',
+  notChosen:
+    'Release Pilot uses only the folders and files you chose in its own dialogs. Choose it with the button the message names, then try again.',
   io: 'Check that the folder exists and that you may write there, or choose another place.',
   signature:
     'Nothing was signed or attached. Read the reason above: choose another key, load the key into ssh-agent, or save the report again and sign that file.',
@@ -42,5 +44,4 @@ export const ERROR_HINT: Record<UiErrorKind, string> = {
     'Try again. If it happens again, report it with the message above; your run is kept in the run store.',
   clipboard:
     'The window was not allowed to use the clipboard. Use “Save as…” instead, or select the report text and copy it.',
-  dialog: 'Try again. If the dialog still does not open, restart Release Pilot.',
 };

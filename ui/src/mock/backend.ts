@@ -4,11 +4,14 @@
 // streams output, manual items wait, the demo's "pushed" check fails until waived), and signs
 // and verifies reports from recorded signatures (a key file named "locked" needs a passphrase;
 // an allowed_signers path containing "strangers" names nobody; a report "tampered" after
-// signing fails its checks). Never part of the production bundle.
+// signing fails its checks). Like the shell, it uses only paths chosen through its choose_*
+// commands (answered from `answers`, or where the dialog was asked to open) or the demo's, and
+// refuses others as `notChosen`. Never part of the production bundle.
 
 import type { Channel } from '@tauri-apps/api/core';
 import type { ApiError } from '../lib/bindings/ApiError';
 import type { ErrorKind } from '../lib/bindings/ErrorKind';
+import type { FilePurpose } from '../lib/bindings/FilePurpose';
 import type { PlanChoiceDto } from '../lib/bindings/PlanChoiceDto';
 import type { RunDto } from '../lib/bindings/RunDto';
 import type { RunEventDto } from '../lib/bindings/RunEventDto';
@@ -78,6 +81,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Which of the shell's dialogs: the folder dialog, an open dialog by purpose, or Save as…. */
+export type MockDialog = 'repository' | FilePurpose | 'reportDestination';
+
+/** What the mock's dialogs choose when no answer is set and none was suggested. */
+const CHOSEN_BY_DEFAULT: Record<MockDialog, string> = {
+  repository: demo.path,
+  plan: '/home/grace/plans/release.toml',
+  signingKey: '/home/grace/.ssh/id_ed25519',
+  signature: '/home/grace/Downloads/release-1.15.2-report.md.alan.sig',
+  allowedSigners: '/home/grace/team/allowed_signers',
+  reportDestination: '/home/grace/Documents/release-1.15.2-report.md',
+};
+
 export interface MockOptions {
   /** Milliseconds each step takes. */
   stepMs?: number;
@@ -97,6 +113,13 @@ export class MockBackend {
   tampered = new Set<string>();
   /** The last start_run request, as the UI sent it. */
   lastStart: StartRunDto | null = null;
+  /** What each dialog answers (null: the user cancels); unset, the suggested path or a default. */
+  answers: Partial<Record<MockDialog, string | null>> = {};
+  /** Folders and files chosen in a dialog (or remembered from before), as the shell's grants;
+   * the folder behind the error scene was chosen before. */
+  chosen = new Set<string>(['/home/grace/Downloads']);
+  /** Files chosen in the save dialog. */
+  saves = new Set<string>();
   private seq = 0;
   private options: Required<MockOptions>;
 
@@ -119,17 +142,30 @@ export class MockBackend {
     switch (cmd) {
       case 'app_info':
         return clone(appInfo);
+      case 'choose_repo':
+        return this.choose('repository', args.defaultPath as string | null, this.chosen);
+      case 'choose_file':
+        return this.choose(args.purpose as FilePurpose, args.defaultPath as string | null, this.chosen);
+      case 'choose_report_destination':
+        this.run(String(args.runId));
+        return this.choose('reportDestination', null, this.saves);
+      case 'forget_repo':
+        this.chosen.delete(String(args.path));
+        return null;
       case 'inspect_repo':
+        this.granted(String(args.path), 'the folder', 'Open a repository folder…');
         return this.inspect(String(args.path));
       case 'list_templates':
         return clone(templates);
       case 'find_plans':
+        this.granted(String(args.repo), 'the folder', 'Open a repository folder…');
         return String(args.repo) === demo.path ? clone(plans) : [];
       case 'preview_plan':
         return this.preview(args.choice as PlanChoiceDto);
       case 'create_demo':
         return clone(demo);
       case 'start_run':
+        this.granted((args.request as StartRunDto).repo, 'the folder', 'Open a repository folder…');
         return this.start(args.request as StartRunDto);
       case 'drive_run':
         return this.drive(
@@ -159,6 +195,7 @@ export class MockBackend {
         this.run(String(args.runId));
         return reportHtml;
       case 'save_report':
+        this.saved(String(args.path));
         return { path: String(args.path), bytes: reportMarkdown.length };
       case 'rollback_readiness':
         return this.readiness(String(args.runId));
@@ -167,20 +204,41 @@ export class MockBackend {
       case 'sign_report':
         return this.sign(String(args.runId), args.request as SignRequestDto);
       case 'attach_signature':
+        this.granted(String(args.path), 'the signature file', 'Browse… beside “Signature file”');
         return this.attach(String(args.runId), String(args.path));
       case 'verify_report':
+        this.saved(String(args.report));
+        this.granted(String(args.allowedSigners), 'the allowed_signers file', 'Browse… beside “allowed_signers file”');
         return this.verify(String(args.report), String(args.allowedSigners));
-      case 'plugin:dialog|open':
-        return JSON.stringify(args).includes('"sig"') ? '/home/grace/Downloads/release-1.15.2-report.md.alan.sig' : demo.path;
-      case 'plugin:dialog|save':
-        return '/home/grace/Documents/release-1.15.2-report.md';
       default:
         throw `command ${cmd} not found`;
     }
   }
 
+  /** A dialog's answer: the one set, else the path it was opened at, else the default. */
+  private choose(dialog: MockDialog, suggested: string | null, into: Set<string>): string | null {
+    const answer = dialog in this.answers ? (this.answers[dialog] ?? null) : (suggested ?? CHOSEN_BY_DEFAULT[dialog]);
+    if (answer !== null) into.add(answer);
+    return answer;
+  }
+
+  /** Refuse, as the shell does, a path nobody chose (the demo is the app's own). */
+  private granted(path: string, what: string, how: string): void {
+    if (path === demo.path || path.startsWith(`${demo.path}/`) || this.chosen.has(path)) return;
+    throw apiError('notChosen', `${what} ${path} was not chosen in this window. To use it, choose it with ${how} first`);
+  }
+
+  private saved(path: string): void {
+    if (this.saves.has(path)) return;
+    throw apiError('notChosen', `the report may be saved only to the file you chose in the Save as… dialog, and ${path} is not that file: click “Save as…” and choose where to save it`);
+  }
+
   private sign(runId: string, request: SignRequestDto): SignedReportDto {
     this.run(runId);
+    this.saved(request.report);
+    if (request.with.type === 'keyFile' && !request.with.value.startsWith(`${signingSetup.sshDir}/`)) {
+      this.granted(request.with.value, 'the key file', 'Browse… beside “Private key file”');
+    }
     if (request.with.type === 'keyFile' && request.with.value.includes('locked')) {
       throw apiError(
         'signature',
@@ -232,7 +290,10 @@ export class MockBackend {
   }
 
   private preview(choice: PlanChoiceDto) {
-    if (choice.type === 'file') return clone(preview);
+    if (choice.type === 'file') {
+      this.granted(choice.value, 'the plan file', '“Choose a plan file…” on the Project screen');
+      return clone(preview);
+    }
     if (choice.value === 'staging') return clone(previewStaging);
     const t = templates.find((x) => x.name === choice.value);
     if (!t) throw apiError('notFound', `there is no built-in template named "${choice.value}"`);

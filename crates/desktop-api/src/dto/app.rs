@@ -14,9 +14,6 @@ pub struct AppInfo {
     pub start_repo: Option<String>,
     /// The operator, "Name <email>", from git's global configuration when it has one.
     pub operator: Option<String>,
-    /// End-to-end test builds only: save reports here instead of asking with a dialog (a
-    /// WebDriver cannot drive a native dialog).
-    pub e2e_report_path: Option<String>,
 }
 
 /// The demo project just created.

@@ -51,6 +51,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SignedReportDto::export_all(&config)?;
     ReportCheckDto::export_all(&config)?;
     crate::ApiError::export_all(&config)?;
+    crate::FilePurpose::export_all(&config)?;
     Ok(())
 }
 

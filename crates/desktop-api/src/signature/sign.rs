@@ -14,7 +14,7 @@ use pilot_engine::write::write_file_atomically;
 
 use super::{SigningPlaces, read_report, signature_path, this_runs_report};
 use crate::dto::{AttachedSignatureDto, SignRequestDto, SignWithDto, SignedReportDto};
-use crate::{ApiError, Desktop, ErrorKind};
+use crate::{ApiError, Desktop, ErrorKind, FilePurpose};
 
 impl Desktop {
     /// Sign the saved report `request.report` of run `run_id`, attach the signature to the
@@ -28,6 +28,12 @@ impl Desktop {
         request: &SignRequestDto,
         places: &SigningPlaces,
     ) -> Result<SignedReportDto, ApiError> {
+        // The report is one the user saved with Save as…, which is also what lets the app write
+        // its signature beside it; the key is one they chose or picked from their ~/.ssh list.
+        self.grants.saved_report(&request.report)?;
+        if let SignWithDto::KeyFile(key) = &request.with {
+            self.grants.file(key, FilePurpose::SigningKey, places.ssh_dir.as_deref())?;
+        }
         let bytes = read_report(&request.report)?;
         this_runs_report(&request.report, &bytes, run_id)?;
         let role = self.plan_role(run_id, request.role.as_deref())?;
@@ -76,6 +82,7 @@ impl Desktop {
         run_id: &str,
         path: &str,
     ) -> Result<AttachedSignatureDto, ApiError> {
+        self.grants.file(path, FilePurpose::Signature, None)?;
         let bytes = std::fs::read(path).map_err(|e| {
             ApiError::new(
                 ErrorKind::Io,

@@ -13,7 +13,7 @@ use pilot_engine::signature::{
 
 use super::{read_report, signature_path};
 use crate::dto::{ChainStateDto, ReportCheckDto, SignatureCheckDto, SignatureProblemDto};
-use crate::{ApiError, Desktop};
+use crate::{ApiError, Desktop, FilePurpose};
 
 /// Signature files larger than this are not signatures (an RSA-16384 one is about 3 KiB).
 const MAX_SIG_FILE: u64 = 64 * 1024;
@@ -27,6 +27,10 @@ impl Desktop {
         report: &str,
         allowed_signers: &str,
     ) -> Result<ReportCheckDto, ApiError> {
+        // The `.sig` files read beside the report below come with it: the app looks for them
+        // by the report's own name and folder, and only parses them as signatures.
+        self.grants.saved_report(report)?;
+        self.grants.file(allowed_signers, FilePurpose::AllowedSigners, None)?;
         let bytes = read_report(report)?;
         let allowed = AllowedSigners::load(Path::new(allowed_signers))?;
         let beside = signature_path(Path::new(report));

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pilot_desktop_api::dto::{
-    ChainStateDto, PlanChoiceDto, SignRequestDto, SignWithDto, SignatureProblemDto, StartRunDto,
+    AttachedSignatureDto, ChainStateDto, PlanChoiceDto, ReportCheckDto, SignRequestDto,
+    SignWithDto, SignatureProblemDto, StartRunDto,
 };
-use pilot_desktop_api::{Desktop, DesktopConfig, ErrorKind, SigningPlaces};
+use pilot_desktop_api::{Desktop, DesktopConfig, ErrorKind, FilePurpose, SigningPlaces};
 use pilot_engine::{DataPaths, SystemClock};
 
 use crate::openssh::{AgentProcess, Key, allowed_signers, keygen, openssh_accepts, openssh_sign};
@@ -27,7 +28,6 @@ impl Signing {
         let config = DesktopConfig {
             data: DataPaths::new(dir.path().join("data")),
             start_repo: None,
-            e2e_report_path: None,
             app_version: "0.0.0-test".into(),
         };
         let app = Desktop::open(config, Arc::new(SystemClock)).expect("the store opens");
@@ -46,6 +46,8 @@ impl Signing {
         let exported = dir.path().join("exported");
         std::fs::create_dir_all(&exported).expect("export folder");
         let report = exported.join("release-report.md");
+        // As the shell does when the Save as… dialog returns.
+        app.grant_report_destination(&report).expect("a file in an existing folder");
         app.save_report(&run.id, &s(&report)).expect("the report is saved");
         Self { app, run_id: run.id, report, dir }
     }
@@ -56,11 +58,24 @@ impl Signing {
         keygen(&keys, name, kind, passphrase)
     }
 
+    /// Attach `sig`, chosen first as the shell's dialog would.
+    fn attach(&self, sig: &Path) -> Result<AttachedSignatureDto, pilot_desktop_api::ApiError> {
+        self.app.grant_file(sig, FilePurpose::Signature);
+        self.app.attach_signature(&self.run_id, &s(sig))
+    }
+
+    /// Verify the saved report against `allowed`, chosen first as the shell's dialog would.
+    fn verify(&self, allowed: &Path) -> Result<ReportCheckDto, pilot_desktop_api::ApiError> {
+        self.app.grant_file(allowed, FilePurpose::AllowedSigners);
+        self.app.verify_report(&s(&self.report), &s(allowed))
+    }
+
     fn sign_with_file(
         &self,
         key: &Key,
         role: Option<&str>,
     ) -> Result<PathBuf, pilot_desktop_api::ApiError> {
+        self.app.grant_file(&key.private, FilePurpose::SigningKey);
         let request = SignRequestDto {
             report: s(&self.report),
             with: SignWithDto::KeyFile(s(&key.private)),
@@ -99,13 +114,13 @@ fn a_report_signed_here_and_one_signed_elsewhere_both_verify_until_a_byte_change
     let copy = elsewhere.join("report.md");
     std::fs::copy(&t.report, &copy).expect("bo has a copy");
     let bo_sig = openssh_sign(&bo, "release-pilot", &copy);
-    let attached = t.app.attach_signature(&t.run_id, &s(&bo_sig)).expect("attached");
+    let attached = t.attach(&bo_sig).expect("attached");
     assert_eq!(attached.algorithm, "ssh-rsa", "the RSA key is named: {attached:?}");
     assert!(attached.fingerprint.starts_with("SHA256:"), "with its fingerprint");
-    let twice = t.app.attach_signature(&t.run_id, &s(&bo_sig)).expect("attached again");
+    let twice = t.attach(&bo_sig).expect("attached again");
     assert_eq!(twice.seq, attached.seq, "attaching the same signature again adds nothing");
 
-    let check = t.app.verify_report(&s(&t.report), &s(&allowed)).expect("verified");
+    let check = t.verify(&allowed).expect("verified");
     assert!(check.good, "both signatures are good: {check:#?}");
     assert_eq!(check.content_intact, Some(true), "the content matches its digest");
     assert_eq!(check.chain, ChainStateDto::Matches, "the store's log leads to the chain head");
@@ -140,7 +155,7 @@ fn a_report_signed_here_and_one_signed_elsewhere_both_verify_until_a_byte_change
     let at = bytes.iter().position(|&b| b == b'1').expect("a digit to flip");
     bytes[at] = b'2';
     std::fs::write(&t.report, &bytes).expect("tampered");
-    let check = t.app.verify_report(&s(&t.report), &s(&allowed)).expect("checked");
+    let check = t.verify(&allowed).expect("checked");
     assert!(!check.good, "a changed report is not verified");
     assert_eq!(check.content_intact, Some(false), "its content no longer matches the digest");
     assert!(
@@ -166,14 +181,14 @@ fn unknown_and_expired_signers_are_named_as_such() {
     t.sign_with_file(&ana, None).expect("signed");
     let allowed = t.dir.path().join("allowed_signers");
     allowed_signers(&allowed, &[("ana@example.com", "valid-before=\"20200101\"", &ana)]);
-    let check = t.app.verify_report(&s(&t.report), &s(&allowed)).expect("checked");
+    let check = t.verify(&allowed).expect("checked");
     let c = &check.signatures[0];
     assert_eq!(c.problem, Some(SignatureProblemDto::Expired), "an expired key: {c:?}");
     assert!(c.why.as_deref().is_some_and(|w| w.contains("2020-01-01")), "says since when: {c:?}");
     assert!(!check.good, "and the report is not verified");
 
     allowed_signers(&allowed, &[("someone@example.com", "", &stranger)]);
-    let check = t.app.verify_report(&s(&t.report), &s(&allowed)).expect("checked");
+    let check = t.verify(&allowed).expect("checked");
     let c = &check.signatures[0];
     assert_eq!(c.problem, Some(SignatureProblemDto::UnknownSigner), "nobody allowed it: {c:?}");
     assert!(c.principals.is_empty(), "and no one is named");
@@ -189,7 +204,7 @@ fn signatures_that_cannot_be_attached_or_made_say_what_to_do() {
     let other = t.dir.path().join("other.md");
     std::fs::copy(&t.report, &other).expect("copy");
     let wrong_ns = openssh_sign(&ana, "file", &other);
-    let e = t.app.attach_signature(&t.run_id, &s(&wrong_ns)).expect_err("wrong namespace");
+    let e = t.attach(&wrong_ns).expect_err("wrong namespace");
     assert_eq!(e.kind, ErrorKind::Signature, "a signature problem: {e:?}");
     assert!(e.message.contains("release-pilot"), "names the namespace to use: {}", e.message);
 
@@ -197,7 +212,7 @@ fn signatures_that_cannot_be_attached_or_made_say_what_to_do() {
     let stale = t.dir.path().join("stale.md");
     std::fs::write(&stale, "# Release 0.0.0\n").expect("another report");
     let stale_sig = openssh_sign(&ana, "release-pilot", &stale);
-    let e = t.app.attach_signature(&t.run_id, &s(&stale_sig)).expect_err("another version");
+    let e = t.attach(&stale_sig).expect_err("another version");
     assert!(e.message.contains("Save as"), "says to save, sign and attach again: {}", e.message);
 
     // A passphrase-protected key file: the app points to the agent.
@@ -210,6 +225,7 @@ fn signatures_that_cannot_be_attached_or_made_say_what_to_do() {
     let e = t.sign_with_file(&ana, Some("janitor")).expect_err("no such role");
     assert_eq!(e.kind, ErrorKind::Refused, "kind: {e:?}");
     assert!(e.message.contains("qa_lead"), "lists the plan's roles: {}", e.message);
+    t.app.grant_report_destination(&stale).expect("saved over, as far as the app knows");
     let request = SignRequestDto {
         report: s(&stale),
         with: SignWithDto::KeyFile(s(&ana.private)),
@@ -217,8 +233,7 @@ fn signatures_that_cannot_be_attached_or_made_say_what_to_do() {
     };
     let e = t.app.sign_report(&t.run_id, &request, &SigningPlaces::default()).expect_err("not");
     assert!(e.message.contains("not a Release Pilot report"), "{}", e.message);
-    let e =
-        t.app.attach_signature(&t.run_id, &s(&t.dir.path().join("nope.sig"))).expect_err("gone");
+    let e = t.attach(&t.dir.path().join("nope.sig")).expect_err("gone");
     assert_eq!(e.kind, ErrorKind::Io, "a missing file is an I/O error: {e:?}");
 
     // Without an agent, signing through it says how to start one.
@@ -276,7 +291,7 @@ fn the_setup_lists_key_files_and_the_agent_and_the_agent_signs() {
         openssh_accepts(&allowed, "ed@example.com", Path::new(&signed.signature_path), &t.report),
         "ssh-keygen accepts what the agent signed"
     );
-    let check = t.app.verify_report(&s(&t.report), &s(&allowed)).expect("checked");
+    let check = t.verify(&allowed).expect("checked");
     assert!(check.good, "verified: {check:#?}");
 
     let nowhere = SigningPlaces { ssh_dir: Some(ssh.join("missing")), agent: None };
@@ -287,4 +302,60 @@ fn the_setup_lists_key_files_and_the_agent_and_the_agent_signs() {
         "and says why there is no agent: {:?}",
         setup.agent
     );
+}
+
+#[test]
+fn signing_refuses_a_report_key_signature_or_signers_file_nobody_chose() {
+    let t = Signing::new();
+    let ana = t.key("ana", "ed25519", "");
+    let refused = |e: pilot_desktop_api::ApiError, path: &Path, what_to_do: &str| {
+        assert_eq!(e.kind, ErrorKind::NotChosen, "refused as not chosen: {e:?}");
+        assert!(e.message.contains(&s(path)), "names {}: {}", path.display(), e.message);
+        assert!(e.message.contains(what_to_do), "says to use {what_to_do}: {}", e.message);
+    };
+
+    // A key file nobody chose (and not in the ~/.ssh the app lists).
+    let request = SignRequestDto {
+        report: s(&t.report),
+        with: SignWithDto::KeyFile(s(&ana.private)),
+        role: None,
+    };
+    let e = t.app.sign_report(&t.run_id, &request, &SigningPlaces::default()).expect_err("key");
+    refused(e, &ana.private, "Browse…");
+    // A copy of the report the user never saved with Save as… (so no REPORT.sig beside it).
+    let copy = t.dir.path().join("copy.md");
+    std::fs::copy(&t.report, &copy).expect("copy");
+    t.app.grant_file(&ana.private, FilePurpose::SigningKey);
+    let request = SignRequestDto { report: s(&copy), ..request };
+    let e = t.app.sign_report(&t.run_id, &request, &SigningPlaces::default()).expect_err("copy");
+    refused(e, &copy, "Save as…");
+    assert!(!t.dir.path().join("copy.md.sig").exists(), "nothing was written beside it");
+
+    let sig = openssh_sign(&ana, "release-pilot", &copy);
+    let e = t.app.attach_signature(&t.run_id, &s(&sig)).expect_err("signature");
+    refused(e, &sig, "Browse…");
+    let allowed = t.dir.path().join("allowed_signers");
+    allowed_signers(&allowed, &[("ana@example.com", "", &ana)]);
+    let e = t.app.verify_report(&s(&t.report), &s(&allowed)).expect_err("allowed_signers");
+    refused(e, &allowed, "Browse…");
+    let e = t.app.verify_report(&s(&copy), &s(&allowed)).expect_err("an unsaved report");
+    refused(e, &copy, "Save as…");
+    // A signature chosen as such is not an allowed_signers file: a grant is for its purpose.
+    t.app.grant_file(&sig, FilePurpose::Signature);
+    let e = t.app.verify_report(&s(&t.report), &s(&sig)).expect_err("wrong purpose");
+    refused(e, &sig, "allowed_signers");
+
+    // Once chosen, each works; a key listed from the app's ~/.ssh needs no dialog.
+    t.app.attach_signature(&t.run_id, &s(&sig)).expect("the chosen signature is attached");
+    t.verify(&allowed).expect("the chosen allowed_signers file is read");
+    let ssh = t.dir.path().join("ssh");
+    std::fs::create_dir_all(&ssh).expect("a ~/.ssh of its own");
+    let listed = keygen(&ssh, "id_ed25519", "ed25519", "");
+    let places = SigningPlaces { ssh_dir: Some(ssh), agent: None };
+    let request = SignRequestDto {
+        report: s(&t.report),
+        with: SignWithDto::KeyFile(s(&listed.private)),
+        role: None,
+    };
+    t.app.sign_report(&t.run_id, &request, &places).expect("a key from the listed ~/.ssh signs");
 }

@@ -13,7 +13,6 @@ fn desktop(dir: &std::path::Path) -> Desktop {
     let config = DesktopConfig {
         data: DataPaths::new(dir),
         start_repo: None,
-        e2e_report_path: None,
         app_version: "0.0.0-test".into(),
     };
     Desktop::open(config, Arc::new(SystemClock)).expect("the store opens")
@@ -157,6 +156,7 @@ fn the_demo_walks_from_project_to_report() {
     );
 
     let out = data.path().join("report.md");
+    app.grant_report_destination(&out).expect("the data folder exists");
     let saved = app.save_report(&run.id, out.to_str().expect("utf-8")).expect("saved");
     let text = std::fs::read_to_string(&out).expect("report on disk");
     assert_eq!(saved.bytes as usize, text.len(), "the size reported is the file's");
@@ -170,6 +170,7 @@ fn the_demo_walks_from_project_to_report() {
 fn errors_name_what_went_wrong() {
     let data = tempfile::tempdir().expect("temp dir");
     let app = desktop(data.path());
+    app.grant_repository(data.path());
     let e = app.inspect_repo(data.path().to_str().expect("utf-8")).expect_err("not a repository");
     assert_eq!(e.kind, ErrorKind::Repository, "kind");
     assert!(e.message.contains("not a git repository"), "message: {}", e.message);

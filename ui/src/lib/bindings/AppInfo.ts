@@ -15,9 +15,4 @@ startRepo: string | null,
 /**
  * The operator, "Name <email>", from git's global configuration when it has one.
  */
-operator: string | null, 
-/**
- * End-to-end test builds only: save reports here instead of asking with a dialog (a
- * WebDriver cannot drive a native dialog).
- */
-e2eReportPath: string | null, };
+operator: string | null, };

@@ -3,4 +3,4 @@
 /**
  * What kind of problem it is.
  */
-export type ErrorKind = "repository" | "plan" | "store" | "busy" | "notFound" | "refused" | "io" | "signature" | "internal";
+export type ErrorKind = "repository" | "plan" | "store" | "busy" | "notFound" | "refused" | "notChosen" | "io" | "signature" | "internal";
