@@ -95,9 +95,20 @@ impl From<RunError> for ApiError {
                      Version field before starting the run"
                 ),
             ),
-            RunError::BadVersion { .. } | RunError::Variable(_) => {
-                Self::new(ErrorKind::Plan, e.to_string())
-            }
+            RunError::BadVersion { .. }
+            | RunError::Variable(_)
+            | RunError::SecretTooShort { .. }
+            | RunError::NoCommit { .. } => Self::new(ErrorKind::Plan, e.to_string()),
+            // The program of an interrupted step still runs: try again once it has ended.
+            RunError::StillRunning { .. } => Self::new(ErrorKind::Busy, e.to_string()),
+            RunError::SecretNeeded { ref names, .. } => Self::new(
+                ErrorKind::Refused,
+                format!(
+                    "This run needs the secret {names} again: Release Pilot never stores secrets, \
+                     and it was typed in a window that has since closed. Resume it from the \
+                     command line with the value ({e}), or start a new run."
+                ),
+            ),
             other => Self::new(ErrorKind::Internal, other.to_string()),
         }
     }

@@ -564,5 +564,6 @@ function summary(run: RunDto): RunSummaryDto {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     unfinished: run.status === 'running' || run.status === 'waiting',
+    interrupted: false,
   };
 }

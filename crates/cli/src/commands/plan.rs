@@ -55,6 +55,14 @@ fn check(file: &Path, json: bool) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::BadInput)
         }
+        // A script asking for JSON gets JSON, whatever went wrong.
+        Err(other) if json => {
+            println!(
+                "{}",
+                serde_json::json!({ "ok": false, "error": other.to_string(), "problems": [] })
+            );
+            Ok(ExitCode::BadInput)
+        }
         Err(other) => Err(other.into()),
     }
 }

@@ -68,3 +68,31 @@ fn a_timeout_of_zero_seconds_is_refused() {
     assert_ne!(out.status.code(), Some(0), "{said}");
     assert!(said.contains("timeout_secs is 0"), "{said}");
 }
+
+#[test]
+fn a_shallow_clone_is_warned_about() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let shallow = sandbox.root.path().join("shallow");
+    let url = format!("file://{}", repo.display());
+    git(
+        sandbox.root.path(),
+        &["clone", "-q", "--depth", "1", &url, shallow.to_str().expect("utf-8")],
+    );
+    let out = sandbox.pilot(&["inspect", "--repo", shallow.to_str().expect("utf-8")]);
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(said.contains("shallow clone") && said.contains("--unshallow"), "{said}");
+}
+
+#[test]
+fn a_plan_that_is_not_utf8_is_pointed_at_and_json_still_answers() {
+    let sandbox = Sandbox::new();
+    let plan = sandbox.root.path().join("latin1.toml");
+    std::fs::write(&plan, b"[plan]\nname = \"caf\xe9\"\n").expect("plan");
+    let out = sandbox.pilot(&["plan", "check", plan.to_str().expect("utf-8"), "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(value["ok"], false);
+    assert_eq!(value["problems"][0]["line"], 2, "{value}");
+    assert_eq!(value["problems"][0]["column"], 12, "{value}");
+    assert!(value["problems"][0]["message"].as_str().is_some_and(|m| m.contains("UTF-8")));
+}

@@ -337,6 +337,8 @@ pub struct RunSummaryDto {
     pub finished_at: Option<String>,
     /// Running or waiting: it can be resumed.
     pub unfinished: bool,
+    /// "Running" with no process driving it (a crash, a closed window): shown as interrupted.
+    pub interrupted: bool,
 }
 
 /// Is a rollback ready, and why (not)?
@@ -537,6 +539,7 @@ impl From<&RunSummary> for RunSummaryDto {
             started_at: time(r.started_at),
             finished_at: r.finished_at.map(time),
             unfinished: matches!(r.status, RunStatus::Running | RunStatus::Waiting),
+            interrupted: r.interrupted,
         }
     }
 }

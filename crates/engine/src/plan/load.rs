@@ -97,8 +97,26 @@ pub fn parse_plan(source: &str, file: &str) -> Result<Plan, PlanError> {
 
 /// Read, parse and validate a plan file. Returns the plan and its exact source text.
 pub fn load_plan(path: &Path) -> Result<(Plan, String), PlanError> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|source| PlanError::Io { path: path.to_path_buf(), source })?;
-    let plan = parse_plan(&source, &path.display().to_string())?;
+    let bytes =
+        std::fs::read(path).map_err(|source| PlanError::Io { path: path.to_path_buf(), source })?;
+    let file = path.display().to_string();
+    // TOML is UTF-8: say where the first byte that is not, so it can be found and fixed.
+    let source = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = String::from_utf8_lossy(valid);
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        PlanError::Invalid {
+            problems: vec![Problem {
+                file: file.clone(),
+                line,
+                column,
+                message: "this byte is not UTF-8 text: save the plan as UTF-8 (it may have been \
+                          written in another encoding, e.g. Windows-1252)"
+                    .into(),
+            }],
+        }
+    })?;
+    let plan = parse_plan(&source, &file)?;
     Ok((plan, source))
 }

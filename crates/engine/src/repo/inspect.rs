@@ -149,6 +149,15 @@ fn read_facts(
     let release_notes =
         find_release_notes(repo, &options.release_notes_pattern, target_text.as_deref());
 
+    if repo.is_shallow() {
+        // The previous release (and the commits since it) may lie beyond a shallow clone's
+        // history: say so rather than report "no previous release".
+        warnings.push(
+            "this is a shallow clone: the previous release and the commits since it may be \
+             missing from its history; fetch the whole history (`git fetch --unshallow`)"
+                .to_string(),
+        );
+    }
     Ok(RepoFacts {
         path: root.to_owned(),
         branch: branch.name,

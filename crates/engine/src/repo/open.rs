@@ -19,6 +19,8 @@ pub(crate) fn open_repository(path: &Path) -> Result<Repository, RepoError> {
     }
     Repository::discover(path).map_err(|source| match source.code() {
         ErrorCode::NotFound => RepoError::NotARepository { path: path.to_path_buf() },
+        // libgit2 refuses, as git does, a repository owned by another account.
+        ErrorCode::Owner => RepoError::NotOwned { path: path.to_path_buf() },
         _ => RepoError::Git { path: path.to_path_buf(), source },
     })
 }

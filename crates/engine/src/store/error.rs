@@ -39,6 +39,11 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error(
+        "the run store {path} cannot be written: it, or its folder, is read-only. Make the data folder writable, or choose another one (RELEASE_PILOT_DATA_DIR)",
+        path = path.display()
+    )]
+    ReadOnly { path: PathBuf },
     #[error("run {id} holds a value this version cannot read ({detail})")]
     Corrupt { id: String, detail: String },
     /// The store does not hold runs this data folder drove: it was emptied or replaced, or
@@ -65,8 +70,9 @@ pub enum StoreError {
 /// SQLite reports a non-database file or a broken one as NOTADB / CORRUPT: that is damage,
 /// not an ordinary failure.
 pub(super) fn damaged_or(path: &Path, e: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase, ReadOnly};
     match e.sqlite_error_code() {
+        Some(ReadOnly) => StoreError::ReadOnly { path: path.to_path_buf() },
         Some(NotADatabase | DatabaseCorrupt) => {
             StoreError::Damaged { path: path.to_path_buf(), detail: e.to_string() }
         }

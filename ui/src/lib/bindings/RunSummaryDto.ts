@@ -9,4 +9,8 @@ export type RunSummaryDto = { id: string, planTitle: string, repoPath: string, v
 /**
  * Running or waiting: it can be resumed.
  */
-unfinished: boolean, };
+unfinished: boolean, 
+/**
+ * "Running" with no process driving it (a crash, a closed window): shown as interrupted.
+ */
+interrupted: boolean, };
