@@ -117,17 +117,24 @@ fn hash_fields(
     hex::encode(h.finalize())
 }
 
-/// The `(prev_hash, hash)` a new event at `seq` gets, inside the caller's transaction.
+/// What of a new event its hash covers, as it will be stored.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewLink<'a> {
+    pub seq: u64,
+    pub at: &'a str,
+    pub kind: &'a str,
+    pub step_id: Option<&'a str>,
+    pub message: &'a str,
+    pub state: Option<&'a str>,
+}
+
+/// The `(prev_hash, hash)` a new event gets, inside the caller's transaction.
 pub(super) fn link(
     tx: &Transaction<'_>,
     run_id: &str,
-    seq: u64,
-    at: &str,
-    kind: &str,
-    step_id: Option<&str>,
-    message: &str,
-    state: Option<&str>,
+    new: &NewLink<'_>,
 ) -> Result<(String, String), rusqlite::Error> {
+    let NewLink { seq, at, kind, step_id, message, state } = *new;
     let last: Option<String> = if seq <= 1 {
         Some(GENESIS.to_string())
     } else {

@@ -62,16 +62,15 @@ pub(super) fn insert_event(
         |r| r.get(0),
     )?;
     let at = time_to_text(event.at);
-    let (prev_hash, hash) = super::chain::link(
-        tx,
-        run_id,
-        seq as u64,
-        &at,
-        &event.kind,
-        event.step_id.as_deref(),
-        &event.message,
-        state.as_deref(),
-    )?;
+    let new = super::chain::NewLink {
+        seq: seq as u64,
+        at: &at,
+        kind: &event.kind,
+        step_id: event.step_id.as_deref(),
+        message: &event.message,
+        state: state.as_deref(),
+    };
+    let (prev_hash, hash) = super::chain::link(tx, run_id, &new)?;
     tx.execute(
         "INSERT INTO events (run_id, seq, at, kind, step_id, message, prev_hash, hash, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
