@@ -186,3 +186,34 @@ fn a_changed_event_stops_the_report_from_sealing_it() {
     let said = signed.report_refused();
     assert!(said.contains("event #3 was changed"), "{said}");
 }
+
+/// A report rewritten by hand to say GO, its digest recomputed so that it looks sealed, and
+/// signed by someone who trusted it: its signature is good, its chain head is the record's,
+/// but the record at that head renders another report, so `pilot verify` refuses it.
+#[test]
+fn a_report_rewritten_to_say_go_is_refused_though_its_signature_is_good() {
+    use sha2::{Digest, Sha256};
+    let signed = signed_nogo_run();
+    let written = std::fs::read_to_string(&signed.report).expect("report");
+    let at = written.rfind("\n## Integrity\n").expect("sealed") + 1;
+    let (content, seal) = written.split_at(at);
+    let old_digest = hex::encode(Sha256::digest(content.as_bytes()));
+    let verdict = content.lines().find(|l| l.starts_with("**Verdict:")).expect("verdict line");
+    let forged = content.replace(verdict, "**Verdict: ✅ GO** — every check passed.");
+    let new_digest = hex::encode(Sha256::digest(forged.as_bytes()));
+    std::fs::write(&signed.report, forged + &seal.replace(&old_digest, &new_digest))
+        .expect("forged");
+    let key = signed.sandbox.root.path().join("ada");
+    let _ = std::fs::remove_file(signed.sandbox.root.path().join("report.md.sig"));
+    let out = signed.sandbox.pilot(&[
+        "sign",
+        signed.report.to_str().expect("utf-8"),
+        "--key",
+        key.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "a deceived signer signs it: {}", text(&out.stderr));
+    let (code, said) = signed.verify();
+    assert_ne!(code, Some(0), "{said}");
+    assert!(said.contains("content: matches its digest"), "the digest was recomputed: {said}");
+    assert!(said.contains("claims differ from the record"), "{said}");
+}

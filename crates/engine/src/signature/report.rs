@@ -93,7 +93,9 @@ pub fn check_report(
                         detail: "the report shows no events, but the run's log has some".into(),
                     },
                     Some(head) => match found.hash_at(head.seq) {
-                        Some(h) if h == head.hash => ChainFinding::Matches,
+                        Some(h) if h == head.hash => {
+                            claims_match(store, &seal.run_id, head.seq, &text)?
+                        }
                         Some(_) => ChainFinding::Differs {
                             detail: format!(
                                 "the run's log no longer leads to event #{} as the report shows \
@@ -137,6 +139,32 @@ pub fn check_report(
         content_intact: content_intact(&text),
         chain,
         signatures,
+    })
+}
+
+/// The report's claims against the record: the run as its sealed log stood at the report's
+/// chain head must render to exactly this report. A report whose digest and chain head are
+/// right but whose text says something else (a verdict, a tick, a criterion the record does
+/// not show) is refused, though its signatures may be good: the signer signed a false report.
+fn claims_match(
+    store: &RunStore,
+    run_id: &str,
+    head_seq: u64,
+    text: &str,
+) -> Result<ChainFinding, StoreError> {
+    let Some(past) = store.run_as_of(run_id, head_seq)? else {
+        // Recorded before states were sealed: the chain is all there is to compare.
+        return Ok(ChainFinding::Matches);
+    };
+    if report(&past) == text {
+        return Ok(ChainFinding::Matches);
+    }
+    Ok(ChainFinding::Differs {
+        detail: format!(
+            "the report's claims differ from the record: run {run_id} as its sealed log stood at \
+             event #{head_seq} renders another report (its verdict, a step's status or a \
+             criterion was written by hand); export the report again with `pilot report {run_id}`"
+        ),
     })
 }
 

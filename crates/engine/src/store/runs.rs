@@ -222,6 +222,21 @@ impl RunStore {
         Ok(run)
     }
 
+    /// The run as its sealed log says it stood just after event `seq`: what a report rendered
+    /// then showed. `None` for a run recorded before states were sealed.
+    pub fn run_as_of(&self, run_id: &str, seq: u64) -> Result<Option<Run>, StoreError> {
+        let mut run = self.load_run(run_id)?;
+        run.events.retain(|e| e.seq <= seq);
+        let corrupt = |detail: String| StoreError::Corrupt { id: run_id.to_string(), detail };
+        let Some(derived) = derive(&run.events).map_err(corrupt)? else { return Ok(None) };
+        run.steps = derived.steps;
+        run.status = derived.run.status;
+        run.outcome = derived.run.outcome;
+        run.finished_at = derived.run.finished_at;
+        run.rollback = derived.rollback;
+        Ok(Some(run))
+    }
+
     /// How the run's tables differ from its sealed log (empty when they agree, or for a run
     /// recorded before states were sealed).
     pub(super) fn table_disagreements(&self, run_id: &str) -> Result<Vec<String>, StoreError> {
