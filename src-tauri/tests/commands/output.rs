@@ -88,6 +88,13 @@ fn a_chatty_step_s_output_arrives_batched_in_order_and_before_its_result() {
         .flat_map(|e| e["data"]["lines"].as_array().expect("a batch carries lines"))
         .map(|l| l.as_str().expect("lines are strings"))
         .collect();
+    // The engine's own note that the program started (with its pid, recorded so a resume
+    // never starts a second copy) comes first; then the program's lines, each once, in order.
+    let (started, lines) = lines.split_first().expect("some output arrived");
+    assert!(
+        started.contains("started (pid "),
+        "the first line says the program started: {started:?}"
+    );
     let want: Vec<String> = (0..LINES).map(|i| format!("line {i}")).collect();
     assert!(
         lines == want,
