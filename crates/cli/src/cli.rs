@@ -119,6 +119,9 @@ pub enum Command {
         /// A signature file (repeatable; default: REPORT.sig when it exists).
         #[arg(long = "signature", value_name = "SIG")]
         signatures: Vec<PathBuf>,
+        /// Revoked public keys, one per line (as ssh-keygen -Y verify -r reads them).
+        #[arg(long, value_name = "FILE")]
+        revoked: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -156,7 +159,7 @@ pub struct SignArgs {
     /// Sign through the running ssh-agent (SSH_AUTH_SOCK; on Windows the OpenSSH agent).
     #[arg(long, group = "signer")]
     pub agent: bool,
-    /// The sign-off role you sign for (written in the signature file after the signature).
+    /// The sign-off role you sign for: one of the run's plan (the signature covers it).
     #[arg(long)]
     pub role: Option<String>,
     /// Where to write the signature (default: REPORT.sig).

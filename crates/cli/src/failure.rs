@@ -61,6 +61,9 @@ pub enum Failure {
     Attach(#[from] pilot_engine::signature::AttachError),
     #[error("{what}: {why}")]
     BadVars { what: String, why: String },
+    /// Refused before anything was written, with why and what to do.
+    #[error("{why}")]
+    Refused { why: String },
     #[error(
         "{what} was not confirmed: nothing was changed. Run it in a terminal and type yes, or add --yes"
     )]

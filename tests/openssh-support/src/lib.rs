@@ -73,8 +73,29 @@ pub fn openssh_sign(key: &Key, namespace: &str, file: &Path) -> PathBuf {
     PathBuf::from(format!("{}.sig", file.display()))
 }
 
-/// `ssh-keygen -Y verify … < report`: true when OpenSSH accepts the signature.
+/// True when stock tools accept the signature over `report` (see the comment inside).
 pub fn openssh_accepts(allowed: &Path, who: &str, signature: &Path, report: &Path) -> bool {
+    let text = std::fs::read_to_string(signature).expect("the signature is readable");
+    let end = "-----END SSH SIGNATURE-----\n";
+    let statement = text.find(end).map(|at| &text[at + end.len()..]).unwrap_or_default();
+    let report_bytes = std::fs::read(report).expect("the report is readable");
+    // A statement signature: ssh-keygen verifies the statement after the armored block (the
+    // way the README says to, with sed), and the statement must name the report's SHA-256
+    // (compared with the real sha256sum). An older one: ssh-keygen verifies the report itself.
+    let (stdin, digest_ok) = if statement.starts_with("Release Pilot report signature") {
+        let digest = Command::new("sha256sum").arg(report).output().expect("sha256sum runs").stdout;
+        let digest = String::from_utf8_lossy(&digest);
+        let digest = digest.split_whitespace().next().unwrap_or_default().to_string();
+        let sed = Command::new("sed")
+            .arg("1,/^-----END SSH SIGNATURE-----$/d")
+            .arg(signature)
+            .output()
+            .expect("sed runs")
+            .stdout;
+        (sed, statement.lines().any(|l| l == format!("report-sha256: {digest}")))
+    } else {
+        (report_bytes, true)
+    };
     let mut child = Command::new("ssh-keygen")
         .args(["-Y", "verify", "-f"])
         .arg(allowed)
@@ -85,9 +106,9 @@ pub fn openssh_accepts(allowed: &Path, who: &str, signature: &Path, report: &Pat
         .stderr(Stdio::piped())
         .spawn()
         .expect("ssh-keygen runs");
-    let bytes = std::fs::read(report).expect("the report is readable");
-    child.stdin.take().expect("stdin").write_all(&bytes).expect("the report is piped");
-    child.wait_with_output().expect("ssh-keygen ends").status.success()
+    child.stdin.take().expect("stdin").write_all(&stdin).expect("the message is piped");
+    let verified = child.wait_with_output().expect("ssh-keygen ends").status.success();
+    verified && digest_ok
 }
 
 /// A real ssh-agent on its own socket, stopped (by its process id) when dropped.

@@ -77,6 +77,11 @@ export const PROBLEM_TITLE: Record<SignatureProblemDto, string> = {
   namespaceNotAllowed: 'Namespace not allowed',
   expired: 'Key not valid now',
   mismatch: 'Does not match the report',
+  revoked: 'Key revoked',
+  statementAltered: 'Statement changed after signing',
+  otherReport: 'Signs another run',
+  unsignedRole: 'Role not signed',
+  unknownRole: 'Role not in the plan',
 };
 
 /** Who signed, as the allowed_signers file names them. */

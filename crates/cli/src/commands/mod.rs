@@ -38,13 +38,18 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Runs { json, outcome, version, person } => {
             runs::list(&store()?, json, outcome, version, person)
         }
-        Command::Sign(args) => sign::sign(&args),
+        Command::Sign(args) => {
+            let existing = existing_store(data_dir.as_deref())?;
+            sign::sign(existing.as_ref(), &args)
+        }
         Command::Attach { run_id, signature, by } => {
             sign::attach(&store()?, &run_id, &signature, by.as_deref())
         }
-        Command::Verify { report, allowed_signers, signatures, json } => {
+        Command::Verify { report, allowed_signers, signatures, revoked, json } => {
             let existing = existing_store(data_dir.as_deref())?;
-            sign::verify(existing.as_ref(), &report, &allowed_signers, &signatures, json)
+            let trust =
+                sign::Trust { allowed_signers: &allowed_signers, revoked: revoked.as_deref() };
+            sign::verify(existing.as_ref(), &report, trust, &signatures, json)
         }
         Command::Report { run_id, output } => report::report(&store()?, &run_id, output.as_deref()),
     }

@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use pilot_engine::SystemClock;
+use pilot_engine::report::read_seal;
 use pilot_engine::signature::{
-    Agent, AllowedSigners, ChainFinding, SignatureError, agent_address, attach_signature,
-    check_report, read_public_key, sign_with_agent, sign_with_key_file, signature_path,
+    Agent, AllowedSigners, ChainFinding, RevokedKeys, SignatureError, agent_address,
+    attach_signature, check_report, read_public_key, sign_with_agent, sign_with_key_file,
+    signature_path,
 };
 use pilot_engine::store::RunStore;
 
@@ -17,8 +19,11 @@ use crate::output::write_text;
 /// end up in shell history and process lists).
 const PASSPHRASE_ENV: &str = "PILOT_KEY_PASSPHRASE";
 
-pub fn sign(args: &SignArgs) -> Result<ExitCode, Failure> {
+pub fn sign(store: Option<&RunStore>, args: &SignArgs) -> Result<ExitCode, Failure> {
     let report = read(&args.report)?;
+    if let Some(role) = args.role.as_deref() {
+        check_role(store, &args.report, &report, role)?;
+    }
     let file = if args.agent {
         let address = agent_address(std::env::var("SSH_AUTH_SOCK").ok().as_deref())
             .ok_or(SignatureError::NoAgent)?;
@@ -34,6 +39,40 @@ pub fn sign(args: &SignArgs) -> Result<ExitCode, Failure> {
     write_text(Some(&output), &file.to_text()?)?;
     eprintln!("Signature written to {}", output.display());
     Ok(ExitCode::Go)
+}
+
+/// A role signed for must be one of the run's plan; the run must be here to tell.
+fn check_role(
+    store: Option<&RunStore>,
+    path: &Path,
+    report: &[u8],
+    role: &str,
+) -> Result<(), Failure> {
+    let refuse = |why: String| Failure::Refused { why };
+    let Some(seal) = read_seal(&String::from_utf8_lossy(report)) else {
+        return Err(refuse(format!(
+            "{} is not a Release Pilot report (it has no Integrity section), so it has no \
+             sign-off roles: sign it without --role",
+            path.display()
+        )));
+    };
+    let run = store.map(|s| s.load_run(&seal.run_id)).transpose();
+    let Ok(Some(run)) = run else {
+        return Err(refuse(format!(
+            "run {} is not in this data folder, so the role {role:?} cannot be checked against its \
+             plan: sign on the machine that holds the run (or pass its --data-dir)",
+            seal.run_id
+        )));
+    };
+    let roles: Vec<&str> = run.header.plan.plan.roles.iter().map(|r| r.id.as_str()).collect();
+    if roles.contains(&role) {
+        return Ok(());
+    }
+    Err(refuse(format!(
+        "the plan of run {} has no role {role:?} (its roles: {}); sign with --role and one of them",
+        seal.run_id,
+        if roles.is_empty() { "none".to_string() } else { roles.join(", ") }
+    )))
 }
 
 pub fn attach(
@@ -56,15 +95,33 @@ pub fn attach(
     Ok(ExitCode::Go)
 }
 
+/// Who may sign: the allowed-signers file and, when given, the revoked keys.
+pub struct Trust<'a> {
+    pub allowed_signers: &'a Path,
+    pub revoked: Option<&'a Path>,
+}
+
 pub fn verify(
     store: Option<&RunStore>,
     report: &Path,
-    allowed_signers: &Path,
+    trust: Trust<'_>,
     signatures: &[PathBuf],
     json: bool,
 ) -> Result<ExitCode, Failure> {
     let bytes = read(report)?;
-    let allowed = AllowedSigners::load(allowed_signers)?;
+    let mut allowed = AllowedSigners::load(trust.allowed_signers)?;
+    if let Some(revoked) = trust.revoked {
+        allowed = allowed.with_revoked(RevokedKeys::load(revoked)?);
+    }
+    // Lines ssh-keygen would skip are skipped here too, and named.
+    for p in &allowed.problems {
+        eprintln!(
+            "warning: {}, line {}: {} (the line is ignored, as ssh-keygen ignores it)",
+            trust.allowed_signers.display(),
+            p.line,
+            p.detail
+        );
+    }
     let mut files = signatures.to_vec();
     let default = signature_path(report);
     if files.is_empty() && default.exists() {
@@ -85,6 +142,11 @@ pub fn verify(
         return Ok(code);
     }
     match check.content_intact {
+        _ if check.line_endings_changed => println!(
+            "✘ content: its line endings were changed to CRLF (Windows) after it was written; \
+             the text is otherwise intact. Restore LF line endings (e.g. dos2unix, or check it out \
+             with git config core.autocrlf false) and verify again"
+        ),
         Some(true) => println!("✔ content: matches its digest"),
         Some(false) => println!(
             "✘ content: CHANGED — the report no longer matches the digest in its Integrity section"

@@ -303,3 +303,132 @@ fn signing_and_attaching_refuse_with_clear_answers() {
         text(&out.stderr)
     );
 }
+
+/// Issue 15, case 5: the role is inside the signed bytes. An edited role breaks the signature
+/// (for `ssh-keygen` too), a role the plan lacks is refused when signing and when attaching,
+/// one signature is attached once, an older file's unsigned `Role:` line is never shown as a
+/// role, and an ECDSA key is named as unsupported.
+#[test]
+fn the_role_is_signed_checked_against_the_plan_and_attached_once() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.demo("project");
+    let dir = sandbox.root.path();
+    let (plan, answers) = (dir.join("plan.toml"), dir.join("answers.toml"));
+    std::fs::write(&plan, PLAN).expect("plan");
+    std::fs::write(&answers, ANSWERS).expect("answers");
+    let path = |p: &std::path::Path| p.to_str().expect("utf-8").to_string();
+    let out = sandbox.pilot(&[
+        "run",
+        "--json",
+        "--repo",
+        &path(&repo),
+        "--plan",
+        &path(&plan),
+        "--answers",
+        &path(&answers),
+        "--operator",
+        "Ada <ada@example.com>",
+    ]);
+    let run_id = json(&out)["run_id"].as_str().expect("run id").to_string();
+    let report = dir.join("report.md");
+    sandbox.pilot(&["report", &run_id, "-o", &path(&report)]);
+    let cy = keygen(dir, "cy", "ed25519", "");
+    let allowed = dir.join("allowed_signers");
+    std::fs::write(&allowed, format!("cy@example.com {}\n", cy.public_line)).expect("allowed");
+    let verify = |sig: &std::path::Path| {
+        let out = sandbox.pilot(&[
+            "verify",
+            &path(&report),
+            "--allowed-signers",
+            &path(&allowed),
+            "--signature",
+            &path(sig),
+        ]);
+        (out.status.code(), text(&out.stdout))
+    };
+
+    // A role the plan does not have is refused before anything is written.
+    let out =
+        sandbox.pilot(&["sign", &path(&report), "--key", &path(&cy.private), "--role", "cfo"]);
+    assert_eq!(out.status.code(), Some(2), "refused: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("has no role \"cfo\" (its roles: qa, security)"),
+        "names the plan's roles: {}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("report.md.sig").exists(), "no signature was written");
+
+    let out = sandbox.pilot(&["sign", &path(&report), "--key", &path(&cy.private), "--role", "qa"]);
+    assert_eq!(out.status.code(), Some(0), "signed for qa: {}", text(&out.stderr));
+    let sig = dir.join("report.md.sig");
+    let signed = std::fs::read_to_string(&sig).expect("signature");
+    assert!(signed.contains("\nrole: qa\n"), "the statement names the role: {signed}");
+    assert!(openssh_accepts(&allowed, "cy@example.com", &sig, &report), "ssh-keygen accepts it");
+    let (code, said) = verify(&sig);
+    assert_eq!(code, Some(0), "good: {said}");
+    assert!(said.contains("good, signer cy@example.com, role qa"), "{said}");
+
+    // The role edited: OpenSSH and pilot both refuse it.
+    let edited = dir.join("edited.sig");
+    std::fs::write(&edited, signed.replace("\nrole: qa\n", "\nrole: security\n")).expect("edit");
+    assert!(
+        !openssh_accepts(&allowed, "cy@example.com", &edited, &report),
+        "ssh-keygen refuses the edited role"
+    );
+    let (code, said) = verify(&edited);
+    assert_eq!(code, Some(1), "refused: {said}");
+    assert!(said.contains("statement after the signature was changed"), "{said}");
+    assert!(!said.contains("role security"), "the edited role is never shown as good: {said}");
+
+    // Attached once; the same signature (or the same key for the same role) again is refused.
+    let out = sandbox.pilot(&["attach", &run_id, &path(&sig)]);
+    assert_eq!(out.status.code(), Some(0), "attached: {}", text(&out.stderr));
+    let copy = dir.join("copy.sig");
+    std::fs::copy(&sig, &copy).expect("copied");
+    let out = sandbox.pilot(&["attach", &run_id, &path(&copy)]);
+    assert_eq!(out.status.code(), Some(2), "a second attach is refused");
+    assert!(text(&out.stderr).contains("already attached"), "{}", text(&out.stderr));
+    let out = sandbox.pilot(&["attach", &run_id, &path(&edited)]);
+    assert_eq!(out.status.code(), Some(2), "an edited statement cannot be attached");
+    assert!(text(&out.stderr).contains("was changed after it was signed"), "{}", text(&out.stderr));
+
+    // An older signature over the report itself, with a Role: line: the role is not covered.
+    let same_bytes = dir.join("legacy.md");
+    std::fs::copy(&report, &same_bytes).expect("copied");
+    let legacy = pilot_test_openssh::openssh_sign(&cy, "release-pilot", &same_bytes);
+    let mut old = std::fs::read_to_string(&legacy).expect("legacy signature");
+    old.push_str("Role: security\n");
+    std::fs::write(&legacy, old).expect("role line added");
+    let (code, said) = verify(&legacy);
+    assert_eq!(code, Some(1), "refused: {said}");
+    assert!(said.contains("is not covered by the signature"), "{said}");
+
+    // A report whose line endings a Windows checkout changed is named as such.
+    let crlf = dir.join("crlf.md");
+    let lf = std::fs::read_to_string(&report).expect("report");
+    std::fs::write(&crlf, lf.replace('\n', "\r\n")).expect("crlf copy");
+    let out = sandbox.pilot(&["verify", &path(&crlf), "--allowed-signers", &path(&allowed)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("line endings were changed to CRLF"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // ECDSA keys are named as unsupported, not "not a key".
+    let ecdsa = keygen(dir, "ec", "ecdsa", "");
+    let out = sandbox.pilot(&[
+        "sign",
+        &path(&report),
+        "--key",
+        &path(&ecdsa.private),
+        "-o",
+        &path(&dir.join("ec.sig")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("ecdsa-sha2-nistp256 keys cannot sign reports here"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -143,6 +143,16 @@ pub enum SignatureProblemDto {
     Expired,
     /// The report changed after signing, or the signature is over another version of it.
     Mismatch,
+    /// The key is on the revocation list.
+    Revoked,
+    /// The statement after the signature (role, run, digest) was changed.
+    StatementAltered,
+    /// A good signature over a statement about another run or chain head.
+    OtherReport,
+    /// An older signature whose role line the signature does not cover.
+    UnsignedRole,
+    /// Signed for a role the run's plan does not have.
+    UnknownRole,
 }
 
 /// One signature checked.
@@ -162,7 +172,8 @@ pub struct SignatureCheckDto {
     pub why: Option<String>,
     /// A signature file on disk holding this signature (for the command below).
     pub file: Option<String>,
-    /// The `ssh-keygen -Y verify …` command that checks this signature without Release Pilot.
+    /// The shell command (`ssh-keygen -Y verify …`, and for a statement the report's digest
+    /// compared) that checks this signature without Release Pilot.
     pub command: String,
 }
 

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use pilot_engine::report::{read_seal, sha256_hex};
 use pilot_engine::signature::{
-    AllowedSigners, ChainFinding, CheckedSignature, NAMESPACE, SignatureFile, SignatureProblem,
-    check_report,
+    AllowedSigners, ChainFinding, CheckedSignature, SignatureFile, SignatureProblem, check_report,
+    openssh_command,
 };
 
 use super::{read_report, signature_path};
@@ -96,12 +96,12 @@ fn signature_dto(
     let c = &s.check;
     let principal = c.principals.first().map_or("PRINCIPAL", String::as_str);
     let sig = file.as_deref().unwrap_or("SIGNATURE.sig");
-    let command = format!(
-        "ssh-keygen -Y verify -f {} -I {} -n {NAMESPACE} -s {} < {}",
-        quote(allowed_signers),
-        quote(principal),
-        quote(sig),
-        quote(report)
+    let command = openssh_command(
+        c.statement,
+        &quote(allowed_signers),
+        &quote(principal),
+        &quote(sig),
+        &quote(report),
     );
     SignatureCheckDto {
         source: s.source.clone(),
@@ -119,6 +119,11 @@ fn signature_dto(
             }
             SignatureProblem::Expired { .. } => SignatureProblemDto::Expired,
             SignatureProblem::Mismatch => SignatureProblemDto::Mismatch,
+            SignatureProblem::Revoked => SignatureProblemDto::Revoked,
+            SignatureProblem::StatementAltered => SignatureProblemDto::StatementAltered,
+            SignatureProblem::OtherReport { .. } => SignatureProblemDto::OtherReport,
+            SignatureProblem::UnsignedRole { .. } => SignatureProblemDto::UnsignedRole,
+            SignatureProblem::UnknownRole { .. } => SignatureProblemDto::UnknownRole,
         }),
         why: c.problem.as_ref().map(ToString::to_string),
         file,

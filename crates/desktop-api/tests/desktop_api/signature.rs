@@ -138,12 +138,23 @@ fn a_report_signed_here_and_one_signed_elsewhere_both_verify_until_a_byte_change
         .expect("Ana's signature is named by the allowed-signers file");
     assert_eq!(ana_check.role.as_deref(), Some("qa_lead"), "with the role she signed for");
     assert!(
-        ana_check.command.starts_with("ssh-keygen -Y verify -f ")
-            && ana_check.command.contains("-I ana@example.com -n release-pilot -s ")
-            && ana_check.command.contains(&format!("< {}", t.report.display())),
+        ana_check.command.contains("ssh-keygen -Y verify -f ")
+            && ana_check.command.contains("-I ana@example.com -n release-pilot -s "),
         "the command a reader runs: {}",
         ana_check.command
     );
+    // The command shown works with stock tools alone, and fails once the report changes.
+    let stock = |command: &str| {
+        std::process::Command::new("sh").arg("-c").arg(command).output().expect("sh runs")
+    };
+    let out = stock(&ana_check.command);
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Good"),
+        "the shown command verifies: {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let command_before = ana_check.command.clone();
     let bo_check =
         check.signatures.iter().find(|c| c.principals == ["bo@example.com"]).expect("Bo's");
     assert!(bo_check.source.starts_with("attached #"), "Bo's comes from the run: {bo_check:?}");
@@ -157,6 +168,7 @@ fn a_report_signed_here_and_one_signed_elsewhere_both_verify_until_a_byte_change
     std::fs::write(&t.report, &bytes).expect("tampered");
     let check = t.verify(&allowed).expect("checked");
     assert!(!check.good, "a changed report is not verified");
+    assert!(!stock(&command_before).status.success(), "nor by the stock command");
     assert_eq!(check.content_intact, Some(false), "its content no longer matches the digest");
     assert!(
         check

@@ -3,14 +3,17 @@
 //! stock OpenSSH verifies:
 //!
 //! ```text
-//! ssh-keygen -Y verify -f allowed_signers -I who -n release-pilot -s report.md.sig < report.md
+//! sed '1,/^-----END SSH SIGNATURE-----$/d' report.md.sig \
+//!   | ssh-keygen -Y verify -f allowed_signers -I who -n release-pilot -s report.md.sig
 //! ```
 //!
-//! A signature file may carry the role its signer signed for on a line after the armored
-//! block (`Role: qa`); `ssh-keygen` reads only the block and ignores the line.
+//! What is signed is a short statement about the report (`statement.rs`: run, report digest,
+//! chain head, role), written after the armored block, which `ssh-keygen` reads and ignores
+//! what follows; so the role and everything else the verifier shows are covered.
 //!
-//! Layout: `sign.rs` (signing with a key file or the agent), `agent.rs` (the ssh-agent
-//! protocol and the platform transports), `allowed.rs` (the `allowed_signers` file), `verify.rs`
+//! Layout: `sign.rs` (signing with a key file or the agent), `statement.rs` (what is signed),
+//! `agent.rs` (the ssh-agent protocol and the platform transports), `allowed.rs` (the
+//! `allowed_signers` file and revocation lists, read as OpenSSH reads them), `verify.rs`
 //! (checking one signature, with a clear answer for every way it can fail), `report.rs` (a
 //! report checked as a whole — seal, chain, every signature — and attaching a signature).
 
@@ -18,20 +21,25 @@ mod agent;
 mod allowed;
 mod report;
 mod sign;
+mod statement;
 mod verify;
 
 use std::path::PathBuf;
 
 pub use agent::{Agent, WINDOWS_AGENT_PIPE, agent_address};
-pub use allowed::{AllowedSigner, AllowedSigners};
+pub use allowed::{
+    AllowedSigner, AllowedSigners, LineProblem, Refusal, RevokedKeys, match_pattern_list,
+};
 pub use report::{
     AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
 };
 pub use sign::{
-    SignatureFile, can_sign, read_public_key, sign_with_agent, sign_with_key_file, signature_path,
+    SignatureFile, Signed, can_sign, read_public_key, sign_with_agent, sign_with_key_file,
+    signature_path,
 };
 pub use ssh_key::PublicKey;
-pub use verify::{SignatureCheck, SignatureProblem, verify_signature};
+pub use statement::{Difference, STATEMENT_HEADER, Statement};
+pub use verify::{SignatureCheck, SignatureProblem, openssh_command, verify_signature};
 
 /// The SSHSIG namespace of Release Pilot's signatures.
 pub const NAMESPACE: &str = "release-pilot";
@@ -74,4 +82,6 @@ pub enum SignatureError {
     Sign { detail: String },
     #[error("{path}, line {line}: {detail}")]
     AllowedSigners { path: PathBuf, line: usize, detail: String },
+    #[error("the revocation list {path}{}: {detail}", if *line > 0 { format!(", line {line}") } else { String::new() })]
+    Revoked { path: PathBuf, line: usize, detail: String },
 }

@@ -10,9 +10,11 @@ use ssh_key::HashAlg;
 use super::NAMESPACE;
 use super::allowed::AllowedSigners;
 use super::sign::SignatureFile;
-use super::verify::{SignatureCheck, verify_signature};
+use super::sign::Signed;
+use super::statement::Difference;
+use super::verify::{SignatureCheck, SignatureProblem, verify_signature};
 use crate::Clock;
-use crate::record::NewEvent;
+use crate::record::{NewEvent, Run};
 use crate::report::{content_intact, read_seal, report, sha256_hex};
 use crate::store::{AttachedSignature, RunStore, StoreError};
 
@@ -49,6 +51,9 @@ pub struct ReportCheck {
     pub content_intact: Option<bool>,
     pub chain: ChainFinding,
     pub signatures: Vec<CheckedSignature>,
+    /// The file's line endings were changed to CRLF after it was written (with LF endings
+    /// again its digest would hold): a Windows checkout or editor converted it.
+    pub line_endings_changed: bool,
 }
 
 impl ReportCheck {
@@ -114,31 +119,47 @@ pub fn check_report(
                     },
                 };
                 // A signature given as a file and also attached is checked once.
-                let given_sigs: Vec<SignatureFile> =
+                let mut seen: Vec<SignatureFile> =
                     given.iter().filter_map(|(_, t)| SignatureFile::parse(t).ok()).collect();
                 for a in store.signatures(&seal.run_id)? {
-                    let same = SignatureFile::parse(&a.armored)
-                        .is_ok_and(|f| given_sigs.iter().any(|g| g.signature == f.signature));
-                    if same {
-                        continue;
+                    if let Ok(f) = SignatureFile::parse(&a.armored) {
+                        if seen.iter().any(|g| g.signature == f.signature) {
+                            continue;
+                        }
+                        seen.push(f);
                     }
-                    let mut check = verify_signature(report_bytes, &a.armored, allowed, now);
-                    if check.role.is_none() {
-                        check.role = a.role.clone();
-                    }
+                    let check = verify_signature(report_bytes, &a.armored, allowed, now);
                     signatures
                         .push(CheckedSignature { source: format!("attached #{}", a.seq), check });
+                }
+                // A role signed for must be one of the run's plan.
+                if let Ok(run) = store.load_run(&seal.run_id) {
+                    let roles = plan_roles(&run);
+                    for s in &mut signatures {
+                        if let Some(role) = s.check.role.clone()
+                            && s.check.problem.is_none()
+                            && !roles.contains(&role)
+                        {
+                            s.check.problem =
+                                Some(SignatureProblem::UnknownRole { role, roles: roles.clone() });
+                        }
+                    }
                 }
             }
             Err(StoreError::NoSuchRun { .. }) => {}
             Err(e) => return Err(e),
         }
     }
+    let intact = content_intact(&text);
+    let line_endings_changed = intact != Some(true)
+        && text.contains("\r\n")
+        && content_intact(&text.replace("\r\n", "\n")) == Some(true);
     Ok(ReportCheck {
         run_id: seal.as_ref().map(|s| s.run_id.clone()),
-        content_intact: content_intact(&text),
+        content_intact: intact,
         chain,
         signatures,
+        line_endings_changed,
     })
 }
 
@@ -168,6 +189,11 @@ fn claims_match(
     })
 }
 
+/// The role ids of the run's plan.
+fn plan_roles(run: &Run) -> Vec<String> {
+    run.header.plan.plan.roles.iter().map(|r| r.id.clone()).collect()
+}
+
 /// Why a signature could not be attached.
 #[derive(Debug, thiserror::Error)]
 pub enum AttachError {
@@ -186,10 +212,33 @@ pub enum AttachError {
          `pilot report {run_id} -o report.md`, sign that, and attach the new signature"
     )]
     Mismatch { source_name: String, run_id: String },
+    #[error(
+        "the statement in {source_name} was changed after it was signed (its role, run or report \
+         digest is not what the key signed); ask the signer to sign again with `pilot sign`"
+    )]
+    StatementAltered { source_name: String },
+    #[error("the signature in {source_name} is not for run {run_id}: {detail}")]
+    OtherRun { source_name: String, run_id: String, detail: String },
+    #[error(
+        "the role line {role:?} in {source_name} is not covered by its signature; sign again with \
+         `pilot sign --role {role}`"
+    )]
+    UnsignedRole { source_name: String, role: String },
+    #[error(
+        "the signature in {source_name} is for the role {role:?}, which run {run_id}'s plan does not \
+         have (its roles: {roles}); sign again with one of them"
+    )]
+    UnknownRole { source_name: String, run_id: String, role: String, roles: String },
+    #[error(
+        "the signature in {source_name} is already attached to run {run_id} as #{seq}{role}: \
+         one key signs once for each role"
+    )]
+    Duplicate { source_name: String, run_id: String, seq: u64, role: String },
 }
 
 /// Attach the signature file `text` (read from `source_name`) to a run, after checking that it
-/// signs the run's report as it renders now. `by` is who attaches it.
+/// signs the run's report as it renders now, for a role of its plan, and is not attached yet.
+/// `by` is who attaches it.
 pub fn attach_signature(
     store: &RunStore,
     clock: &dyn Clock,
@@ -198,29 +247,75 @@ pub fn attach_signature(
     text: &str,
     by: &str,
 ) -> Result<AttachedSignature, AttachError> {
-    let file = SignatureFile::parse(text)
-        .map_err(|detail| AttachError::Unreadable(source_name.to_string(), detail))?;
+    let name = || source_name.to_string();
+    let file =
+        SignatureFile::parse(text).map_err(|detail| AttachError::Unreadable(name(), detail))?;
     let sig = &file.signature;
     if sig.namespace() != NAMESPACE {
         return Err(AttachError::WrongNamespace {
-            source_name: source_name.to_string(),
+            source_name: name(),
             found: sig.namespace().to_string(),
         });
     }
     let run = store.load_run(run_id)?;
     let rendered = report(&run);
     let key = ssh_key::PublicKey::from(sig.public_key().clone());
-    if key.verify(NAMESPACE, rendered.as_bytes(), sig).is_err() {
-        return Err(AttachError::Mismatch {
-            source_name: source_name.to_string(),
+    if key.verify(NAMESPACE, &file.message(rendered.as_bytes()), sig).is_err() {
+        return Err(match file.signed {
+            Signed::Statement(_) => AttachError::StatementAltered { source_name: name() },
+            _ => AttachError::Mismatch { source_name: name(), run_id: run_id.to_string() },
+        });
+    }
+    match &file.signed {
+        Signed::Statement(statement) => match statement.differs_from(rendered.as_bytes()) {
+            None => {}
+            Some(Difference::Digest) => {
+                return Err(AttachError::Mismatch {
+                    source_name: name(),
+                    run_id: run_id.to_string(),
+                });
+            }
+            Some(Difference::Field(detail)) => {
+                return Err(AttachError::OtherRun {
+                    source_name: name(),
+                    run_id: run_id.to_string(),
+                    detail,
+                });
+            }
+        },
+        Signed::Report => {}
+        Signed::UnsignedRole(role) => {
+            return Err(AttachError::UnsignedRole { source_name: name(), role: role.clone() });
+        }
+    }
+    let role = file.role().map(str::to_string);
+    let roles = plan_roles(&run);
+    if let Some(r) = &role
+        && !roles.contains(r)
+    {
+        return Err(AttachError::UnknownRole {
+            source_name: name(),
             run_id: run_id.to_string(),
+            role: r.clone(),
+            roles: if roles.is_empty() { "none".into() } else { roles.join(", ") },
         });
     }
     let fingerprint = key.fingerprint(HashAlg::Sha256).to_string();
+    for a in store.signatures(run_id)? {
+        let same_signature =
+            SignatureFile::parse(&a.armored).is_ok_and(|f| f.signature == file.signature);
+        if same_signature || (a.fingerprint == fingerprint && a.role == role) {
+            return Err(AttachError::Duplicate {
+                source_name: name(),
+                run_id: run_id.to_string(),
+                seq: a.seq,
+                role: a.role.map(|r| format!(" for the role {r}")).unwrap_or_default(),
+            });
+        }
+    }
     let algorithm = key.algorithm().to_string();
     let digest = sha256_hex(rendered.as_bytes());
     let by = if by.trim().is_empty() { fingerprint.clone() } else { by.trim().to_string() };
-    let role = file.role.clone();
     let now = clock.now();
     let attached = AttachedSignature {
         seq: 0,

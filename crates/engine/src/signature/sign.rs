@@ -1,6 +1,10 @@
-//! Signing a report: the SSHSIG "signed data" (magic, namespace, SHA-512 of the report) signed
-//! by a key file or by ssh-agent, written as the armored block ssh-keygen writes, plus an
-//! optional `Role:` line after it.
+//! Signing a report: a [`Statement`] about it (run, report digest, chain head, role) signed as
+//! SSHSIG (namespace `release-pilot`, SHA-512) by a key file or by ssh-agent, and written as
+//! the armored block ssh-keygen writes followed by the statement.
+//!
+//! Older signatures (and any made with `ssh-keygen -Y sign` over the report itself) sign the
+//! report's bytes directly; they are read as such. A `Role:` line after one of those is not
+//! covered by the signature and is never shown as the signer's role.
 
 use std::path::{Path, PathBuf};
 
@@ -9,21 +13,49 @@ use ssh_key::public::KeyData;
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, Signature, SshSig};
 
 use super::agent::Agent;
+use super::statement::{STATEMENT_HEADER, Statement};
 use super::{NAMESPACE, SignatureError};
 
-/// The line that names the role, after the armored block.
-const ROLE_PREFIX: &str = "Role: ";
+/// The unsigned role line older signature files carried after the armored block.
+const ROLE_PREFIX: &str = "Role:";
 const END_MARKER: &str = "-----END SSH SIGNATURE-----";
 
-/// A signature file: the SSHSIG itself and the role its signer gave.
+/// What the signature in a file signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signed {
+    /// The statement after the armored block (its exact text is what was signed).
+    Statement(Statement),
+    /// The report's bytes themselves, with no role.
+    Report,
+    /// The report's bytes, with a `Role:` line the signature does not cover.
+    UnsignedRole(String),
+}
+
+/// A signature file: the SSHSIG itself and what it signs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureFile {
     pub signature: SshSig,
-    pub role: Option<String>,
+    pub signed: Signed,
 }
 
 impl SignatureFile {
-    /// The file's text: the armored block, then `Role: …` when a role was given.
+    /// The role the signature covers (only a statement's).
+    pub fn role(&self) -> Option<&str> {
+        match &self.signed {
+            Signed::Statement(s) => s.role.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The bytes the signature is over, for a file signing `report`.
+    pub fn message<'a>(&self, report: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match &self.signed {
+            Signed::Statement(s) => s.to_text().into_bytes().into(),
+            _ => report.into(),
+        }
+    }
+
+    /// The file's text: the armored block, then the statement.
     pub fn to_text(&self) -> Result<String, SignatureError> {
         let mut text = self
             .signature
@@ -32,10 +64,10 @@ impl SignatureFile {
         if !text.ends_with('\n') {
             text.push('\n');
         }
-        if let Some(role) = self.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-            text.push_str(ROLE_PREFIX);
-            text.push_str(&role.replace(['\r', '\n'], " "));
-            text.push('\n');
+        match &self.signed {
+            Signed::Statement(s) => text.push_str(&s.to_text()),
+            Signed::Report => {}
+            Signed::UnsignedRole(role) => text.push_str(&format!("{ROLE_PREFIX} {role}\n")),
         }
         Ok(text)
     }
@@ -50,12 +82,19 @@ impl SignatureFile {
         let (armored, rest) = text.split_at(end + END_MARKER.len());
         let signature = SshSig::from_pem(format!("{}\n", armored.trim_start()))
             .map_err(|e| format!("not a readable SSH signature ({e})"))?;
-        let role = rest
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(ROLE_PREFIX.trim_end()))
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
-        Ok(Self { signature, role })
+        let rest = rest.strip_prefix('\n').unwrap_or(rest);
+        let signed = if rest.starts_with(STATEMENT_HEADER) {
+            Signed::Statement(
+                Statement::parse(rest)
+                    .map_err(|e| format!("its statement was changed or cut short: {e}"))?,
+            )
+        } else {
+            match rest.lines().find_map(|l| l.trim().strip_prefix(ROLE_PREFIX)) {
+                Some(role) if !role.trim().is_empty() => Signed::UnsignedRole(role.trim().into()),
+                _ => Signed::Report,
+            }
+        };
+        Ok(Self { signature, signed })
     }
 }
 
@@ -69,8 +108,13 @@ pub fn sign_with_key_file(
 ) -> Result<SignatureFile, SignatureError> {
     let text = std::fs::read_to_string(key)
         .map_err(|source| SignatureError::Read { path: key.to_path_buf(), source })?;
-    let mut private = PrivateKey::from_openssh(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| SignatureError::KeyParse { path: key.to_path_buf(), detail: e.to_string() })?;
+    let mut private =
+        PrivateKey::from_openssh(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            match unsupported_algorithm(&text) {
+                Some(algorithm) => SignatureError::UnsupportedKey { algorithm },
+                None => SignatureError::KeyParse { path: key.to_path_buf(), detail: e.to_string() },
+            }
+        })?;
     if private.is_encrypted() {
         let Some(passphrase) = passphrase.filter(|p| !p.is_empty()) else {
             return Err(SignatureError::PassphraseNeeded { path: key.to_path_buf() });
@@ -80,18 +124,61 @@ pub fn sign_with_key_file(
             .map_err(|_| SignatureError::WrongPassphrase { path: key.to_path_buf() })?;
     }
     can_sign_with(&private.algorithm())?;
+    let statement = statement(report, role)?;
+    let message = statement.to_text();
     let signature = match private.key_data() {
-        KeypairData::Rsa(rsa) => sign_rsa(rsa, report)?,
+        KeypairData::Rsa(rsa) => sign_rsa(rsa, message.as_bytes())?,
         _ => private
-            .sign(NAMESPACE, HashAlg::Sha512, report)
+            .sign(NAMESPACE, HashAlg::Sha512, message.as_bytes())
             .map_err(|e| SignatureError::Sign { detail: e.to_string() })?,
     };
-    Ok(SignatureFile { signature, role: role.map(str::to_string) })
+    Ok(SignatureFile { signature, signed: Signed::Statement(statement) })
+}
+
+/// The algorithm of a private key file this build cannot read (ECDSA, security keys, a PEM
+/// "EC PRIVATE KEY"), so that it is named as unsupported instead of "not a key". The key type
+/// is written in the clear inside an OpenSSH key's base64 body, encrypted or not.
+fn unsupported_algorithm(text: &str) -> Option<String> {
+    if text.contains("-----BEGIN EC PRIVATE KEY-----") {
+        return Some("ECDSA (PEM)".into());
+    }
+    let body: String =
+        text.lines().filter(|l| !l.starts_with("-----")).flat_map(|l| l.trim().chars()).collect();
+    let bytes = base64_decode(&body)?;
+    let found = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+    [
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "sk-ssh-ed25519",
+        "sk-ecdsa",
+    ]
+    .into_iter()
+    .find(|n| found(n))
+    .map(str::to_string)
+}
+
+/// Standard base64 (padding optional); `None` for anything else.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// SSHSIG with an RSA key (`rsa-sha2-512`), signed with the `rsa` crate directly: ssh-key 0.6
 /// rebuilds the private key from `p` twice instead of `p` and `q` and fails to sign.
-fn sign_rsa(key: &RsaKeypair, report: &[u8]) -> Result<SshSig, SignatureError> {
+fn sign_rsa(key: &RsaKeypair, message: &[u8]) -> Result<SshSig, SignatureError> {
     use rsa::signature::{SignatureEncoding as _, Signer as _};
     let fail = |detail: &str| SignatureError::Sign { detail: format!("RSA key: {detail}") };
     let int = |m: &ssh_key::Mpint| {
@@ -104,7 +191,7 @@ fn sign_rsa(key: &RsaKeypair, report: &[u8]) -> Result<SshSig, SignatureError> {
         vec![int(&key.private.p)?, int(&key.private.q)?],
     )
     .map_err(|e| fail(&e.to_string()))?;
-    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, report)
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
         .map_err(|e| fail(&e.to_string()))?;
     let signer = rsa::pkcs1v15::SigningKey::<ssh_key::sha2::Sha512>::new(private);
     let raw = signer.try_sign(&data).map_err(|e| fail(&e.to_string()))?;
@@ -132,16 +219,22 @@ pub fn sign_with_agent(
                 .map(|w| format!(" matching {}", w.fingerprint(HashAlg::Sha256)))
                 .unwrap_or_default(),
         })?;
-    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, report)
+    let statement = statement(report, role)?;
+    let message = statement.to_text();
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message.as_bytes())
         .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
     let raw = agent.sign(key, &data)?;
     let signature = SshSig::new(key.key_data().clone(), NAMESPACE, HashAlg::Sha512, raw)
         .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
     // An agent that signed with another key or algorithm is caught here, not by the verifier.
-    key.verify(NAMESPACE, report, &signature).map_err(|e| SignatureError::Agent {
+    key.verify(NAMESPACE, message.as_bytes(), &signature).map_err(|e| SignatureError::Agent {
         detail: format!("the agent's signature does not verify ({e})"),
     })?;
-    Ok(SignatureFile { signature, role: role.map(str::to_string) })
+    Ok(SignatureFile { signature, signed: Signed::Statement(statement) })
+}
+
+fn statement(report: &[u8], role: Option<&str>) -> Result<Statement, SignatureError> {
+    Statement::for_report(report, role).map_err(|detail| SignatureError::Sign { detail })
 }
 
 /// The public key at `path`, or in `path.pub` beside a private key: picks the agent's key.

@@ -22,6 +22,7 @@ why: string | null,
  */
 file: string | null, 
 /**
- * The `ssh-keygen -Y verify …` command that checks this signature without Release Pilot.
+ * The shell command (`ssh-keygen -Y verify …`, and for a statement the report's digest
+ * compared) that checks this signature without Release Pilot.
  */
 command: string, };

@@ -3,4 +3,4 @@
 /**
  * Why a signature is not good, as a kind the UI can style.
  */
-export type SignatureProblemDto = "unreadable" | "wrongNamespace" | "unknownSigner" | "namespaceNotAllowed" | "expired" | "mismatch";
+export type SignatureProblemDto = "unreadable" | "wrongNamespace" | "unknownSigner" | "namespaceNotAllowed" | "expired" | "mismatch" | "revoked" | "statementAltered" | "otherReport" | "unsignedRole" | "unknownRole";

@@ -40,7 +40,7 @@ fn a_changed_or_removed_event_breaks_the_chain_and_pilot_verify_says_so() {
     let run = f.run_to_end(PROD_LIKE, &prod_like_answers());
     let id = run.header.id.clone();
     let rendered = report(&run);
-    let allowed = AllowedSigners { path: "allowed_signers".into(), signers: Vec::new() };
+    let allowed = AllowedSigners::parse("", std::path::Path::new("allowed_signers"));
     let check = check_report(rendered.as_bytes(), &allowed, &[], Some(&f.store), Utc::now())
         .expect("checked");
     assert_eq!(check.chain, ChainFinding::Matches, "the fresh report matches the store");

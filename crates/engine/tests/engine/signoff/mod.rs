@@ -4,6 +4,7 @@
 //! `ssh-keygen -Y verify`).
 
 mod chain;
+mod conformance;
 mod flow;
 mod gonogo;
 mod keys;
