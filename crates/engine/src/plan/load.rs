@@ -2,7 +2,8 @@
 //!
 //! The source is parsed into a spanned TOML tree (`toml::de::DeTable`), so every key and value
 //! keeps its byte range. Then, in order:
-//! 1. syntax: every error the parser finds (recovering where it can); if there is any, stop;
+//! 1. syntax: every error the parser finds (recovering where it can); if there is any, the
+//!    checks 2–4 still run on the recovered tree (so one typo hides nothing), then stop;
 //! 2. [`shape`]: tables, keys, required keys and value types against the JSON Schema derived
 //!    from the model types ([`crate::plan::schema`]), step parameters per kind;
 //! 3. [`references`]: unique ids, gates, sign-off roles, secrets and other references;
@@ -63,14 +64,22 @@ pub fn parse_plan(source: &str, file: &str) -> Result<Plan, PlanError> {
     let mut problems = Problems::new(file, text);
 
     let (root, syntax) = DeTable::parse_recoverable(text);
+    let root = root.into_inner();
     if !syntax.is_empty() {
-        for error in syntax {
+        for error in &syntax {
             let at = error.span().map_or(0, |s| s.start);
             problems.at(at, format!("TOML syntax error: {}", error.message().trim()));
         }
+        // One syntax error must not hide the other problems: the checks run on what the parser
+        // recovered, leaving out what the syntax errors explain (the same mistake seen again).
+        // The typed plan is not built from a broken file.
+        let mut rest = Problems::new(file, text);
+        shape::check(&root, &mut rest);
+        references::check(&root, &mut rest);
+        variables::check(&root, text, &mut rest);
+        problems.extend_after_syntax_errors(rest);
         return Err(PlanError::Invalid { problems: problems.into_sorted() });
     }
-    let root = root.into_inner();
     shape::check(&root, &mut problems);
     let well_shaped = problems.is_empty();
     references::check(&root, &mut problems);

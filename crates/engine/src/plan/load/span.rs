@@ -36,6 +36,18 @@ impl<'s> Problems<'s> {
         self.position(offset).0
     }
 
+    /// Add the problems `other` found after syntax errors, except those the errors explain: from
+    /// a line with a syntax error up to the next table header (a broken header puts its keys
+    /// in the wrong table; a broken value loses its key).
+    pub(super) fn extend_after_syntax_errors(&mut self, other: Problems<'_>) {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let header = |n: usize| lines.get(n - 1).is_some_and(|l| l.trim_start().starts_with('['));
+        let broken: Vec<usize> = self.found.iter().map(|p| p.line).collect();
+        let explained =
+            |line: usize| broken.iter().any(|&b| line >= b && (b + 1..=line).all(|n| !header(n)));
+        self.found.extend(other.found.into_iter().filter(|p| !explained(p.line)));
+    }
+
     pub(super) fn is_empty(&self) -> bool {
         self.found.is_empty()
     }

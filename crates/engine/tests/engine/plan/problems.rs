@@ -136,9 +136,24 @@ fn syntax_errors_are_reported_with_the_parser_position() {
         problems(source),
         [
             "4:7: TOML syntax error: string values must be quoted, expected literal string",
+            "6:1: phase `p` is missing `title`",
             "8:1: TOML syntax error: duplicate key",
         ],
-        "every syntax error is listed, and the structural checks do not run on a broken tree"
+        "every syntax error is listed, and the problems in the rest of the file too"
+    );
+    // One typo does not hide a wrong role, a missing kind or an unknown variable elsewhere.
+    let source = "[plan]\nname = \"x\"\ntitle = \"y\"\n[[plan.role]]\nid = \"qa\"\ntitle = \"QA\"\n\
+                  [[phase]]\nid = \"p\"\ntitle = \"P {{nope}}\"\n[[phase.step]]\nid = \"a\"\n\
+                  title = \"A\"\nkind = \"manual\"\nprompt = \"ok?\n[[phase.step]]\nid = \"b\"\n\
+                  title = \"B\"\nkind = \"signoff\"\nroles = [\"cto\"]\n";
+    assert_eq!(
+        problems(source),
+        [
+            "9:12: unknown variable `{{nope}}`",
+            "14:14: TOML syntax error: invalid basic string, expected `\"`",
+            "19:10: unknown role `cto` in signoff; the plan's roles are: qa",
+        ],
+        "the typo, and the problems before and after it"
     );
     assert_eq!(
         problems("[plan\nname = 1\n"),
