@@ -2,7 +2,7 @@
 //! outlive it, and `pilot resume` must never start a second copy while it runs. It refuses,
 //! saying what is still running; once the program has ended, the run goes on. The program
 //! writes a line when it starts and when it ends: two starts without an end between them would
-//! be two copies at once.
+//! be two copies at once. The same for a plan's deploy program (`deploy.command`).
 
 use std::path::Path;
 use std::process::{Child, Stdio};
@@ -24,7 +24,7 @@ stage = "deploy"
 [[phase.step]]
 id = "migrate"
 title = "Migrate the database"
-kind = "command"
+kind = "KIND"
 program = "sh"
 args = ["-c", "echo \"start $$\" >> ../copies.log; sleep 2; echo \"end $$\" >> ../copies.log"]
 "#;
@@ -66,13 +66,13 @@ fn a_resume_after_kill_9_never_starts_a_second_copy_of_a_running_step() {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos() as u64)
         .unwrap_or(7);
-    for round in 0..3u64 {
+    for (round, kind) in (0..6u64).zip(["command", "deploy.command"].into_iter().cycle()) {
         // A moment inside the 2 s program (or just before it starts), different each round.
         let delay = Duration::from_millis(150 + (seed.wrapping_mul(round + 1) * 7919) % 1_300);
         let sandbox = Sandbox::new();
         let repo = sandbox.demo("project");
         let plan = sandbox.root.path().join("plan.toml");
-        std::fs::write(&plan, PLAN).expect("plan");
+        std::fs::write(&plan, PLAN.replace("KIND", kind)).expect("plan");
         let log = sandbox.root.path().join("copies.log");
 
         let mut pilot = spawn_run(&sandbox, &repo, &plan);
@@ -89,7 +89,7 @@ fn a_resume_after_kill_9_never_starts_a_second_copy_of_a_running_step() {
         if program_running && resume.status.code() != Some(0) {
             assert!(
                 said.contains("still going") && said.contains("will not be started twice"),
-                "round {round} ({delay:?}): refused, saying why: {said}"
+                "round {round}, {kind} ({delay:?}): refused, saying why: {said}"
             );
             // Once the program has ended, the run goes on.
             let until = Instant::now() + Duration::from_secs(10);
@@ -112,7 +112,7 @@ fn a_resume_after_kill_9_never_starts_a_second_copy_of_a_running_step() {
             assert_eq!(
                 resume.status.code(),
                 Some(0),
-                "round {round} ({delay:?}): nothing was running, so it resumes: {said}"
+                "round {round}, {kind} ({delay:?}): nothing was running, so it resumes: {said}"
             );
         }
         assert_one_at_a_time(&std::fs::read_to_string(&log).unwrap_or_default());
@@ -125,7 +125,7 @@ fn the_recorded_program_is_found_while_it_runs() {
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
     let plan = sandbox.root.path().join("plan.toml");
-    std::fs::write(&plan, PLAN).expect("plan");
+    std::fs::write(&plan, PLAN.replace("KIND", "command")).expect("plan");
     let mut pilot = spawn_run(&sandbox, &repo, &plan);
     let log = sandbox.root.path().join("copies.log");
     let until = Instant::now() + Duration::from_secs(10);
@@ -153,7 +153,7 @@ fn the_recorded_program_is_found_while_it_runs() {
 fn killed_run(sandbox: &Sandbox) -> String {
     let repo = sandbox.demo("project");
     let plan = sandbox.root.path().join("plan.toml");
-    std::fs::write(&plan, PLAN).expect("plan");
+    std::fs::write(&plan, PLAN.replace("KIND", "command")).expect("plan");
     let log = sandbox.root.path().join("copies.log");
     let mut pilot = spawn_run(sandbox, &repo, &plan);
     let until = Instant::now() + Duration::from_secs(10);
