@@ -76,9 +76,13 @@ fn a_saved_report_is_signed_attached_and_verified_through_the_commands() {
     let first = &check["signatures"][0];
     assert_eq!(first["principals"], json!(["ana@example.com"]), "the signer: {first}");
     assert_eq!(first["problem"], Value::Null, "no problem");
+    // The command shown checks it with stock tools alone.
+    let command = first["command"].as_str().expect("a command");
+    let out = std::process::Command::new("sh").arg("-c").arg(command).output().expect("sh runs");
     assert!(
-        first["command"].as_str().is_some_and(|c| c.starts_with("ssh-keygen -Y verify")),
-        "the command to check it alone: {first}"
+        command.contains("ssh-keygen -Y verify") && out.status.success(),
+        "the command to check it alone works: {first} {}",
+        String::from_utf8_lossy(&out.stderr)
     );
 
     app.desktop().grant_file(Path::new(&sig), FilePurpose::Signature);
