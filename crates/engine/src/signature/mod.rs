@@ -12,13 +12,15 @@
 //! what follows; so the role and everything else the verifier shows are covered.
 //!
 //! Layout: `sign.rs` (signing with a key file or the agent), `statement.rs` (what is signed),
-//! `agent.rs` (the ssh-agent protocol and the platform transports), `allowed.rs` (the
+//! `approval.rs` (a signed approval: one decision for one role, over a statement that names
+//! the run, plan, commit, version, environment and the evidence seen), `agent.rs` (the ssh-agent protocol and the platform transports), `allowed.rs` (the
 //! `allowed_signers` file and revocation lists, read as OpenSSH reads them), `verify.rs`
 //! (checking one signature, with a clear answer for every way it can fail), `report.rs` (a
 //! report checked as a whole — seal, chain, every signature — and attaching a signature).
 
 mod agent;
 mod allowed;
+mod approval;
 mod report;
 mod sign;
 mod statement;
@@ -30,12 +32,16 @@ pub use agent::{Agent, WINDOWS_AGENT_PIPE, agent_address};
 pub use allowed::{
     AllowedSigner, AllowedSigners, LineProblem, Refusal, RevokedKeys, match_pattern_list,
 };
+pub use approval::{
+    APPROVAL_HEADER, Approval, ApprovalProblem, FieldDiffers, SignedApproval, VerifiedApproval,
+    verify_approval,
+};
 pub use report::{
     AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
 };
 pub use sign::{
-    SignatureFile, Signed, can_sign, read_public_key, sign_with_agent, sign_with_key_file,
-    signature_path,
+    SignatureFile, Signed, can_sign, read_public_key, sign_message_with_agent,
+    sign_message_with_key_file, sign_with_agent, sign_with_key_file, signature_path, split_armored,
 };
 pub use ssh_key::PublicKey;
 pub use statement::{Difference, STATEMENT_HEADER, Statement};

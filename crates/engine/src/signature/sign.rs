@@ -74,15 +74,8 @@ impl SignatureFile {
 
     /// Read a signature file's text (CRLF tolerated). The error says what is wrong with it.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.replace("\r\n", "\n");
-        let text = text.trim_start_matches('\u{feff}');
-        let Some(end) = text.find(END_MARKER) else {
-            return Err("not an SSH signature (no -----END SSH SIGNATURE----- line)".into());
-        };
-        let (armored, rest) = text.split_at(end + END_MARKER.len());
-        let signature = SshSig::from_pem(format!("{}\n", armored.trim_start()))
-            .map_err(|e| format!("not a readable SSH signature ({e})"))?;
-        let rest = rest.strip_prefix('\n').unwrap_or(rest);
+        let (signature, rest) = split_armored(text)?;
+        let rest = rest.as_str();
         let signed = if rest.starts_with(STATEMENT_HEADER) {
             Signed::Statement(
                 Statement::parse(rest)
@@ -98,6 +91,19 @@ impl SignatureFile {
     }
 }
 
+/// The armored SSHSIG at the start of a file (CRLF tolerated) and the text after its END line.
+pub fn split_armored(text: &str) -> Result<(SshSig, String), String> {
+    let text = text.replace("\r\n", "\n");
+    let text = text.trim_start_matches('\u{feff}');
+    let Some(end) = text.find(END_MARKER) else {
+        return Err("not an SSH signature (no -----END SSH SIGNATURE----- line)".into());
+    };
+    let (armored, rest) = text.split_at(end + END_MARKER.len());
+    let signature = SshSig::from_pem(format!("{}\n", armored.trim_start()))
+        .map_err(|e| format!("not a readable SSH signature ({e})"))?;
+    Ok((signature, rest.strip_prefix('\n').unwrap_or(rest).to_string()))
+}
+
 /// Sign `report` with the private key file at `key`, decrypting it with `passphrase` when it is
 /// encrypted.
 pub fn sign_with_key_file(
@@ -106,6 +112,17 @@ pub fn sign_with_key_file(
     passphrase: Option<&str>,
     role: Option<&str>,
 ) -> Result<SignatureFile, SignatureError> {
+    let statement = statement(report, role)?;
+    let signature = sign_message_with_key_file(statement.to_text().as_bytes(), key, passphrase)?;
+    Ok(SignatureFile { signature, signed: Signed::Statement(statement) })
+}
+
+/// An SSHSIG (namespace `release-pilot`) over `message`, made with the private key file `key`.
+pub fn sign_message_with_key_file(
+    message: &[u8],
+    key: &Path,
+    passphrase: Option<&str>,
+) -> Result<SshSig, SignatureError> {
     let text = std::fs::read_to_string(key)
         .map_err(|source| SignatureError::Read { path: key.to_path_buf(), source })?;
     let mut private =
@@ -124,15 +141,12 @@ pub fn sign_with_key_file(
             .map_err(|_| SignatureError::WrongPassphrase { path: key.to_path_buf() })?;
     }
     can_sign_with(&private.algorithm())?;
-    let statement = statement(report, role)?;
-    let message = statement.to_text();
-    let signature = match private.key_data() {
-        KeypairData::Rsa(rsa) => sign_rsa(rsa, message.as_bytes())?,
+    match private.key_data() {
+        KeypairData::Rsa(rsa) => sign_rsa(rsa, message),
         _ => private
-            .sign(NAMESPACE, HashAlg::Sha512, message.as_bytes())
-            .map_err(|e| SignatureError::Sign { detail: e.to_string() })?,
-    };
-    Ok(SignatureFile { signature, signed: Signed::Statement(statement) })
+            .sign(NAMESPACE, HashAlg::Sha512, message)
+            .map_err(|e| SignatureError::Sign { detail: e.to_string() }),
+    }
 }
 
 /// The algorithm of a private key file this build cannot read (ECDSA, security keys, a PEM
@@ -209,6 +223,18 @@ pub fn sign_with_agent(
     wanted: Option<&PublicKey>,
     role: Option<&str>,
 ) -> Result<SignatureFile, SignatureError> {
+    let statement = statement(report, role)?;
+    let signature = sign_message_with_agent(statement.to_text().as_bytes(), agent, wanted)?;
+    Ok(SignatureFile { signature, signed: Signed::Statement(statement) })
+}
+
+/// An SSHSIG (namespace `release-pilot`) over `message`, made by the agent's key (`wanted`, or
+/// its first ed25519 or RSA key).
+pub fn sign_message_with_agent(
+    message: &[u8],
+    agent: &mut Agent,
+    wanted: Option<&PublicKey>,
+) -> Result<SshSig, SignatureError> {
     let keys = agent.identities()?;
     let key = keys
         .iter()
@@ -219,18 +245,16 @@ pub fn sign_with_agent(
                 .map(|w| format!(" matching {}", w.fingerprint(HashAlg::Sha256)))
                 .unwrap_or_default(),
         })?;
-    let statement = statement(report, role)?;
-    let message = statement.to_text();
-    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message.as_bytes())
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
         .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
     let raw = agent.sign(key, &data)?;
     let signature = SshSig::new(key.key_data().clone(), NAMESPACE, HashAlg::Sha512, raw)
         .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
     // An agent that signed with another key or algorithm is caught here, not by the verifier.
-    key.verify(NAMESPACE, message.as_bytes(), &signature).map_err(|e| SignatureError::Agent {
+    key.verify(NAMESPACE, message, &signature).map_err(|e| SignatureError::Agent {
         detail: format!("the agent's signature does not verify ({e})"),
     })?;
-    Ok(SignatureFile { signature, signed: Signed::Statement(statement) })
+    Ok(signature)
 }
 
 fn statement(report: &[u8], role: Option<&str>) -> Result<Statement, SignatureError> {

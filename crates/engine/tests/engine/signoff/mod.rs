@@ -3,6 +3,7 @@
 //! keys made by the real `ssh-keygen`, a real `ssh-agent`, signatures checked by
 //! `ssh-keygen -Y verify`).
 
+mod approvals;
 mod chain;
 mod conformance;
 mod flow;
