@@ -12,6 +12,7 @@
 //! what follows; so the role and everything else the verifier shows are covered.
 //!
 //! Layout: `sign.rs` (signing with a key file or the agent), `statement.rs` (what is signed),
+//! `exchange.rs` (requests and approvals through the repository's own git refs),
 //! `approval.rs` (a signed approval: one decision for one role, over a statement that names
 //! the run, plan, commit, version, environment and the evidence seen), `agent.rs` (the ssh-agent protocol and the platform transports), `allowed.rs` (the
 //! `allowed_signers` file and revocation lists, read as OpenSSH reads them), `verify.rs`
@@ -21,6 +22,7 @@
 mod agent;
 mod allowed;
 mod approval;
+pub mod exchange;
 mod report;
 mod sign;
 mod statement;

@@ -6,6 +6,7 @@
 mod approvals;
 mod chain;
 mod conformance;
+mod exchange;
 mod flow;
 mod gonogo;
 mod keys;
