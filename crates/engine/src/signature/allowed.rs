@@ -77,6 +77,18 @@ pub enum Refusal {
     },
 }
 
+impl Refusal {
+    /// For a key outside its validity, when it is valid, in words.
+    pub fn validity(&self) -> Option<String> {
+        let at = |t: &DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        match self {
+            Self::NotYetValid { from, .. } => Some(format!("it is valid only from {}", at(from))),
+            Self::Expired { until, .. } => Some(format!("it expired on {}", at(until))),
+            _ => None,
+        }
+    }
+}
+
 impl AllowedSigners {
     /// Read and parse the file. Only a file that cannot be read is an error; its invalid lines
     /// are in `problems`.

@@ -9,10 +9,10 @@
 //! evidence changed since) is refused with the field that differs.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use ssh_key::{HashAlg, LineEnding, PublicKey, SshSig};
+use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::allowed::{AllowedSigners, Refusal};
-use super::sign::split_armored;
+use super::sign::{armored, split_armored};
 use super::{NAMESPACE, SignatureError};
 use crate::record::Run;
 use crate::report::{report, sha256_hex};
@@ -206,15 +206,7 @@ pub struct SignedApproval {
 impl SignedApproval {
     /// The file's text: the armored block, then the statement.
     pub fn to_text(&self) -> Result<String, SignatureError> {
-        let mut text = self
-            .signature
-            .to_pem(LineEnding::LF)
-            .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str(&self.approval.to_text());
-        Ok(text)
+        Ok(armored(&self.signature)? + &self.approval.to_text())
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -279,14 +271,10 @@ pub fn verify_approval(
     let signer = allowed.signer_for(&key, NAMESPACE, now).map_err(|r| match r {
         Refusal::UnknownKey => ApprovalProblem::UnknownSigner,
         Refusal::Namespace { principals } => ApprovalProblem::NamespaceNotAllowed(principals),
-        Refusal::NotYetValid { principals, from } => ApprovalProblem::NotValidNow(
-            principals,
-            format!("it is valid only from {}", from.format("%Y-%m-%d %H:%M:%S UTC")),
-        ),
-        Refusal::Expired { principals, until } => ApprovalProblem::NotValidNow(
-            principals,
-            format!("it expired on {}", until.format("%Y-%m-%d %H:%M:%S UTC")),
-        ),
+        ref r @ (Refusal::NotYetValid { ref principals, .. }
+        | Refusal::Expired { ref principals, .. }) => {
+            ApprovalProblem::NotValidNow(principals.clone(), r.validity().unwrap_or_default())
+        }
     })?;
     if let Some(d) = signed.approval.differs_from(run) {
         return Err(ApprovalProblem::Differs(d));

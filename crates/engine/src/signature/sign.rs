@@ -57,13 +57,7 @@ impl SignatureFile {
 
     /// The file's text: the armored block, then the statement.
     pub fn to_text(&self) -> Result<String, SignatureError> {
-        let mut text = self
-            .signature
-            .to_pem(LineEnding::LF)
-            .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
+        let mut text = armored(&self.signature)?;
         match &self.signed {
             Signed::Statement(s) => text.push_str(&s.to_text()),
             Signed::Report => {}
@@ -89,6 +83,18 @@ impl SignatureFile {
         };
         Ok(Self { signature, signed })
     }
+}
+
+/// The armored block ssh-keygen writes, ending in a newline (what follows it is the signed
+/// statement).
+pub fn armored(signature: &SshSig) -> Result<String, SignatureError> {
+    let mut text = signature
+        .to_pem(LineEnding::LF)
+        .map_err(|e| SignatureError::Sign { detail: e.to_string() })?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// The armored SSHSIG at the start of a file (CRLF tolerated) and the text after its END line.

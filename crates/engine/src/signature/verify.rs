@@ -176,14 +176,12 @@ fn problem(
             *principals = split(&p);
             return Some(SignatureProblem::NamespaceNotAllowed { principals: principals.clone() });
         }
-        Err(Refusal::NotYetValid { principals: p, from }) => {
-            *principals = split(&p);
-            let detail = format!("it is valid only from {}", from.format("%Y-%m-%d %H:%M:%S UTC"));
-            return Some(SignatureProblem::Expired { principals: principals.clone(), detail });
-        }
-        Err(Refusal::Expired { principals: p, until }) => {
-            *principals = split(&p);
-            let detail = format!("it expired on {}", until.format("%Y-%m-%d %H:%M:%S UTC"));
+        Err(
+            ref r @ (Refusal::NotYetValid { principals: ref p, .. }
+            | Refusal::Expired { principals: ref p, .. }),
+        ) => {
+            *principals = split(p);
+            let detail = r.validity().unwrap_or_default();
             return Some(SignatureProblem::Expired { principals: principals.clone(), detail });
         }
     }
