@@ -125,6 +125,51 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask for sign-off (signed approvals, `[plan.signoff]`): publish the run's request — its
+    /// report as it reads now, and what each approval must name — in the repository, and push
+    /// it to the plan's remote. With --export, also write it as one file (e-mail, air gap).
+    Request {
+        /// The run id (see `pilot runs`).
+        run_id: String,
+        /// Also write the request as one file for approvers without the remote.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        /// Record the request in the repository without pushing it.
+        #[arg(long)]
+        no_push: bool,
+    },
+    /// The open sign-off requests of a repository (fetched from its remote first), or one
+    /// request's report (--run) to read before deciding.
+    Requests {
+        #[command(flatten)]
+        repo: RepoArg,
+        /// Print this run's report as published with its request.
+        #[arg(long, value_name = "RUN")]
+        run: Option<String>,
+        /// The remote to fetch from.
+        #[arg(long, default_value = "origin")]
+        remote: String,
+        /// Use what was fetched before (no network).
+        #[arg(long)]
+        no_fetch: bool,
+    },
+    /// Decide on a sign-off request as an approver, signed with your own SSH key: the request
+    /// comes from the repository's remote (or an exported file), the signed approval goes back
+    /// the same way (or to a file with --export).
+    Approve(ApproveArgs),
+    /// Receive a run's approvals: fetch them from the plan's remote (and read --import files),
+    /// verify each against the plan's allowed_signers and the published request, and record
+    /// those that count. Each refused one is listed with why.
+    Approvals {
+        /// The run id (see `pilot runs`).
+        run_id: String,
+        /// A signed approval file (repeatable), e.g. one that came by e-mail.
+        #[arg(long = "import", value_name = "FILE")]
+        import: Vec<PathBuf>,
+        /// Do not fetch from the remote.
+        #[arg(long)]
+        no_fetch: bool,
+    },
     /// The built-in demo project.
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -165,6 +210,41 @@ pub struct SignArgs {
     /// Where to write the signature (default: REPORT.sig).
     #[arg(short, long, value_name = "SIG")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "approver", required = true, multiple = true)]
+pub struct ApproveArgs {
+    #[command(flatten)]
+    pub repo: RepoArg,
+    /// The run whose request you decide on (default: the only open request).
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+    /// An exported request file instead of the repository's remote.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// The role you decide for (its id, e.g. qa).
+    #[arg(long)]
+    pub role: String,
+    /// approve, hold or reject.
+    #[arg(long, default_value = "approve")]
+    pub decision: String,
+    /// Why (required for hold and reject).
+    #[arg(long, default_value = "")]
+    pub comment: String,
+    /// Your private key (ed25519 or RSA). An encrypted key reads its passphrase from
+    /// PILOT_KEY_PASSPHRASE. With --agent: the public key (.pub) choosing the agent's key.
+    #[arg(long, value_name = "PATH", group = "approver")]
+    pub key: Option<PathBuf>,
+    /// Sign through the running ssh-agent.
+    #[arg(long, group = "approver")]
+    pub agent: bool,
+    /// Write the signed approval to FILE (to send by e-mail) instead of pushing it.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// The remote requests come from and approvals go to.
+    #[arg(long, default_value = "origin")]
+    pub remote: String,
 }
 
 #[derive(Debug, Args)]

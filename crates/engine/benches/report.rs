@@ -118,6 +118,7 @@ fn large_run(steps: usize, events: u64) -> Run {
             roles: Vec::new(),
             success_criteria: vec!["Everything passes".into()],
             waivers: None,
+            signoff: None,
         },
         vars: BTreeMap::from([("token".to_owned(), "s3cr3t-token-value".to_owned())]),
         phases,

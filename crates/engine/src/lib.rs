@@ -20,6 +20,7 @@ pub mod clock;
 pub mod demo;
 pub mod docker;
 pub mod paths;
+pub mod pattern;
 pub mod plan;
 pub mod record;
 pub mod repo;

@@ -124,6 +124,17 @@ fn context(binary: &Path) -> Vec<u8> {
     builder.into_inner().expect("finish the context")
 }
 
+/// Held while an image is built or removed. Every sample image shares its layers (the same
+/// binary on `scratch`), and the engine does not protect a layer that a build in progress is
+/// about to reuse: one test removing its image while another builds failed with "failed to get
+/// digest sha256:…: no such file". Tests of one binary run as threads, so a process-wide lock is
+/// enough (cargo runs test binaries one at a time).
+static IMAGE_LOCK: Mutex<()> = Mutex::new(());
+
+fn image_lock() -> std::sync::MutexGuard<'static, ()> {
+    IMAGE_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Build `release-pilot-sample:<version>` (broken: its health check fails forever).
 pub fn build_sample(conn: &Connection, version: &str, broken: bool) -> String {
     build_sample_as(conn, "release-pilot-sample", version, broken)
@@ -142,6 +153,7 @@ pub fn build_sample_as(conn: &Connection, repository: &str, version: &str, broke
         ]),
         labels: HashMap::from([(TEST_LABEL.to_owned(), "1".to_owned())]),
     };
+    let _lock = image_lock();
     image::build(conn, request, &|_| {})
         .unwrap_or_else(|e| panic!("building {tag} must work: {e}"));
     tag
@@ -173,6 +185,7 @@ impl Drop for Cleanup {
         for v in &self.volumes {
             let _ = volume::remove(&conn, v);
         }
+        let _lock = image_lock();
         for i in &self.images {
             let _ = image::remove(&conn, i);
         }

@@ -1,5 +1,6 @@
 //! One file per command; each is a few lines over the engine.
 
+mod approve;
 mod demo;
 mod inspect;
 mod plan;
@@ -34,6 +35,16 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             &store()?,
             rollback::RollbackArgs { run_id, reason, by, yes, answers, json },
         ),
+        Command::Request { run_id, export, no_push } => {
+            approve::request(&store()?, &run_id, export.as_deref(), no_push)
+        }
+        Command::Requests { repo, run, remote, no_fetch } => {
+            approve::requests(&repo.repo, run.as_deref(), &remote, no_fetch)
+        }
+        Command::Approve(args) => approve::approve(&args),
+        Command::Approvals { run_id, import, no_fetch } => {
+            approve::approvals(&store()?, &run_id, &import, no_fetch)
+        }
         Command::Demo(cmd) => demo::demo(cmd),
         Command::Runs { json, outcome, version, person } => {
             runs::list(&store()?, json, outcome, version, person)

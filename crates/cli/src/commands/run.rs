@@ -4,7 +4,8 @@ use std::path::Path;
 
 use pilot_engine::SystemClock;
 use pilot_engine::run::{
-    Answers, DriveOptions, Outcome, Run, RunStatus, StartRequest, drive_run, start_run,
+    Answers, DriveOptions, Outcome, Received, Run, RunStatus, StartRequest, collect_approvals,
+    drive_run, published_request, start_run,
 };
 use pilot_engine::store::RunStore;
 
@@ -77,10 +78,34 @@ pub fn resume(
         }
         store.give_secrets(run_id, given);
     }
+    receive_published_approvals(store, run_id)?;
     let terminal = Terminal::new(json);
     let options = DriveOptions { up_to: None, resuming: true };
     let run = drive_run(store, &SystemClock, &terminal, run_id, &answers, options)?;
     finish(&terminal, &run, json)
+}
+
+/// A run that asked for signed approvals receives what its remote holds before it goes on:
+/// each approval is verified and recorded, each refused one said on standard error.
+fn receive_published_approvals(store: &RunStore, run_id: &str) -> Result<(), Failure> {
+    let run = store.load_run(run_id)?;
+    if run.header.plan.plan.signoff.is_none() || published_request(&run).is_none() {
+        return Ok(());
+    }
+    let (unreachable, received) = collect_approvals(store, &SystemClock, run_id)?;
+    if let Some(e) = unreachable {
+        eprintln!("Approvals not fetched ({e}); what was fetched before is used.");
+    }
+    for r in received {
+        match r {
+            Received::Recorded(s) => {
+                eprintln!("Approval received: {} {} for {}", s.who(), s.decision.past(), s.role)
+            }
+            Received::Refused { why, .. } => eprintln!("Approval refused: {why}"),
+            Received::AlreadyRecorded(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// The variables given for the run: the `--vars` file's, then each `--var` (which wins).

@@ -15,4 +15,6 @@ pub mod vars;
 pub use criterion::{BoundCriterion, Criterion};
 pub use kinds::{BackupRole, Handling, PersonStep, StepAction, StepClass};
 pub use load::{PlanError, Problem, load_plan, parse_plan};
-pub use model::{Phase, Plan, PlanHeader, Role, Stage, Step, WaiverRule};
+pub use model::{
+    DEFAULT_ALLOWED_SIGNERS, Phase, Plan, PlanHeader, Role, SignoffRule, Stage, Step, WaiverRule,
+};

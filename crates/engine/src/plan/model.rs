@@ -50,6 +50,39 @@ pub struct PlanHeader {
     /// agrees (never the operator, never the person who proposed it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waivers: Option<WaiverRule>,
+    /// Signed approvals: who may sign for each role is read from an `allowed_signers` file in
+    /// the repository, and approvals travel through the repository's remote. Without this
+    /// table, sign-offs are names typed into the app, marked "not signed" in the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signoff: Option<SignoffRule>,
+}
+
+/// `[plan.signoff]`: sign-offs are approvals signed with each approver's own SSH key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffRule {
+    /// The `allowed_signers` file (OpenSSH's format), a path inside the repository, read as it
+    /// is in the commit being released, so that who may sign is reviewed like code.
+    #[serde(default = "default_allowed_signers")]
+    pub allowed_signers: String,
+    /// Whether a name typed into the app still counts as an approval (say, for staging). The
+    /// report marks each one "recorded by <operator>, not signed". Production templates say no.
+    #[serde(default)]
+    pub allow_unsigned: bool,
+    /// The git remote that requests and approvals travel through.
+    #[serde(default = "default_remote")]
+    pub remote: String,
+}
+
+/// Where `[plan.signoff]` looks for the allowed signers when the plan does not say.
+pub const DEFAULT_ALLOWED_SIGNERS: &str = ".release-pilot/allowed_signers";
+
+fn default_allowed_signers() -> String {
+    DEFAULT_ALLOWED_SIGNERS.to_string()
+}
+
+fn default_remote() -> String {
+    "origin".to_string()
 }
 
 /// `[plan.waivers]`: who must agree to a waiver before it takes effect.
@@ -74,6 +107,11 @@ pub struct Role {
     /// Whether the person who ran the deploy may approve for this role.
     #[serde(default)]
     pub operator_may_approve: bool,
+    /// Who may sign for this role when approvals are signed (`[plan.signoff]`): principals of
+    /// the allowed-signers file, each an OpenSSH pattern (`alan@example.com`,
+    /// `*@qa.example.com`). Empty: any principal of the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<String>,
 }
 
 fn one() -> u32 {

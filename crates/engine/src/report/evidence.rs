@@ -43,6 +43,20 @@ pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRec
             }
             continue;
         }
+        if f.label == crate::signoff::REQUEST_FACT {
+            // The request's text is in the record; the report names what it asked for.
+            let digest = f.value.lines().find_map(|l| l.strip_prefix("report-sha256: "));
+            let _ = writeln!(
+                out,
+                "  - Sign-off requested over the report with SHA-256 {}",
+                code(digest.unwrap_or("unknown"))
+            );
+            continue;
+        }
+        if f.label.ends_with(".approval") {
+            // The signed file itself: listed under "Approvals", written beside the report.
+            continue;
+        }
         if f.label == "histogram.count" {
             histogram.push(format!("{} in all", f.value));
             continue;

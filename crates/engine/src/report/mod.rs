@@ -17,6 +17,7 @@
 //! renders to the same bytes (the snapshot tests rely on it). To add a section, write a function
 //! `fn(&mut String, &RunView)` in the file for its area and call it from [`report`].
 
+mod approvals;
 mod commits;
 mod events;
 mod evidence;
@@ -29,6 +30,7 @@ mod seal;
 mod sections;
 mod view;
 
+pub use approvals::{approval_files, approvals_dir};
 pub use seal::{
     SEAL_HEADING, Seal, UNSHOWN_EVENT_KINDS, content_intact, read_seal, report_chain_head,
     sha256_hex,
@@ -51,6 +53,7 @@ pub fn report(run: &Run) -> String {
     sections::backup(&mut out, &view);
     sections::metrics(&mut out, &view);
     sections::signoff(&mut out, &view);
+    approvals::approvals(&mut out, &view);
     sections::rollback(&mut out, &view);
     sections::success_criteria(&mut out, &view);
     events::event_log(&mut out, &view);

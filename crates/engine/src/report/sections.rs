@@ -99,7 +99,10 @@ pub(crate) fn signoff(out: &mut String, view: &RunView<'_>) {
                 out,
                 &[
                     text(&role.rule.title),
-                    text(&s.name),
+                    text(&match &s.signed {
+                        Some(by) => format!("{} (signed, {})", s.who(), by.fingerprint),
+                        None => format!("{} (recorded by {}, not signed)", s.name, h.operator),
+                    }),
                     decision_cell(s.decision).to_owned(),
                     text(&s.comment),
                     format::time(s.at),

@@ -7,6 +7,7 @@
 
 mod answer;
 mod answers;
+mod approvals;
 mod choose;
 mod drive;
 mod error;
@@ -30,6 +31,10 @@ pub use crate::record::{MASK, MIN_SECRET_LEN, Redactor};
 pub use answer::{agree_waiver, answer_manual, answer_number, waive_step};
 pub use answers::{
     Answers, AnswersError, AnswersSource, ManualAnswer, SignoffAnswer, SignoffAnswers, WaiverAnswer,
+};
+pub use approvals::{
+    Published, Received, allowed_signers_of, collect_approvals, publish_request, published_request,
+    push_request, receive_approvals, signers_by_role,
 };
 pub use choose::{
     ChoiceError, ChosenPlan, FoundPlan, PLAN_FOLDERS, PlanChoice, choose_plan, find_plan_files,

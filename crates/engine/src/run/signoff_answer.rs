@@ -7,7 +7,7 @@
 use super::RunError;
 use crate::Clock;
 use crate::record::{NewEvent, Run, StepRecord};
-use crate::signoff::{Decision, Signoff, role_rules, same_person, with_signoff};
+use crate::signoff::{Decision, Signoff, role_rules, signoffs_in, with_signoff};
 use crate::store::RunStore;
 
 /// Record `name`'s decision for `role` in the run, and return the run as stored.
@@ -28,6 +28,7 @@ pub fn record_signoff(
         decision,
         comment: comment.trim().to_string(),
         at: clock.now(),
+        signed: None,
     };
     let rec = step_for(&run, &run.steps, &signoff.role)?;
     check(&run, rec, &signoff)?;
@@ -94,19 +95,42 @@ pub(crate) fn check(run: &Run, rec: &StepRecord, s: &Signoff) -> Result<(), RunE
         ));
     }
     let rules = role_rules(&run.header.plan, &run.header.plan_source, &run.header.environment);
-    if let Some(rule) = rules.iter().find(|r| r.id == s.role)
-        && s.decision == Decision::Approve
+    let Some(rule) = rules.iter().find(|r| r.id == s.role) else { return Ok(()) };
+    if s.decision == Decision::Approve
         && !rule.operator_may_approve
-        && same_person(&s.name, &run.header.operator)
+        && s.by_operator(&run.header.operator)
     {
         return Err(refused(
             step,
             format!(
                 "{} ran this release and may not approve for {} (separation of duties): \
                  someone else must approve",
-                s.name, rule.title
+                s.who(),
+                rule.title
             ),
         ));
+    }
+    if let Some(why) = rule.refusal(s, &run.header.operator) {
+        return Err(refused(step, format!("not counted, so not recorded: {why}")));
+    }
+    if let Some(by) = s.signed.as_ref().filter(|_| s.decision == Decision::Approve) {
+        let earlier = signoffs_in(&run.header.plan, &run.steps);
+        let same_key = earlier.iter().find(|o| {
+            o.role != s.role
+                && o.decision == Decision::Approve
+                && o.signed.as_ref().is_some_and(|b| b.fingerprint == by.fingerprint)
+        });
+        if let Some(other) = same_key {
+            let title = rules.iter().find(|r| r.id == other.role).map_or(&other.role, |r| &r.title);
+            return Err(refused(
+                step,
+                format!(
+                    "the key {} already approved for {title}: one key approves for one role \
+                     (separation of duties); {} must approve with a key of their own",
+                    by.fingerprint, rule.title
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -133,7 +157,15 @@ pub(crate) fn commit(
         at: s.at,
         kind: "signoff.recorded".into(),
         step_id: Some(rec.step_id.clone()),
-        message: format!("{} {} for {title}{comment}", s.name, s.decision.past()),
+        message: match &s.signed {
+            Some(by) => format!(
+                "{} {} for {title}{comment} (signed with {})",
+                s.who(),
+                s.decision.past(),
+                by.fingerprint
+            ),
+            None => format!("{} {} for {title}{comment}", s.name, s.decision.past()),
+        },
     };
     store.record_signoff(&run.header.id, &rec, s, event)?;
     Ok(rec)

@@ -21,6 +21,7 @@ use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use ssh_key::PublicKey;
 
 use super::SignatureError;
+use crate::pattern::match_pattern_list;
 
 /// One valid line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -374,38 +375,6 @@ pub(super) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         Local.from_local_datetime(&naive).earliest()?.with_timezone(&Utc)
     };
     (t.timestamp() != 0).then_some(t)
-}
-
-/// match.c's `match_pattern_list`: a comma-separated list of patterns, `!` negating one; a
-/// negated match refuses at once, otherwise any positive match accepts. Case-sensitive.
-pub fn match_pattern_list(s: &str, list: &str) -> bool {
-    let mut positive = false;
-    for sub in list.split(',') {
-        let (negated, pattern) = match sub.strip_prefix('!') {
-            Some(p) => (true, p),
-            None => (false, sub),
-        };
-        if pattern.len() >= 1023 {
-            return false;
-        }
-        if match_pattern(s.as_bytes(), pattern.as_bytes()) {
-            if negated {
-                return false;
-            }
-            positive = true;
-        }
-    }
-    positive
-}
-
-/// `*` matches any run, `?` any one byte.
-fn match_pattern(s: &[u8], p: &[u8]) -> bool {
-    match p.split_first() {
-        None => s.is_empty(),
-        Some((b'*', rest)) => (0..=s.len()).any(|i| match_pattern(&s[i..], rest)),
-        Some((b'?', rest)) => !s.is_empty() && match_pattern(&s[1..], rest),
-        Some((c, rest)) => s.first() == Some(c) && match_pattern(&s[1..], rest),
-    }
 }
 
 /// A revocation list as `ssh-keygen -Y verify -r` reads a flat one: public keys, one per line,

@@ -12,10 +12,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
 use super::allowed::{AllowedSigners, Refusal};
+use super::request::{SignoffRequest, escape, unescape};
 use super::sign::{armored, split_armored};
 use super::{NAMESPACE, SignatureError};
-use crate::record::Run;
-use crate::report::{report, sha256_hex};
 use crate::signoff::Decision;
 
 /// The statement's first line.
@@ -56,29 +55,28 @@ impl std::fmt::Display for FieldDiffers {
 }
 
 impl Approval {
-    /// The approval of `role` with `decision` for `run` as it stands now (its report rendered
-    /// now is the evidence the approver saw).
-    pub fn for_run(
-        run: &Run,
+    /// The approval of `role` with `decision` for the run `request` asks about; the evidence
+    /// is the report published with the request.
+    pub fn from_request(
+        request: &SignoffRequest,
         role: &str,
         decision: Decision,
         comment: &str,
         at: DateTime<Utc>,
     ) -> Self {
-        let h = &run.header;
         Self {
-            run_id: h.id.clone(),
-            plan_name: h.plan.plan.name.clone(),
-            plan_sha256: h.plan_hash.clone(),
-            commit: h.facts.head.as_ref().map(|c| c.id.clone()),
-            version: h.version.clone(),
-            environment: h.environment.clone(),
+            run_id: request.run_id.clone(),
+            plan_name: request.plan_name.clone(),
+            plan_sha256: request.plan_sha256.clone(),
+            commit: request.commit.clone(),
+            version: request.version.clone(),
+            environment: request.environment.clone(),
             role: role.to_string(),
             decision,
             comment: comment.to_string(),
             // Whole seconds: the statement's time is written to the second.
             at: DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at),
-            evidence_sha256: sha256_hex(report(run).as_bytes()),
+            evidence_sha256: request.report_sha256.clone(),
         }
     }
 
@@ -152,11 +150,11 @@ impl Approval {
         Ok(approval)
     }
 
-    /// The first field in which this approval does not match `run` as it stands now: a
-    /// statement for another run, plan, commit, version, environment, or over evidence that
-    /// has changed since, is refused with the field that differs.
-    pub fn differs_from(&self, run: &Run) -> Option<FieldDiffers> {
-        let now = Self::for_run(run, &self.role, self.decision, &self.comment, self.at);
+    /// The first field in which this approval does not match `request`: a statement for
+    /// another run, plan, commit, version, environment, or over evidence other than the report
+    /// published with the request, is refused with the field that differs.
+    pub fn differs_from(&self, request: &SignoffRequest) -> Option<FieldDiffers> {
+        let now = Self::from_request(request, &self.role, self.decision, &self.comment, self.at);
         let pairs: [(&'static str, String, String); 7] = [
             ("run", self.run_id.clone(), now.run_id),
             ("plan", self.plan_name.clone(), now.plan_name),
@@ -171,29 +169,6 @@ impl Approval {
             .find(|(_, signed, run)| signed != run)
             .map(|(field, signed, run)| FieldDiffers { field, signed, run })
     }
-}
-
-/// One line per field: backslashes, newlines and carriage returns escaped.
-fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r")
-}
-
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// A signed approval: the signature and what it signs.
@@ -239,6 +214,8 @@ pub enum ApprovalProblem {
     NotValidNow(String, String),
     #[error("it does not match the run: {0}")]
     Differs(FieldDiffers),
+    #[error("the request does not ask for the role {0:?}")]
+    RoleNotAsked(String),
 }
 
 /// A good approval: who (the allowed-signers principals of the key), with which key.
@@ -249,11 +226,12 @@ pub struct VerifiedApproval {
     pub fingerprint: String,
 }
 
-/// Check the approval file `text` against `allowed` at `now` and against `run` as it stands.
+/// Check the approval file `text` against `allowed` at `now` and against the `request` it
+/// answers.
 pub fn verify_approval(
     text: &str,
     allowed: &AllowedSigners,
-    run: &Run,
+    request: &SignoffRequest,
     now: DateTime<Utc>,
 ) -> Result<VerifiedApproval, ApprovalProblem> {
     let signed = SignedApproval::parse(text).map_err(ApprovalProblem::Unreadable)?;
@@ -276,8 +254,11 @@ pub fn verify_approval(
             ApprovalProblem::NotValidNow(principals.clone(), r.validity().unwrap_or_default())
         }
     })?;
-    if let Some(d) = signed.approval.differs_from(run) {
+    if let Some(d) = signed.approval.differs_from(request) {
         return Err(ApprovalProblem::Differs(d));
+    }
+    if request.role_title(&signed.approval.role).is_none() {
+        return Err(ApprovalProblem::RoleNotAsked(signed.approval.role.clone()));
     }
     Ok(VerifiedApproval {
         principals: signer.principals.split(',').map(str::to_string).collect(),

@@ -14,7 +14,8 @@
 //! Layout: `sign.rs` (signing with a key file or the agent), `statement.rs` (what is signed),
 //! `exchange.rs` (requests and approvals through the repository's own git refs),
 //! `approval.rs` (a signed approval: one decision for one role, over a statement that names
-//! the run, plan, commit, version, environment and the evidence seen), `agent.rs` (the ssh-agent protocol and the platform transports), `allowed.rs` (the
+//! the run, plan, commit, version, environment and the evidence seen), `request.rs` (the
+//! sign-off request an approval answers), `agent.rs` (the ssh-agent protocol and the platform transports), `allowed.rs` (the
 //! `allowed_signers` file and revocation lists, read as OpenSSH reads them), `verify.rs`
 //! (checking one signature, with a clear answer for every way it can fail), `report.rs` (a
 //! report checked as a whole — seal, chain, every signature — and attaching a signature).
@@ -24,16 +25,16 @@ mod allowed;
 mod approval;
 pub mod exchange;
 mod report;
+mod request;
 mod sign;
 mod statement;
 mod verify;
 
 use std::path::PathBuf;
 
+pub use crate::pattern::match_pattern_list;
 pub use agent::{Agent, WINDOWS_AGENT_PIPE, agent_address};
-pub use allowed::{
-    AllowedSigner, AllowedSigners, LineProblem, Refusal, RevokedKeys, match_pattern_list,
-};
+pub use allowed::{AllowedSigner, AllowedSigners, LineProblem, Refusal, RevokedKeys};
 pub use approval::{
     APPROVAL_HEADER, Approval, ApprovalProblem, FieldDiffers, SignedApproval, VerifiedApproval,
     verify_approval,
@@ -41,6 +42,7 @@ pub use approval::{
 pub use report::{
     AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
 };
+pub use request::{REQUEST_HEADER, RequestedRole, SignoffRequest};
 pub use sign::{
     SignatureFile, Signed, can_sign, read_public_key, sign_message_with_agent,
     sign_message_with_key_file, sign_with_agent, sign_with_key_file, signature_path, split_armored,

@@ -1,13 +1,18 @@
 //! Sign-offs as the evidence of their sign-off step, which is where the report (a pure function
 //! of the run) reads them: each sign-off is four facts in a row, labelled `<role>.name`,
-//! `<role>.decision`, `<role>.comment` and `<role>.time`. The store's `signoffs` table holds the
+//! `<role>.decision`, `<role>.comment` and `<role>.time`, and for a signed decision three more:
+//! `<role>.key` (the fingerprint), `<role>.principals` and `<role>.approval` (the signed file). The store's `signoffs` table holds the
 //! same decisions for queries (history filters); both are written in one transaction.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::model::{Decision, Signoff};
+use super::model::{Decision, SignedBy, Signoff};
 use crate::plan::Plan;
 use crate::record::{Evidence, Fact, StepRecord};
+
+/// The label of the fact that keeps the sign-off request a run published (its text), on the
+/// sign-off step it asks for.
+pub const REQUEST_FACT: &str = "sign-off request";
 
 /// How the time of a sign-off is written in its fact (the report shows it as it is).
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S UTC";
@@ -20,6 +25,11 @@ pub fn with_signoff(mut evidence: Evidence, s: &Signoff) -> Evidence {
     evidence.facts.push(fact("decision", s.decision.word().to_string()));
     evidence.facts.push(fact("comment", s.comment.clone()));
     evidence.facts.push(fact("time", s.at.format(TIME_FORMAT).to_string()));
+    if let Some(by) = &s.signed {
+        evidence.facts.push(fact("key", by.fingerprint.clone()));
+        evidence.facts.push(fact("principals", by.principals.join(",")));
+        evidence.facts.push(fact("approval", by.file.clone()));
+    }
     evidence
 }
 
@@ -48,6 +58,7 @@ pub fn signoffs_in(plan: &Plan, records: &[StepRecord]) -> Vec<Signoff> {
                         decision: Decision::Hold,
                         comment: String::new(),
                         at: DateTime::<Utc>::UNIX_EPOCH,
+                        signed: None,
                     });
                 }
                 _ => {
@@ -63,6 +74,11 @@ pub fn signoffs_in(plan: &Plan, records: &[StepRecord]) -> Vec<Signoff> {
                                 s.at = t.and_utc();
                             }
                         }
+                        "key" => signed(s).fingerprint = f.value.clone(),
+                        "principals" => {
+                            signed(s).principals = f.value.split(',').map(str::to_string).collect();
+                        }
+                        "approval" => signed(s).file = f.value.clone(),
                         _ => {}
                     }
                 }
@@ -73,6 +89,15 @@ pub fn signoffs_in(plan: &Plan, records: &[StepRecord]) -> Vec<Signoff> {
         }
     }
     out
+}
+
+/// The signature part of a sign-off being read, started by its first signed fact.
+fn signed(s: &mut Signoff) -> &mut SignedBy {
+    s.signed.get_or_insert_with(|| SignedBy {
+        fingerprint: String::new(),
+        principals: Vec::new(),
+        file: String::new(),
+    })
 }
 
 /// Two sign-off steps asking for the same role carry the same sign-off: keep it once.

@@ -2,12 +2,14 @@
 //! (and why), which approvals did not count, and how many are still missing.
 //!
 //! Counting rules: a person's latest decision for a role is the one that counts (a hold lifted
-//! by an approval is an approval); the same person approving twice counts once; an approval by
-//! the run's operator counts only when the role allows it (separation of duties).
+//! by an approval is an approval); the same person (or, signed, the same key) approving twice
+//! counts once; an approval by the run's operator counts only when the role allows it
+//! (separation of duties); with signed approvals, only a key whose principal the role names
+//! counts, a typed name only where the plan allows it (`RoleRule::refusal`).
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Decision, RoleRule, Signoff, person_key, same_person};
+use super::model::{Decision, RoleRule, Signoff};
 
 /// Where one role stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,8 +45,7 @@ impl RoleStatus {
     /// Bo: CVE open", "Operations: 0 of 1 approvals".
     pub fn describe(&self) -> String {
         let title = &self.rule.title;
-        let names =
-            |list: &[Signoff]| list.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ");
+        let names = |list: &[Signoff]| list.iter().map(Signoff::who).collect::<Vec<_>>().join(", ");
         match self.state {
             RoleState::Approved if self.rule.approvals == 0 => {
                 format!("{title}: no approval required")
@@ -60,7 +61,7 @@ impl RoleStatus {
                         } else {
                             s.comment.trim().to_string()
                         };
-                        format!("{} by {}: {comment}", s.decision.past(), s.name)
+                        format!("{} by {}: {comment}", s.decision.past(), s.who())
                     })
                     .collect();
                 format!("{title}: {}", why.join("; "))
@@ -73,7 +74,7 @@ impl RoleStatus {
                     if self.rule.approvals == 1 { "" } else { "s" }
                 );
                 for (signoff, why) in &self.not_counted {
-                    s.push_str(&format!(" (approval by {} not counted: {why})", signoff.name));
+                    s.push_str(&format!(" (approval by {} not counted: {why})", signoff.who()));
                 }
                 s
             }
@@ -81,16 +82,36 @@ impl RoleStatus {
     }
 }
 
-/// The matrix of the given roles, from every sign-off recorded in the run.
+/// The matrix of the given roles, from every sign-off recorded in the run. With signed
+/// approvals one key approves for one role: a key already counted for an earlier role of the
+/// matrix does not count again (separation of duties compares keys, not typed names).
 pub fn matrix(rules: &[RoleRule], signoffs: &[Signoff], operator: &str) -> Vec<RoleStatus> {
-    rules.iter().map(|rule| role_status(rule, signoffs, operator)).collect()
+    let mut keys_used: Vec<(String, String)> = Vec::new();
+    rules
+        .iter()
+        .map(|rule| {
+            let status = role_status(rule, signoffs, operator, &keys_used);
+            for s in &status.approved_by {
+                if let Some(by) = &s.signed {
+                    keys_used.push((by.fingerprint.clone(), rule.title.clone()));
+                }
+            }
+            status
+        })
+        .collect()
 }
 
-fn role_status(rule: &RoleRule, signoffs: &[Signoff], operator: &str) -> RoleStatus {
-    // The latest decision of each person, in the order people first decided.
+fn role_status(
+    rule: &RoleRule,
+    signoffs: &[Signoff],
+    operator: &str,
+    keys_used: &[(String, String)],
+) -> RoleStatus {
+    // The latest decision of each approver (a key, or a typed person), in the order they first
+    // decided.
     let mut latest: Vec<(String, &Signoff)> = Vec::new();
     for s in signoffs.iter().filter(|s| s.role == rule.id) {
-        let key = person_key(&s.name);
+        let key = s.identity();
         match latest.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = s,
             None => latest.push((key, s)),
@@ -100,14 +121,21 @@ fn role_status(rule: &RoleRule, signoffs: &[Signoff], operator: &str) -> RoleSta
     let mut blocked_by = Vec::new();
     let mut not_counted = Vec::new();
     for (_, s) in latest {
+        if let Some(why) = rule.refusal(s, operator) {
+            not_counted.push((s.clone(), why));
+            continue;
+        }
+        let used = s.signed.as_ref().and_then(|by| {
+            keys_used.iter().find(|(fingerprint, _)| *fingerprint == by.fingerprint)
+        });
         match s.decision {
-            Decision::Approve if !rule.operator_may_approve && same_person(&s.name, operator) => {
+            Decision::Approve if used.is_some() => {
+                let (fingerprint, other) = used.expect("checked");
                 not_counted.push((
                     s.clone(),
                     format!(
-                        "{} ran this release, and {} does not allow the operator to approve \
-                         (separation of duties)",
-                        s.name, rule.title
+                        "the key {fingerprint} already approved for {other}: one key approves \
+                         for one role (separation of duties)"
                     ),
                 ));
             }

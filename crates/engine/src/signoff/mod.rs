@@ -14,7 +14,9 @@ mod model;
 mod verdict;
 
 pub use criteria::{CriterionClaim, CriterionState, WaivedProof, criteria, quoted_titles};
-pub use evidence::{signoffs_in, with_signoff};
+pub use evidence::{REQUEST_FACT, signoffs_in, with_signoff};
 pub use matrix::{RoleState, RoleStatus, matrix};
-pub use model::{Decision, RoleRule, Signoff, is_production, person_key, role_rules, same_person};
+pub use model::{
+    Decision, RoleRule, SignedBy, Signoff, is_production, person_key, role_rules, same_person,
+};
 pub use verdict::{BlockingState, BlockingStep, Verdict, go_no_go, required_roles, run_verdict};

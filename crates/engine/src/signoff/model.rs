@@ -75,6 +75,51 @@ pub struct Signoff {
     /// Why; a reject or hold must say.
     pub comment: String,
     pub at: DateTime<Utc>,
+    /// The approver's signature, when the decision was signed with their own key (`None`: a
+    /// name typed into the operator's app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<SignedBy>,
+}
+
+/// Who signed a signed decision: the key, the principals `allowed_signers` gives it, and the
+/// signed approval file as received (armored SSHSIG block, then the statement it covers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedBy {
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    /// The principals of the key's `allowed_signers` line, e.g. `["alan@example.com"]`.
+    pub principals: Vec<String>,
+    /// The approval file's text.
+    pub file: String,
+}
+
+impl Signoff {
+    /// Who decided, as the report and the desktop say it: the principal of a signed decision,
+    /// the typed name otherwise.
+    pub fn who(&self) -> String {
+        match &self.signed {
+            Some(by) => by.principals.join(", "),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The identity that makes two approvals "the same approver": the key for a signed
+    /// decision, the person (e-mail, else name) for a typed one.
+    pub fn identity(&self) -> String {
+        match &self.signed {
+            Some(by) => by.fingerprint.clone(),
+            None => person_key(&self.name),
+        }
+    }
+
+    /// Whether the run's operator made this decision: a principal of the key, or the typed
+    /// name, names the operator.
+    pub fn by_operator(&self, operator: &str) -> bool {
+        match &self.signed {
+            Some(by) => by.principals.iter().any(|p| same_person(p, operator)),
+            None => same_person(&self.name, operator),
+        }
+    }
 }
 
 /// The rule a role follows in one run.
@@ -86,6 +131,73 @@ pub struct RoleRule {
     pub approvals: u32,
     /// Whether the run's operator may approve for this role.
     pub operator_may_approve: bool,
+    /// Signed approvals (`[plan.signoff]`): the principal patterns that may sign for the role
+    /// (empty: any principal of the allowed-signers file). `None`: the plan takes typed names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signers: Option<Vec<String>>,
+    /// With signed approvals, whether a typed name still counts (`[plan.signoff]
+    /// allow_unsigned`). Always true when the plan takes typed names.
+    #[serde(default = "yes")]
+    pub allow_unsigned: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl RoleRule {
+    /// A rule for typed-name sign-offs (no `[plan.signoff]`).
+    pub fn typed(id: &str, title: &str, approvals: u32, operator_may_approve: bool) -> Self {
+        Self {
+            id: id.to_string(),
+            title: title.to_string(),
+            approvals,
+            operator_may_approve,
+            signers: None,
+            allow_unsigned: true,
+        }
+    }
+
+    /// Why an approval `s` does not count for this role, if it does not (the operator, the
+    /// key or principal, the lack of a signature). Rejects and holds always stand: stopping a
+    /// release is never refused.
+    pub fn refusal(&self, s: &Signoff, operator: &str) -> Option<String> {
+        if s.decision != Decision::Approve {
+            return None;
+        }
+        let title = &self.title;
+        if let Some(patterns) = &self.signers {
+            match &s.signed {
+                None if !self.allow_unsigned => {
+                    return Some(format!(
+                        "recorded by {operator} as {}, not signed: {title} counts only \
+                         approvals signed with the approver's own key",
+                        s.name
+                    ));
+                }
+                None => {}
+                Some(by) if !patterns.is_empty() => {
+                    let list = patterns.join(",");
+                    if !by.principals.iter().any(|p| crate::pattern::match_pattern_list(p, &list)) {
+                        return Some(format!(
+                            "signed by {}, who may not sign for {title} (the plan lets {} sign)",
+                            s.who(),
+                            patterns.join(", ")
+                        ));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        if !self.operator_may_approve && s.by_operator(operator) {
+            return Some(format!(
+                "{} ran this release, and {title} does not allow the operator to approve \
+                 (separation of duties)",
+                s.who()
+            ));
+        }
+        None
+    }
 }
 
 /// True when the environment names production (see the module documentation).
@@ -100,6 +212,7 @@ pub fn is_production(environment: &str) -> bool {
 pub fn role_rules(plan: &Plan, plan_source: &str, environment: &str) -> Vec<RoleRule> {
     let explicit = explicit_operator_flags(plan_source);
     let default = !is_production(environment);
+    let signed = plan.plan.signoff.as_ref();
     plan.plan
         .roles
         .iter()
@@ -110,6 +223,8 @@ pub fn role_rules(plan: &Plan, plan_source: &str, environment: &str) -> Vec<Role
                 title: r.title.clone(),
                 approvals: r.approvals,
                 operator_may_approve: if given { r.operator_may_approve } else { default },
+                signers: signed.map(|_| r.signers.clone()),
+                allow_unsigned: signed.is_none_or(|s| s.allow_unsigned),
             }
         })
         .collect()

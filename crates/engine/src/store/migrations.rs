@@ -122,6 +122,9 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the list of legacy events is fixed'); END;
     CREATE TRIGGER legacy_unsealed_no_update BEFORE UPDATE ON legacy_unsealed
         BEGIN SELECT RAISE(ABORT, 'the list of legacy events is fixed'); END;",
+    // 5: a sign-off signed with the approver's key keeps the key, its principals and the
+    // signed approval file as received (JSON); NULL for a name typed into the app.
+    "ALTER TABLE signoffs ADD COLUMN signed_json TEXT;",
 ];
 
 /// The schema version this build writes.

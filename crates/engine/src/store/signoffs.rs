@@ -26,8 +26,8 @@ impl RunStore {
                 |r| r.get(0),
             )?;
             tx.execute(
-                "INSERT INTO signoffs (run_id, seq, role, name, decision, comment, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO signoffs (run_id, seq, role, name, decision, comment, at, signed_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     run_id,
                     seq,
@@ -36,6 +36,7 @@ impl RunStore {
                     enum_to_text(&signoff.decision),
                     signoff.comment,
                     time_to_text(signoff.at),
+                    signoff.signed.as_ref().map(to_json),
                 ],
             )?;
             let changed = tx.execute(
@@ -60,7 +61,7 @@ impl RunStore {
         let sql_err = |e| damaged_or(self.path(), e);
         let mut stmt = conn
             .prepare(
-                "SELECT role, name, decision, comment, at FROM signoffs WHERE run_id = ?1
+                "SELECT role, name, decision, comment, at, signed_json FROM signoffs WHERE run_id = ?1
                  ORDER BY seq",
             )
             .map_err(sql_err)?;
@@ -72,19 +73,24 @@ impl RunStore {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })
             .map_err(sql_err)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(sql_err)?;
         rows.into_iter()
-            .map(|(role, name, decision, comment, at)| {
+            .map(|(role, name, decision, comment, at, signed)| {
                 let corrupt =
                     |detail: String| StoreError::Corrupt { id: run_id.to_string(), detail };
                 Ok(Signoff {
                     decision: Decision::parse(&decision)
                         .ok_or_else(|| corrupt(format!("decision {decision:?}")))?,
                     at: time_from_text(&at).map_err(corrupt)?,
+                    signed: signed
+                        .map(|json| serde_json::from_str(&json))
+                        .transpose()
+                        .map_err(|e| corrupt(format!("signed sign-off ({e})")))?,
                     role,
                     name,
                     comment,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. Modules of one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["clock", "paths", "write"],
+    &["clock", "paths", "pattern", "write"],
     &["repo", "plan", "validate", "backup"],
     &["docker"],
     &["record"],

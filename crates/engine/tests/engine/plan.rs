@@ -104,12 +104,14 @@ fn expected_valid_plan() -> Plan {
                 title: "QA lead".into(),
                 approvals: 2,
                 operator_may_approve: false,
+                signers: vec![],
             }],
             success_criteria: vec![
                 "All health checks pass".into(),
                 "Version is {{version}}".into(),
             ],
             waivers: None,
+            signoff: None,
         },
         vars: BTreeMap::from([
             ("admin_password".to_string(), "hunter2".to_string()),

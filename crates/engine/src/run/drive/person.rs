@@ -249,6 +249,7 @@ impl<'a> Driver<'a> {
                     decision: entry.decision,
                     comment: entry.comment.as_deref().unwrap_or("").trim().to_string(),
                     at: self.clock.now(),
+                    signed: None,
                 };
                 let recorded = signoff::signoffs_in(
                     &self.run.header.plan,

@@ -5,9 +5,10 @@
 //! key nobody allowed, or brought after the evidence changed.
 
 use chrono::{Duration, Utc};
+use pilot_engine::report::report;
 use pilot_engine::signature::{
-    AllowedSigners, Approval, ApprovalProblem, SignedApproval, sign_message_with_key_file,
-    verify_approval,
+    AllowedSigners, Approval, ApprovalProblem, SignedApproval, SignoffRequest,
+    sign_message_with_key_file, verify_approval,
 };
 use pilot_engine::signoff::Decision;
 use pilot_test_openssh::openssh_accepts;
@@ -34,8 +35,11 @@ fn an_approval_signed_by_its_approver_verifies_and_every_tampering_names_its_fie
             sign_message_with_key_file(approval.to_text().as_bytes(), key, None).expect("signed");
         SignedApproval { signature, approval: approval.clone() }.to_text().expect("armored")
     };
-    let approval = Approval::for_run(
-        &run,
+    let roles = [("qa".to_string(), "QA".to_string())];
+    let request = SignoffRequest::for_run(&run, &report(&run), &roles, Utc::now());
+    let other_request = SignoffRequest::for_run(&other, &report(&other), &roles, Utc::now());
+    let approval = Approval::from_request(
+        &request,
         "qa",
         Decision::Approve,
         "regression suite green\nall 412",
@@ -44,7 +48,7 @@ fn an_approval_signed_by_its_approver_verifies_and_every_tampering_names_its_fie
     let text = sign(&approval, &qa.private);
 
     // Good, for Release Pilot and for stock OpenSSH (the statement after the block).
-    let good = verify_approval(&text, &allowed, &run, Utc::now()).expect("a good approval");
+    let good = verify_approval(&text, &allowed, &request, Utc::now()).expect("a good approval");
     assert_eq!(good.principals, ["qa@example.com"], "the signer comes from allowed_signers");
     assert_eq!(good.approval.comment, "regression suite green\nall 412", "the comment survives");
     let file = dir.path().join("qa.approval");
@@ -59,18 +63,18 @@ fn an_approval_signed_by_its_approver_verifies_and_every_tampering_names_its_fie
     // The decision edited after signing.
     let edited = text.replace("decision: approve", "decision: reject");
     assert_eq!(
-        verify_approval(&edited, &allowed, &run, Utc::now()),
+        verify_approval(&edited, &allowed, &request, Utc::now()),
         Err(ApprovalProblem::Altered),
         "an edited decision breaks the signature"
     );
     // Replayed on another run: the run field differs.
-    match verify_approval(&text, &allowed, &other, Utc::now()) {
+    match verify_approval(&text, &allowed, &other_request, Utc::now()) {
         Err(ApprovalProblem::Differs(d)) => assert_eq!(d.field, "run", "{d}"),
         wrong => panic!("a replayed approval is refused: {wrong:?}"),
     }
     // Signed by a key nobody allowed.
     assert_eq!(
-        verify_approval(&sign(&approval, &stranger.private), &allowed, &run, Utc::now()),
+        verify_approval(&sign(&approval, &stranger.private), &allowed, &request, Utc::now()),
         Err(ApprovalProblem::UnknownSigner)
     );
     // Signed before, brought after its key expired.
@@ -82,7 +86,7 @@ fn an_approval_signed_by_its_approver_verifies_and_every_tampering_names_its_fie
     let expired = AllowedSigners::parse(&expiring, &allowed_path);
     assert!(
         matches!(
-            verify_approval(&text, &expired, &run, Utc::now()),
+            verify_approval(&text, &expired, &request, Utc::now()),
             Err(ApprovalProblem::NotValidNow(..))
         ),
         "an expired key is refused"
@@ -91,7 +95,7 @@ fn an_approval_signed_by_its_approver_verifies_and_every_tampering_names_its_fie
     // made when its report read differently.
     let mut stale = approval.clone();
     stale.evidence_sha256 = "0".repeat(64);
-    match verify_approval(&sign(&stale, &qa.private), &allowed, &run, Utc::now()) {
+    match verify_approval(&sign(&stale, &qa.private), &allowed, &request, Utc::now()) {
         Err(ApprovalProblem::Differs(d)) => {
             assert!(d.field.starts_with("evidence"), "the evidence field is named: {d}")
         }
@@ -100,7 +104,21 @@ fn an_approval_signed_by_its_approver_verifies_and_every_tampering_names_its_fie
     // A statement with a line Release Pilot does not write is not an approval.
     let extra = text.replace("\nat: ", "\nnote: x\nat: ");
     assert!(matches!(
-        verify_approval(&extra, &allowed, &run, Utc::now()),
+        verify_approval(&extra, &allowed, &request, Utc::now()),
         Err(ApprovalProblem::Unreadable(_))
     ));
+    // A role the request does not ask for.
+    let mut security = approval.clone();
+    security.role = "security".into();
+    assert_eq!(
+        verify_approval(&sign(&security, &qa.private), &allowed, &request, Utc::now()),
+        Err(ApprovalProblem::RoleNotAsked("security".into()))
+    );
+    // The request survives its text and its one-file bundle; a bundle whose report was
+    // edited is refused.
+    assert_eq!(SignoffRequest::parse(&request.to_text()), Ok(request.clone()));
+    let bundle = request.bundle(&report(&run));
+    assert_eq!(SignoffRequest::unbundle(&bundle).map(|(r, _)| r), Ok(request.clone()));
+    let edited = bundle.replacen("Verdict", "Verdikt", 1);
+    assert!(SignoffRequest::unbundle(&edited).is_err(), "an edited report is refused");
 }

@@ -19,7 +19,7 @@ fn at(minute: u32) -> DateTime<Utc> {
 }
 
 fn rule(id: &str, approvals: u32, operator_may_approve: bool) -> RoleRule {
-    RoleRule { id: id.into(), title: id.to_uppercase(), approvals, operator_may_approve }
+    RoleRule::typed(id, &id.to_uppercase(), approvals, operator_may_approve)
 }
 
 fn said(role: &str, name: &str, decision: Decision, minute: u32) -> Signoff {
@@ -30,6 +30,7 @@ fn said(role: &str, name: &str, decision: Decision, minute: u32) -> Signoff {
         decision,
         comment: comment.into(),
         at: at(minute),
+        signed: None,
     }
 }
 

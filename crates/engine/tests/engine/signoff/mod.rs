@@ -11,4 +11,5 @@ mod flow;
 mod gonogo;
 mod keys;
 mod per_step;
+mod signed_flow;
 mod ssh;
