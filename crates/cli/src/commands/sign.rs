@@ -186,6 +186,19 @@ pub fn verify(
             Some(p) => println!("✘ signature {}: BAD — {p} (signer {who}{role}, {key})", s.source),
         }
     }
+    for a in &check.approvals {
+        let who = a.principals.join(", ");
+        match &a.problem {
+            None => println!(
+                "✔ approval: {who} signed {} for {} ({})",
+                a.decision, a.role, a.fingerprint
+            ),
+            Some(p) => println!(
+                "✘ approval: {who}'s {} for {} does NOT hold — {p} ({})",
+                a.decision, a.role, a.fingerprint
+            ),
+        }
+    }
     println!("{}", if check.is_good() { "Verified." } else { "NOT verified." });
     Ok(code)
 }

@@ -416,48 +416,222 @@ fn staging_docker_rolled_back_after_go_puts_n_back_with_the_database_restored() 
     assert!(text(&again.stderr).contains("already rolled back"), "{}", text(&again.stderr));
 }
 
-/// Issue #6's acceptance: the production template's full run ends GO with its four roles
-/// signed off, the report is signed by two keys, stock OpenSSH accepts both signatures, and one
-/// flipped byte makes both `pilot verify` and `ssh-keygen` refuse it.
+/// `git` in `dir`, which must succeed.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.com"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// The team's shared repository: a bare repository as the demo project's `origin` (the demo's
+/// own names a server this machine cannot reach), with the
+/// repository's `.release-pilot/allowed_signers` committed and pushed (the tags at HEAD moved
+/// along, as a team commits it before tagging), and an approver's clone of it.
+fn shared_repository(sandbox: &Sandbox, repo: &Path, allowed: &str) -> PathBuf {
+    let root = sandbox.root.path();
+    let tags = git(repo, &["tag", "--points-at", "HEAD"]);
+    std::fs::create_dir_all(repo.join(".release-pilot")).expect("folder");
+    std::fs::write(repo.join(".release-pilot/allowed_signers"), allowed).expect("written");
+    git(repo, &["add", ".release-pilot/allowed_signers"]);
+    git(repo, &["commit", "-q", "-m", "Who may sign off releases"]);
+    for tag in tags.lines().filter(|t| !t.trim().is_empty()) {
+        git(repo, &["tag", "-f", "-a", tag, "-m", tag]);
+    }
+    git(root, &["init", "-q", "--bare", "shared.git"]);
+    let url = root.join("shared.git");
+    git(repo, &["remote", "set-url", "origin", url.to_str().expect("utf-8")]);
+    git(repo, &["push", "-q", "origin", "HEAD", "--tags"]);
+    git(root, &["clone", "-q", "shared.git", "approver"]);
+    root.join("approver")
+}
+
+/// Issue #16's acceptance, on issue #6's production run: the production template ends GO only
+/// with four approvals signed by four distinct keys — QA and operations approving from a second
+/// clone with a data folder of its own, security review by a file sent back (no remote), code
+/// review through the remote — each checked by `ssh-keygen -Y verify` with the command the
+/// report prints; QA's approval made with the tech lead's own key is refused and the run stays
+/// without GO, the reason shown. The report is then signed by two keys that OpenSSH accepts,
+/// and one flipped byte makes both `pilot verify` and `ssh-keygen` refuse it.
 #[test]
-fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
+fn production_docker_ends_go_with_four_signed_approvals_and_two_report_signatures() {
     let Some((svc, _cleanup)) = service("cli-prod", false, true, &[]) else { return };
     let sandbox = Sandbox::new();
     let repo = sandbox.demo("project");
+    let dir = sandbox.root.path().to_path_buf();
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys).expect("keys folder");
+    let people = [
+        ("lead", "bot@example.com", "ed25519"),
+        ("barbara", "barbara@example.com", "ed25519"),
+        ("whit", "whit@example.com", "rsa"),
+        ("alan", "alan@example.com", "ed25519"),
+        ("linus", "linus@example.com", "rsa"),
+    ];
+    let mut allowed_text = String::new();
+    let mut key_of = std::collections::HashMap::new();
+    for (who, principal, kind) in people {
+        let key = keygen(&keys, who, kind, "");
+        allowed_text.push_str(&format!(
+            "{principal} namespaces=\"git,release-pilot\" {}\n",
+            key.public_line
+        ));
+        key_of.insert(who, key);
+    }
+    let approver_repo = shared_repository(&sandbox, &repo, &allowed_text);
+    let approver = Sandbox::new();
+
+    // The plan names who may sign for each role, as a team adapts the template.
     let plan = plan_for(&sandbox, "production-docker", &svc);
-    let answers = answers_for(
-        &sandbox,
-        &plan,
-        &[
-            ("code_review", "Barbara Liskov <barbara@example.com>"),
-            ("security_review", "Whitfield Diffie <whit@example.com>"),
-            ("qa", "Alan Turing <alan@example.com>"),
-            ("operations", "Linus Torvalds <linus@example.com>"),
-        ],
-    );
+    let mut toml = std::fs::read_to_string(&plan).expect("plan");
+    for (role, principal) in [
+        ("code_review", "barbara@example.com"),
+        ("security_review", "whit@example.com"),
+        ("qa", "alan@example.com"),
+        ("operations", "linus@example.com"),
+    ] {
+        let line = format!("id = \"{role}\"\n");
+        assert!(toml.contains(&line), "the template has the role {role}");
+        toml = toml.replacen(&line, &format!("{line}signers = [\"{principal}\"]\n"), 1);
+    }
+    std::fs::write(&plan, toml).expect("plan");
+    let answers = answers_for(&sandbox, &plan, &[]);
     let (value, waived) = run_to_end(&sandbox, &repo, &plan, &answers);
     let run_id = value["run_id"].as_str().expect("id").to_owned();
+    assert_eq!(value["status"], "waiting", "the run waits for its approvals (waived: {waived:?})");
+
+    // The tech lead asks for sign-off: pushed to the remote, and exported as one file.
+    let request_file = dir.join("request.txt");
+    let out =
+        sandbox.pilot(&["request", &run_id, "--export", request_file.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(3), "requested, still waiting: {}", text(&out.stderr));
+
+    // The approver's workstation sees the open request and reads its report.
+    let approver_arg = approver_repo.to_str().expect("utf-8");
+    let out = approver.pilot(&["requests", "--repo", approver_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&run_id), "the request is listed: {}", text(&out.stdout));
+    let out = approver.pilot(&["requests", "--repo", approver_arg, "--run", &run_id]);
+    assert!(text(&out.stdout).contains("## Sign-off"), "the report is readable");
+
+    let approve = |sandbox: &Sandbox, repo: &Path, who: &str, role: &str| {
+        let key = key_of[who].private.to_str().expect("utf-8").to_owned();
+        let repo = repo.to_str().expect("utf-8");
+        let args = ["approve", "--repo", repo, "--run", &run_id, "--role", role, "--key", &key];
+        sandbox.pilot(&args)
+    };
+    // QA approved with the tech lead's own key: refused, and the run has no GO.
+    let out = approve(&sandbox, &repo, "lead", "qa");
+    assert_eq!(out.status.code(), Some(0), "signed and pushed: {}", text(&out.stderr));
+    let out = sandbox.pilot(&["approvals", &run_id]);
+    assert_eq!(out.status.code(), Some(1), "a refused approval: {}", text(&out.stdout));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("refused") && said.contains("separation of duties"),
+        "the reason is shown: {said}"
+    );
+    let out = sandbox.pilot(&[
+        "resume",
+        &run_id,
+        "--answers",
+        answers.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    let value = json(&out);
+    assert_ne!(value["outcome"], "go", "no GO on the tech lead's own approval");
+    assert_eq!(value["status"], "waiting");
+    assert!(report_of(&sandbox, &run_id).contains("Approval refused"), "the report says why");
+
+    // QA and operations approve from the second clone; code review too, through the remote.
+    for (who, role) in [("alan", "qa"), ("linus", "operations"), ("barbara", "code_review")] {
+        let out = approve(&approver, &approver_repo, who, role);
+        assert_eq!(out.status.code(), Some(0), "{who} approves: {}", text(&out.stderr));
+    }
+    // Security review answers the exported request by file.
+    let whit_file = dir.join("whit.approval");
+    let out = approver.pilot(&[
+        "approve",
+        "--request",
+        request_file.to_str().expect("utf-8"),
+        "--role",
+        "security_review",
+        "--key",
+        key_of["whit"].private.to_str().expect("utf-8"),
+        "--export",
+        whit_file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "whit signs to a file: {}", text(&out.stderr));
+    let out = sandbox.pilot(&[
+        "approvals",
+        &run_id,
+        "--no-fetch",
+        "--import",
+        whit_file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "imported: {}", text(&out.stdout));
+
+    let out = sandbox.pilot(&[
+        "resume",
+        &run_id,
+        "--answers",
+        answers.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    let value = json(&out);
     assert_eq!(
         value["outcome"],
         "go",
-        "production ends GO (waived: {waived:?}); the report's head:\n{}",
-        report_of(&sandbox, &run_id).lines().take(40).collect::<Vec<_>>().join("\n")
+        "production ends GO with four signed approvals; the report's head:\n{}",
+        report_of(&sandbox, &run_id).lines().take(60).collect::<Vec<_>>().join("\n")
     );
     assert_eq!(served_version(svc.port).as_deref(), Some("1.15.2"), "N+1 serves in production");
-    let report = sandbox.root.path().join("report.md");
+
+    let report = dir.join("report.md");
     let out = sandbox.pilot(&["report", &run_id, "-o", report.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "the report is written: {}", text(&out.stderr));
     let markdown = std::fs::read_to_string(&report).expect("report");
     for role in ["Code review", "Security review", "QA", "Operations"] {
         assert!(markdown.contains(role), "the report's sign-off lists {role}");
     }
-
-    let dir = sandbox.root.path();
+    // Four approvals with fingerprints, each verified by stock ssh-keygen with the report's
+    // own command, the allowed signers taken from the released commit as the report says.
     let allowed = dir.join("allowed_signers");
-    let mut allowed_text = String::new();
+    std::fs::write(&allowed, git(&repo, &["show", "HEAD:.release-pilot/allowed_signers"]))
+        .expect("allowed signers");
+    let commands: Vec<&str> =
+        markdown.lines().filter(|l| l.starts_with("sed ") && l.contains("approvals-")).collect();
+    assert_eq!(commands.len(), 4, "one command per approval:\n{markdown}");
+    for command in commands {
+        let out = std::process::Command::new("sh")
+            .current_dir(&dir)
+            .args(["-c", command])
+            .output()
+            .expect("sh runs");
+        assert!(
+            out.status.success(),
+            "ssh-keygen accepts: {command}\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+    for who in ["barbara", "whit", "alan", "linus"] {
+        let out = std::process::Command::new("ssh-keygen")
+            .args(["-l", "-E", "sha256", "-f"])
+            .arg(&key_of[who].private)
+            .output()
+            .expect("ssh-keygen -l");
+        let fingerprint =
+            text(&out.stdout).split_whitespace().nth(1).unwrap_or_default().to_owned();
+        assert!(markdown.contains(&fingerprint), "the report shows {who}'s key {fingerprint}");
+    }
+
     let mut signatures = Vec::new();
     for (who, kind, role) in [("qa", "ed25519", "qa"), ("ops", "rsa", "operations")] {
-        let key = keygen(dir, who, kind, "");
+        let key = keygen(&dir, who, kind, "");
         let sig = dir.join(format!("{who}.sig"));
         let out = sandbox.pilot(&[
             "sign",
@@ -475,7 +649,7 @@ fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
         allowed_text.push_str(&format!("{who}@example.com {}\n", key.public_line));
         signatures.push((format!("{who}@example.com"), sig));
     }
-    std::fs::write(&allowed, allowed_text).expect("allowed signers");
+    std::fs::write(&allowed, &allowed_text).expect("allowed signers");
     for (who, sig) in &signatures {
         assert!(
             openssh_accepts(&allowed, who, sig, &report),
@@ -492,6 +666,12 @@ fn production_docker_ends_go_signed_by_two_keys_that_openssh_verifies() {
     };
     let out = verify(&report);
     assert_eq!(out.status.code(), Some(0), "pilot verify accepts: {}", text(&out.stdout));
+    let said = text(&out.stdout);
+    assert_eq!(
+        said.matches("✔ approval:").count(),
+        4,
+        "pilot verify checks four approvals: {said}"
+    );
 
     let mut bytes = markdown.into_bytes();
     let at = bytes.len() / 2;

@@ -40,7 +40,8 @@ pub use approval::{
     verify_approval,
 };
 pub use report::{
-    AttachError, ChainFinding, CheckedSignature, ReportCheck, attach_signature, check_report,
+    AttachError, ChainFinding, CheckedApproval, CheckedSignature, ReportCheck, attach_signature,
+    check_report,
 };
 pub use request::{REQUEST_HEADER, RequestedRole, SignoffRequest};
 pub use sign::{

@@ -9,6 +9,8 @@ use ssh_key::HashAlg;
 
 use super::NAMESPACE;
 use super::allowed::AllowedSigners;
+use super::approval::verify_approval;
+use super::request::SignoffRequest;
 use super::sign::SignatureFile;
 use super::sign::Signed;
 use super::statement::Difference;
@@ -16,6 +18,7 @@ use super::verify::{SignatureCheck, SignatureProblem, verify_signature};
 use crate::Clock;
 use crate::record::{NewEvent, Run};
 use crate::report::{content_intact, read_seal, report, sha256_hex};
+use crate::signoff::{REQUEST_FACT, signoffs_in};
 use crate::store::{AttachedSignature, RunStore, StoreError};
 
 /// How the report's chain head compares with the store.
@@ -54,6 +57,20 @@ pub struct ReportCheck {
     /// The file's line endings were changed to CRLF after it was written (with LF endings
     /// again its digest would hold): a Windows checkout or editor converted it.
     pub line_endings_changed: bool,
+    /// Every signed approval the run records (when the run is in the store), each checked
+    /// again against the allowed signers given and the request it answered.
+    pub approvals: Vec<CheckedApproval>,
+}
+
+/// One signed approval of the run, checked again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckedApproval {
+    pub role: String,
+    pub principals: Vec<String>,
+    pub fingerprint: String,
+    pub decision: String,
+    /// Why it does not hold, if it does not.
+    pub problem: Option<String>,
 }
 
 impl ReportCheck {
@@ -64,6 +81,7 @@ impl ReportCheck {
             && matches!(self.chain, ChainFinding::Matches | ChainFinding::RunNotInStore)
             && !self.signatures.is_empty()
             && self.signatures.iter().all(|s| s.check.is_good())
+            && self.approvals.iter().all(|a| a.problem.is_none())
     }
 }
 
@@ -86,6 +104,7 @@ pub fn check_report(
         })
         .collect();
     let mut chain = ChainFinding::RunNotInStore;
+    let mut approvals = Vec::new();
     if let (Some(seal), Some(store)) = (&seal, store) {
         match store.verify_chain(&seal.run_id) {
             Ok(found) if found.head.is_none() && found.is_intact() => {}
@@ -99,6 +118,9 @@ pub fn check_report(
                     },
                     Some(head) => match found.hash_at(head.seq) {
                         Some(h) if h == head.hash => {
+                            if let Some(past) = store.run_as_of(&seal.run_id, head.seq)? {
+                                approvals = check_approvals(&past, allowed);
+                            }
                             claims_match(store, &seal.run_id, head.seq, &text)?
                         }
                         Some(_) => ChainFinding::Differs {
@@ -160,7 +182,52 @@ pub fn check_report(
         chain,
         signatures,
         line_endings_changed,
+        approvals,
     })
+}
+
+/// Each signed approval of `run` against `allowed` (at the time it was signed, as the report's
+/// `ssh-keygen -Overify-time` command checks it) and against the request the run published.
+fn check_approvals(run: &Run, allowed: &AllowedSigners) -> Vec<CheckedApproval> {
+    let request = run
+        .steps
+        .iter()
+        .flat_map(|r| &r.evidence.facts)
+        .filter(|f| f.label == REQUEST_FACT)
+        .next_back()
+        .and_then(|f| SignoffRequest::parse(&f.value).ok());
+    signoffs_in(&run.header.plan, &run.steps)
+        .into_iter()
+        .filter_map(|s| {
+            let by = s.signed.clone()?;
+            let problem = match &request {
+                None => Some("the run records no sign-off request for it to answer".to_string()),
+                Some(request) => match verify_approval(&by.file, allowed, request, s.at) {
+                    Err(p) => Some(p.to_string()),
+                    Ok(good) if good.fingerprint != by.fingerprint => Some(format!(
+                        "the record says it was signed with {}, the file with {}",
+                        by.fingerprint, good.fingerprint
+                    )),
+                    Ok(good)
+                        if good.approval.role != s.role || good.approval.decision != s.decision =>
+                    {
+                        Some(format!(
+                            "the record says {} for {}, the signed statement {} for {}",
+                            s.decision, s.role, good.approval.decision, good.approval.role
+                        ))
+                    }
+                    Ok(_) => None,
+                },
+            };
+            Some(CheckedApproval {
+                role: s.role.clone(),
+                principals: by.principals.clone(),
+                fingerprint: by.fingerprint.clone(),
+                decision: s.decision.word().to_string(),
+                problem,
+            })
+        })
+        .collect()
 }
 
 /// The report's claims against the record: the run as its sealed log stood at the report's
