@@ -31,4 +31,8 @@
     "sign_report",
     "attach_signature",
     "verify_report",
+    "request_signoff",
+    "collect_approvals",
+    "open_requests",
+    "approve_request",
 ]

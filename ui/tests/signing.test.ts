@@ -16,17 +16,19 @@ import { reportCheckBad } from '../src/mock/fixtures/reportCheckBad';
 import { runDone } from '../src/mock/fixtures/runDone';
 import { signingSetup } from '../src/mock/fixtures/signingSetup';
 
-const grace = { role: 'tech_lead', name: 'Grace Hopper <grace@example.com>', decision: 'approve' as const, comment: 'Looks good', at: '2026-11-20T23:50:00Z' };
-const quinn = { role: 'qa_lead', name: 'Quinn <q@example.com>', decision: 'hold' as const, comment: 'smoke tests still running', at: '2026-11-20T23:51:00Z' };
-const operator = { role: 'qa_lead', name: 'E2E Tester', decision: 'approve' as const, comment: '', at: '2026-11-20T23:49:00Z' };
+const grace = { role: 'tech_lead', name: 'Grace Hopper <grace@example.com>', decision: 'approve' as const, comment: 'Looks good', at: '2026-11-20T23:50:00Z', signed: null };
+const quinn = { role: 'qa_lead', name: 'Quinn <q@example.com>', decision: 'hold' as const, comment: 'smoke tests still running', at: '2026-11-20T23:51:00Z', signed: null };
+const operator = { role: 'qa_lead', name: 'E2E Tester', decision: 'approve' as const, comment: '', at: '2026-11-20T23:49:00Z', signed: null };
 
 const ROLES: SignoffRoleDto[] = [
-  { id: 'tech_lead', title: 'Tech lead', approvals: 1, operatorMayApprove: true, state: 'approved', missing: 0, summary: 'Tech lead: approved by Grace Hopper', approvedBy: [grace], blockedBy: [], notCounted: [] },
+  { id: 'tech_lead', title: 'Tech lead', approvals: 1, operatorMayApprove: true, typedCounts: true, signers: null, state: 'approved', missing: 0, summary: 'Tech lead: approved by Grace Hopper', approvedBy: [grace], blockedBy: [], notCounted: [] },
   {
     id: 'qa_lead',
     title: 'QA lead',
     approvals: 2,
     operatorMayApprove: false,
+    typedCounts: true,
+    signers: null,
     state: 'onHold',
     missing: 2,
     summary: 'QA lead: on hold by Quinn',

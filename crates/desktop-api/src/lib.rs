@@ -15,6 +15,7 @@
 //! Architecture invariant: the UI never hands the engine a command line or a plan step to run
 //! — it names a run, a step and a stage; the engine runs what the stored plan says.
 
+mod approvals;
 mod choose;
 mod desktop;
 pub mod dto;

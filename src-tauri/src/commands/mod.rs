@@ -5,6 +5,7 @@
 //! are the exception to "one method": they open a native dialog first and record the choice.
 
 pub mod app;
+pub mod approvals;
 pub mod choose;
 pub mod project;
 pub mod report;
@@ -48,6 +49,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         signature::sign_report,
         signature::attach_signature,
         signature::verify_report,
+        approvals::request_signoff,
+        approvals::collect_approvals,
+        approvals::open_requests,
+        approvals::approve_request,
     ]
 }
 

@@ -33,6 +33,11 @@ import type { SigningSetupDto } from './bindings/SigningSetupDto';
 import type { StageDto } from './bindings/StageDto';
 import type { StartRunDto } from './bindings/StartRunDto';
 import type { TemplateDto } from './bindings/TemplateDto';
+import type { ApprovalSentDto } from './bindings/ApprovalSentDto';
+import type { CollectedDto } from './bindings/CollectedDto';
+import type { OpenRequestsDto } from './bindings/OpenRequestsDto';
+import type { RequestedDto } from './bindings/RequestedDto';
+import type { SignWithDto } from './bindings/SignWithDto';
 
 const KINDS: readonly ErrorKind[] = [
   'repository',
@@ -176,6 +181,32 @@ export const api = {
     call<AttachedSignatureDto>('attach_signature', { runId, path }),
   verifyReport: (report: string, allowedSigners: string) =>
     call<ReportCheckDto>('verify_report', { report, allowedSigners }),
+  /** Publish the run's sign-off request (its report as it reads now) and push it. */
+  requestSignoff: (runId: string) => call<RequestedDto>('request_signoff', { runId }),
+  /** Fetch the run's signed approvals, verify each and record those that count. */
+  collectApprovals: (runId: string) => call<CollectedDto>('collect_approvals', { runId }),
+  /** On an approver's workstation: the open requests of a repository they chose. */
+  openRequests: (repo: string, remote: string) =>
+    call<OpenRequestsDto>('open_requests', { repo, remote }),
+  /** Sign a decision on a request with the approver's own key and push it back. */
+  approveRequest: (
+    repo: string,
+    remote: string,
+    runId: string,
+    role: string,
+    decision: DecisionDto,
+    comment: string,
+    withKey: SignWithDto,
+  ) =>
+    call<ApprovalSentDto>('approve_request', {
+      repo,
+      remote,
+      runId,
+      role,
+      decision,
+      comment,
+      with: withKey,
+    }),
 };
 
 export type Api = typeof api;

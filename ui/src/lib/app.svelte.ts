@@ -14,6 +14,7 @@ import type { RunDto } from './bindings/RunDto';
 import type { RunSummaryDto } from './bindings/RunSummaryDto';
 import type { StartRunDto } from './bindings/StartRunDto';
 import type { TemplateDto } from './bindings/TemplateDto';
+import type { ReceivedDto } from './bindings/ReceivedDto';
 import type { UiError } from './errors';
 import { forgetRecent, loadRecent, rememberRecent, type RecentRepo } from './recent';
 import { RunStore } from './run-store.svelte';
@@ -235,6 +236,42 @@ export class App {
     return updated !== undefined;
   }
 
+  /** What the last "Request sign-off" / "Check for approvals" said (pushed where, refused
+   * approvals and why), for the Sign-off screen. */
+  approvalNews: ApprovalNews | null = $state(null);
+
+  /** Publish the run's sign-off request and push it to the plan's remote. */
+  async requestSignoff(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const done = await this.attempt(() => api.requestSignoff(run.id));
+    if (!done) return;
+    this.current.set(done.run);
+    this.approvalNews = {
+      at: new Date().toISOString(),
+      remoteProblem: done.pushError,
+      pushedTo: done.pushedTo,
+      received: [],
+    };
+  }
+
+  /** Fetch and record the run's signed approvals (`quiet`: a poll, which does not show the
+   * busy state or replace the banner). */
+  async collectApprovals(quiet = false): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const work = () => api.collectApprovals(run.id);
+    const done = quiet ? await work().catch(() => undefined) : await this.attempt(work);
+    if (!done || this.run?.id !== run.id) return;
+    this.current.set(done.run);
+    this.approvalNews = {
+      at: new Date().toISOString(),
+      remoteProblem: done.fetchError,
+      pushedTo: null,
+      received: done.received,
+    };
+  }
+
   /** Open a run from History: at the screen it is at, or its report when it is complete. */
   async openRun(id: string, resume = false): Promise<void> {
     const run = await this.attempt(() => api.getRun(id));
@@ -262,3 +299,11 @@ export class App {
   }
 }
 
+/** What the last exchange with the remote said. */
+export interface ApprovalNews {
+  at: string;
+  /** The remote did not answer (nothing was lost). */
+  remoteProblem: string | null;
+  pushedTo: string | null;
+  received: ReceivedDto[];
+}

@@ -11,7 +11,7 @@ import type { StepStatusDto } from './bindings/StepStatusDto';
 /** A stage with a screen of its own (rollback has a panel instead). */
 export type StageScreen = 'checks' | 'backup' | 'deploy' | 'validation' | 'signoff';
 export type WizardScreen = 'project' | StageScreen | 'report';
-export type Screen = 'welcome' | WizardScreen | 'history';
+export type Screen = 'welcome' | WizardScreen | 'history' | 'approve';
 
 /** The wizard, in order; the step indicator shows every one of them. */
 export const WIZARD: readonly WizardScreen[] = [
@@ -37,6 +37,7 @@ export const SCREEN_LABEL: Record<Screen, string> = {
   signoff: 'Sign-off',
   report: 'Report',
   history: 'History',
+  approve: 'Approve a release',
 };
 
 export const STAGE_TITLE: Record<StageScreen, string> = {

@@ -2,6 +2,7 @@
 //! types with `From`. TypeScript declarations are generated from them ([`export_bindings`]).
 
 mod app;
+mod approvals;
 mod plan;
 mod progress;
 mod repo;
@@ -10,6 +11,10 @@ mod signature;
 mod signoff;
 
 pub use app::{AppInfo, DemoDto, SavedReportDto};
+pub use approvals::{
+    ApprovalRuleDto, ApprovalSentDto, CollectedDto, OpenRequestDto, OpenRequestsDto,
+    PublishedRequestDto, ReceivedDto, RequestedDto, RequestedRoleDto, RoleSignersDto,
+};
 pub use plan::{
     PhasePreviewDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RoleDto, StageDto, StepClassDto,
     StepPreviewDto, TemplateDto, VarDto,
@@ -26,7 +31,9 @@ pub use signature::{
     SignRequestDto, SignWithDto, SignatureCheckDto, SignatureProblemDto, SignedReportDto,
     SigningSetupDto,
 };
-pub use signoff::{DecisionDto, NotCountedDto, RoleStateDto, SignoffDto, SignoffRoleDto};
+pub use signoff::{
+    DecisionDto, NotCountedDto, RoleStateDto, SignedByDto, SignoffDto, SignoffRoleDto,
+};
 
 use ts_rs::TS;
 
@@ -50,6 +57,10 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     SignRequestDto::export_all(&config)?;
     SignedReportDto::export_all(&config)?;
     ReportCheckDto::export_all(&config)?;
+    RequestedDto::export_all(&config)?;
+    CollectedDto::export_all(&config)?;
+    OpenRequestsDto::export_all(&config)?;
+    ApprovalSentDto::export_all(&config)?;
     crate::ApiError::export_all(&config)?;
     crate::FilePurpose::export_all(&config)?;
     Ok(())

@@ -132,6 +132,9 @@ pub struct RunDto {
     pub events: Vec<EventDto>,
     /// The rollback someone asked for in this run, if any.
     pub rollback: Option<RollbackRequestDto>,
+    /// Signed approvals (`[plan.signoff]`): the rule and the request published; `None` when
+    /// the plan takes typed names.
+    pub approvals: Option<super::ApprovalRuleDto>,
 }
 
 /// Who asked for a rollback of the run, when, and why.
@@ -501,6 +504,21 @@ impl From<&Run> for RunDto {
             finished_at: run.finished_at.map(time),
             roles: plan.plan.roles.iter().map(Into::into).collect(),
             signoff: verdict.roles.iter().map(Into::into).collect(),
+            approvals: plan.plan.signoff.as_ref().map(|rule| super::ApprovalRuleDto {
+                allowed_signers: rule.allowed_signers.clone(),
+                allow_unsigned: rule.allow_unsigned,
+                remote: rule.remote.clone(),
+                signers: plan
+                    .plan
+                    .roles
+                    .iter()
+                    .map(|r| super::RoleSignersDto {
+                        role: r.id.clone(),
+                        signers: r.signers.clone(),
+                    })
+                    .collect(),
+                request: pilot_engine::run::published_request(run).as_ref().map(Into::into),
+            }),
             success_criteria: signoff::criteria(run, &run.steps).iter().map(Into::into).collect(),
             phases: plan
                 .phases

@@ -44,16 +44,30 @@ pub struct SignoffDto {
     pub decision: DecisionDto,
     pub comment: String,
     pub at: String,
+    /// The approver's key, when the decision was signed with it (`None`: a typed name).
+    pub signed: Option<SignedByDto>,
+}
+
+/// Who signed a signed decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedByDto {
+    pub fingerprint: String,
+    pub principals: Vec<String>,
 }
 
 impl From<&Signoff> for SignoffDto {
     fn from(s: &Signoff) -> Self {
         Self {
             role: s.role.clone(),
-            name: s.name.clone(),
+            name: s.who(),
             decision: s.decision.into(),
             comment: s.comment.clone(),
             at: time(s.at),
+            signed: s.signed.as_ref().map(|by| SignedByDto {
+                fingerprint: by.fingerprint.clone(),
+                principals: by.principals.clone(),
+            }),
         }
     }
 }
@@ -78,6 +92,11 @@ pub struct SignoffRoleDto {
     pub approvals: u32,
     /// Whether the run's operator may approve for this role (separation of duties).
     pub operator_may_approve: bool,
+    /// Whether a name typed into the app counts for this role (false: only approvals signed
+    /// by the approver's key).
+    pub typed_counts: bool,
+    /// With signed approvals, who may sign (principal patterns; empty: anyone allowed).
+    pub signers: Option<Vec<String>>,
     pub state: RoleStateDto,
     /// Approvals still needed.
     pub missing: u32,
@@ -104,6 +123,8 @@ impl From<&RoleStatus> for SignoffRoleDto {
             title: r.rule.title.clone(),
             approvals: r.rule.approvals,
             operator_may_approve: r.rule.operator_may_approve,
+            typed_counts: r.rule.allow_unsigned,
+            signers: r.rule.signers.clone(),
             state: match r.state {
                 RoleState::Approved => RoleStateDto::Approved,
                 RoleState::Rejected => RoleStateDto::Rejected,

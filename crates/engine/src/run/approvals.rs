@@ -55,9 +55,12 @@ fn rule(run: &Run) -> Result<&SignoffRule, RunError> {
     })
 }
 
+/// A role asked for, as (id, title).
+type AskedRole = (String, String);
+
 /// The sign-off step the run waits at (the first sign-off step not yet decided), and the roles
-/// it asks for as (id, title).
-fn waiting_signoff(run: &Run) -> Result<(&StepRecord, Vec<(String, String)>), RunError> {
+/// it asks for.
+fn waiting_signoff(run: &Run) -> Result<(&StepRecord, Vec<AskedRole>), RunError> {
     let plan = &run.header.plan;
     for (_, step) in plan.steps() {
         let Some(asked) = step.action.signoff_roles() else { continue };
@@ -138,8 +141,7 @@ pub fn published_request(run: &Run) -> Option<SignoffRequest> {
     run.steps
         .iter()
         .flat_map(|r| &r.evidence.facts)
-        .filter(|f| f.label == REQUEST_FACT)
-        .next_back()
+        .rfind(|f| f.label == REQUEST_FACT)
         .and_then(|f| SignoffRequest::parse(&f.value).ok())
 }
 

@@ -193,8 +193,7 @@ fn check_approvals(run: &Run, allowed: &AllowedSigners) -> Vec<CheckedApproval> 
         .steps
         .iter()
         .flat_map(|r| &r.evidence.facts)
-        .filter(|f| f.label == REQUEST_FACT)
-        .next_back()
+        .rfind(|f| f.label == REQUEST_FACT)
         .and_then(|f| SignoffRequest::parse(&f.value).ok());
     signoffs_in(&run.header.plan, &run.steps)
         .into_iter()

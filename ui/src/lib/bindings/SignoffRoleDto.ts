@@ -14,7 +14,16 @@ approvals: number,
 /**
  * Whether the run's operator may approve for this role (separation of duties).
  */
-operatorMayApprove: boolean, state: RoleStateDto, 
+operatorMayApprove: boolean, 
+/**
+ * Whether a name typed into the app counts for this role (false: only approvals signed
+ * by the approver's key).
+ */
+typedCounts: boolean, 
+/**
+ * With signed approvals, who may sign (principal patterns; empty: anyone allowed).
+ */
+signers: Array<string> | null, state: RoleStateDto, 
 /**
  * Approvals still needed.
  */

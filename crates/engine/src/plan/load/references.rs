@@ -118,6 +118,32 @@ pub(super) fn check(root: &DeTable<'_>, problems: &mut Problems<'_>) {
             ),
         );
     }
+    let signed = header.and_then(|h| h.get("signoff")).is_some();
+    for (role, _) in tables(header.and_then(|h| h.get("role"))) {
+        let Some(signers) = role.get("signers") else { continue };
+        let id = string(role.get("id")).map_or("?", |(id, _)| id);
+        if !signed {
+            problems.at(
+                signers.span().start,
+                format!(
+                    "role `{id}` names `signers`, but the plan has no [plan.signoff] table, so its \
+                     sign-offs are typed names: add [plan.signoff] (signed approvals) or remove \
+                     `signers`"
+                ),
+            );
+        }
+        for (pattern, at) in strings(Some(signers)) {
+            if pattern.trim().is_empty() || pattern.contains(char::is_whitespace) {
+                problems.at(
+                    at,
+                    format!(
+                        "role `{id}` signer {pattern:?} is not a principal: write an e-mail \
+                         address or a pattern such as \"*@qa.example.com\""
+                    ),
+                );
+            }
+        }
+    }
     for (secret, at) in strings(header.and_then(|h| h.get("secrets"))) {
         if vars.and_then(|v| v.get(secret)).is_none() {
             problems.at(at, format!("secret `{secret}` is not a [vars] key"));

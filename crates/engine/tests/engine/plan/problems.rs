@@ -92,7 +92,7 @@ retry = 3
 fn broken_plan_lists_every_problem_at_its_line_and_column() {
     let expected = [
         "1:1: [plan] is missing `title`",
-        "3:1: unknown key `titel` in [plan]; expected one of: description, environment, name, role, secrets, success_criteria, title, waivers; did you mean title?",
+        "3:1: unknown key `titel` in [plan]; expected one of: description, environment, name, role, secrets, signoff, success_criteria, title, waivers; did you mean title?",
         "4:30: secret `api_token` is not a [vars] key",
         "10:1: [vars] key `version` is a built-in variable; choose another name",
         "12:1: [vars] `image` uses itself (image → image): a variable can never be resolved from itself; give one of them a value of its own",
@@ -221,4 +221,45 @@ min_free_gb = 1.0
         assert!(found.iter().any(|p| p == expected), "expected {expected:?} in {found:#?}");
     }
     assert_eq!(found.len(), 4, "{found:#?}");
+}
+
+#[test]
+fn signers_need_signed_approvals_and_must_be_principals() {
+    let typed = r#"
+[plan]
+name = "p"
+title = "P"
+
+[[plan.role]]
+id = "qa"
+title = "QA"
+signers = ["alan@example.com"]
+"#;
+    let found = problems(typed);
+    assert!(
+        found.iter().any(|p| p
+            .starts_with("9:11: role `qa` names `signers`, but the plan has no [plan.signoff]")),
+        "{found:#?}"
+    );
+    let signed = r#"
+[plan]
+name = "p"
+title = "P"
+
+[plan.signoff]
+allowed_signers = ".release-pilot/allowed_signers"
+
+[[plan.role]]
+id = "qa"
+title = "QA"
+signers = ["alan@example.com", "Alan Turing"]
+"#;
+    let found = problems(signed);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("signer \"Alan Turing\" is not a principal"), "{found:#?}");
+    let unknown = signed.replace("allowed_signers =", "allowed_signer =");
+    assert!(
+        problems(&unknown).iter().any(|p| p.contains("unknown key `allowed_signer`")),
+        "a misspelt key in [plan.signoff] is named"
+    );
 }

@@ -273,7 +273,7 @@ fn four_signed_approvals_take_a_production_run_to_go_and_every_wrong_one_is_refu
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    for fingerprint in [&team.ana, &team.bo, &team.cy, &team.linus].map(|k| fingerprint_of(k)) {
+    for fingerprint in [&team.ana, &team.bo, &team.cy, &team.linus].map(fingerprint_of) {
         assert!(markdown.contains(&fingerprint), "the report shows {fingerprint}");
     }
 }

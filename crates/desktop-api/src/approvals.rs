@@ -1,0 +1,164 @@
+//! Signed approvals from the desktop, on both sides. The operator's: "Request sign-off"
+//! (publish the run's request and push it) and "Check for approvals" (fetch, verify, record;
+//! the sign-off screen polls it while open). The approver's: the open requests of a repository
+//! they chose, each with its report, and "Sign and send" — their decision signed with their own
+//! key (a key file they chose or one the ssh-agent holds) and pushed back, never forced.
+
+use std::path::Path;
+
+use chrono::Utc;
+use pilot_engine::run::{collect_approvals, publish_request, push_request};
+use pilot_engine::signature::exchange::{self, ExchangeError};
+use pilot_engine::signature::{
+    Agent, Approval, PublicKey, SignatureError, SignedApproval, SignoffRequest,
+    sign_message_with_agent, sign_message_with_key_file,
+};
+use ssh_key::HashAlg;
+
+use crate::dto::{
+    ApprovalSentDto, CollectedDto, DecisionDto, OpenRequestDto, OpenRequestsDto, RequestedDto,
+    RequestedRoleDto, SignWithDto,
+};
+use crate::{ApiError, Desktop, ErrorKind, FilePurpose, SigningPlaces, markdown_to_html};
+
+fn exchange_error(e: ExchangeError) -> ApiError {
+    ApiError::new(ErrorKind::Refused, e.to_string())
+}
+
+impl Desktop {
+    /// Publish the sign-off request of a run waiting at its sign-off, and push it to the
+    /// plan's remote. A push that fails is said, not an error: the request is recorded and
+    /// "Request sign-off" again pushes it.
+    pub fn request_signoff(&self, run_id: &str) -> Result<RequestedDto, ApiError> {
+        let published = publish_request(&self.store, self.clock.as_ref(), run_id)?;
+        let run = self.store.load_run(run_id)?;
+        let pushed = push_request(&run, &published).map_err(|e| e.to_string());
+        Ok(RequestedDto::new((&run).into(), &published, pushed))
+    }
+
+    /// Fetch the run's approvals from its remote, verify each, record those that count.
+    pub fn collect_approvals(&self, run_id: &str) -> Result<CollectedDto, ApiError> {
+        let (fetch, received) = collect_approvals(&self.store, self.clock.as_ref(), run_id)?;
+        Ok(CollectedDto {
+            run: (&self.store.load_run(run_id)?).into(),
+            fetch_error: fetch.map(|e| e.to_string()),
+            received: received.iter().map(Into::into).collect(),
+        })
+    }
+
+    /// The open sign-off requests of a repository the user chose, fetched from `remote` first.
+    pub fn open_requests(&self, repo: &str, remote: &str) -> Result<OpenRequestsDto, ApiError> {
+        self.grants.repository(repo)?;
+        let path = Path::new(repo);
+        let fetch_error = exchange::fetch(path, remote).err().map(|e| e.to_string());
+        let mut requests = Vec::new();
+        let mut unreadable = Vec::new();
+        for r in exchange::requests(path).map_err(exchange_error)? {
+            let parsed = SignoffRequest::parse(&r.request)
+                .and_then(|req| SignoffRequest::check_report(&req, &r.report).map(|()| req));
+            match parsed {
+                Ok(req) => requests.push(OpenRequestDto {
+                    run_id: req.run_id.clone(),
+                    plan: req.plan_name.clone(),
+                    version: req.version.clone(),
+                    environment: req.environment.clone(),
+                    operator: req.operator.clone(),
+                    commit: req.commit.clone(),
+                    roles: req
+                        .roles
+                        .iter()
+                        .map(|r| RequestedRoleDto { id: r.id.clone(), title: r.title.clone() })
+                        .collect(),
+                    requested_at: crate::dto::time(req.at),
+                    report_html: markdown_to_html(&r.report),
+                    report_sha256: req.report_sha256.clone(),
+                }),
+                Err(e) => unreadable.push(format!("run {}: {e}", r.run_id)),
+            }
+        }
+        Ok(OpenRequestsDto { repo: repo.to_string(), fetch_error, requests, unreadable })
+    }
+
+    /// Sign the approver's decision on the request of `run_id` in `repo` and push it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn approve_request(
+        &self,
+        repo: &str,
+        remote: &str,
+        run_id: &str,
+        role: &str,
+        decision: DecisionDto,
+        comment: &str,
+        with: &SignWithDto,
+        places: &SigningPlaces,
+    ) -> Result<ApprovalSentDto, ApiError> {
+        self.grants.repository(repo)?;
+        if let SignWithDto::KeyFile(key) = with {
+            self.grants.file(key, FilePurpose::SigningKey, places.ssh_dir.as_deref())?;
+        }
+        let refused = |message: String| ApiError::new(ErrorKind::Refused, message);
+        let path = Path::new(repo);
+        let found = exchange::requests(path)
+            .map_err(exchange_error)?
+            .into_iter()
+            .find(|r| r.run_id == run_id)
+            .ok_or_else(|| {
+                refused(format!(
+                    "there is no open request for run {run_id} in {repo} any more: refresh the \
+                     list"
+                ))
+            })?;
+        let request = SignoffRequest::parse(&found.request)
+            .and_then(|req| SignoffRequest::check_report(&req, &found.report).map(|()| req))
+            .map_err(refused)?;
+        if request.role_title(role).is_none() {
+            return Err(refused(format!("run {run_id} does not ask for the role {role:?}")));
+        }
+        let decision_word = pilot_engine::signoff::Decision::from(decision);
+        if decision_word != pilot_engine::signoff::Decision::Approve && comment.trim().is_empty() {
+            return Err(refused(format!(
+                "a {decision_word} needs a comment saying why, so the operator knows what to fix"
+            )));
+        }
+        let approval = Approval::from_request(&request, role, decision_word, comment, Utc::now());
+        let message = approval.to_text();
+        let signature = match with {
+            SignWithDto::KeyFile(key) => {
+                sign_message_with_key_file(message.as_bytes(), Path::new(key), None)?
+            }
+            SignWithDto::Agent(public_key) => {
+                let wanted = PublicKey::from_openssh(public_key.trim()).map_err(|e| {
+                    ApiError::new(
+                        ErrorKind::Signature,
+                        format!(
+                            "the agent key to sign with is not an OpenSSH public key ({e}): \
+                             choose it again from the agent's list"
+                        ),
+                    )
+                })?;
+                let address = places.agent.as_deref().ok_or(SignatureError::NoAgent)?;
+                let mut agent = Agent::connect(address)?;
+                sign_message_with_agent(message.as_bytes(), &mut agent, Some(&wanted))?
+            }
+        };
+        let signed = SignedApproval { signature, approval };
+        let fingerprint = signed.key().fingerprint(HashAlg::Sha256).to_string();
+        let text = signed.to_text()?;
+        let refname =
+            exchange::record_approval(path, run_id, &text, Utc::now()).map_err(exchange_error)?;
+        let pushed = exchange::push(path, remote, std::slice::from_ref(&refname));
+        let (pushed_to, push_error) = match pushed {
+            Ok(()) => (Some(remote.to_string()), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Ok(ApprovalSentDto {
+            run_id: run_id.to_string(),
+            role: role.to_string(),
+            decision,
+            fingerprint,
+            refname,
+            pushed_to,
+            push_error,
+        })
+    }
+}
