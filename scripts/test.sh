@@ -61,10 +61,10 @@ cargo test --workspace --locked --exclude pilot-e2e
 stage "End-to-end build of the app"
 build_app e2e
 
-stage "End-to-end tests in the real webview (harness, then the walkthrough)"
+stage "End-to-end tests in the real webview (harness, the walkthrough, signed approvals)"
 # Each test starts its own private Xvfb (nothing pops up on a desktop; screenshots show only
 # the app). Required here: a missing prerequisite fails the tests instead of skipping them.
 export PILOT_E2E_REQUIRED=1 RELEASE_PILOT_E2E_APP="$(app_binary e2e)"
-cargo test --locked -p pilot-e2e --test harness --test walkthrough -- --nocapture --test-threads=1
+cargo test --locked -p pilot-e2e --test harness --test walkthrough --test approvals -- --nocapture --test-threads=1
 
 stage "All checks and tests passed"

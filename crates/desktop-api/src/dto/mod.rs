@@ -27,9 +27,9 @@ pub use run::{
     RunSummaryDto, StartRunDto, StepDto, StepStatusDto, WaiverDto,
 };
 pub use signature::{
-    AgentDto, AgentKeyDto, AttachedSignatureDto, ChainStateDto, KeyFileDto, ReportCheckDto,
-    SignRequestDto, SignWithDto, SignatureCheckDto, SignatureProblemDto, SignedReportDto,
-    SigningSetupDto,
+    AgentDto, AgentKeyDto, ApprovalCheckDto, AttachedSignatureDto, ChainStateDto, KeyFileDto,
+    ReportCheckDto, SignRequestDto, SignWithDto, SignatureCheckDto, SignatureProblemDto,
+    SignedReportDto, SigningSetupDto,
 };
 pub use signoff::{
     DecisionDto, NotCountedDto, RoleStateDto, SignedByDto, SignoffDto, SignoffRoleDto,

@@ -200,6 +200,21 @@ pub struct ReportCheckDto {
     /// What was found about the chain, in words.
     pub chain_detail: String,
     pub signatures: Vec<SignatureCheckDto>,
+    /// Every signed approval the run records, checked again (empty when the plan takes typed
+    /// names or the run is not in this data folder).
+    pub approvals: Vec<ApprovalCheckDto>,
     /// One sentence: why the whole check is good or not.
     pub summary: String,
+}
+
+/// One signed approval of the run, checked again against the allowed signers given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalCheckDto {
+    pub role: String,
+    pub principals: Vec<String>,
+    pub fingerprint: String,
+    pub decision: String,
+    /// Why it does not hold (`None`: it holds).
+    pub problem: Option<String>,
 }

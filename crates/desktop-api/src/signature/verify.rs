@@ -12,7 +12,9 @@ use pilot_engine::signature::{
 };
 
 use super::{read_report, signature_path};
-use crate::dto::{ChainStateDto, ReportCheckDto, SignatureCheckDto, SignatureProblemDto};
+use crate::dto::{
+    ApprovalCheckDto, ChainStateDto, ReportCheckDto, SignatureCheckDto, SignatureProblemDto,
+};
 use crate::{ApiError, Desktop, FilePurpose};
 
 /// Signature files larger than this are not signatures (an RSA-16384 one is about 3 KiB).
@@ -68,9 +70,44 @@ impl Desktop {
             .collect();
         let (chain, chain_detail) = chain(&check.chain, check.run_id.as_deref());
         let good = check.is_good();
+        let approvals: Vec<ApprovalCheckDto> = check
+            .approvals
+            .iter()
+            .map(|a| ApprovalCheckDto {
+                role: a.role.clone(),
+                principals: a.principals.clone(),
+                fingerprint: a.fingerprint.clone(),
+                decision: a.decision.clone(),
+                problem: a.problem.clone(),
+            })
+            .collect();
+        let bad_approvals = approvals.iter().filter(|a| a.problem.is_some()).count();
+        let mut summary = summary(good, check.content_intact, chain, &signatures);
+        if good && !approvals.is_empty() {
+            summary.push_str(&format!(
+                " Its {} signed approval{} hold{}.",
+                approvals.len(),
+                if approvals.len() == 1 { "" } else { "s" },
+                if approvals.len() == 1 { "s" } else { "" }
+            ));
+        } else if bad_approvals > 0 {
+            let only_approvals = check.content_intact == Some(true)
+                && !signatures.is_empty()
+                && signatures.iter().all(|s| s.good);
+            let said = format!(
+                "{bad_approvals} of the run's signed approvals {} not hold (see each below).",
+                if bad_approvals == 1 { "does" } else { "do" }
+            );
+            summary = if only_approvals {
+                format!("Not verified: {said}")
+            } else {
+                format!("{summary} {said}")
+            };
+        }
         Ok(ReportCheckDto {
             good,
-            summary: summary(good, check.content_intact, chain, &signatures),
+            summary,
+            approvals,
             report: report.to_string(),
             allowed_signers: allowed_signers.to_string(),
             run_id: check.run_id.clone(),

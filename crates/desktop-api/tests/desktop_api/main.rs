@@ -2,6 +2,7 @@
 //! the demo can be walked from project to report through the same calls the UI makes, and
 //! paths the user did not choose are refused (`grants`).
 
+mod approvals;
 mod bindings;
 mod grants;
 /// Real OpenSSH (tests/openssh-support).

@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use pilot_engine::run::Outcome;
 use pilot_engine::signoff::{
-    BlockingState, BlockingStep, Decision, RoleRule, RoleState, Signoff, go_no_go, is_production,
-    matrix, role_rules, same_person,
+    BlockingState, BlockingStep, Decision, RoleRule, RoleState, SignedBy, Signoff, go_no_go,
+    is_production, matrix, role_rules, same_person,
 };
 
 /// (case, rule, sign-offs, expected state, approvals counted, approvals not counted)
@@ -163,6 +163,165 @@ fn the_matrix_counts_latest_decisions_of_distinct_people_and_enforces_separation
         assert_eq!(role.approved_by.len(), counted, "{case}: approvals counted");
         assert_eq!(role.not_counted.len(), not_counted, "{case}: approvals not counted");
     }
+}
+
+/// A rule with signed approvals: principals matching `signers` (OpenSSH patterns) may sign;
+/// typed names count only with `allow_unsigned`.
+fn signed_rule(id: &str, approvals: u32, signers: &[&str], allow_unsigned: bool) -> RoleRule {
+    RoleRule {
+        signers: Some(signers.iter().map(|s| (*s).to_string()).collect()),
+        allow_unsigned,
+        ..RoleRule::typed(id, &id.to_uppercase(), approvals, false)
+    }
+}
+
+/// A decision signed with the key `fingerprint`, whose allowed-signers principal is `who`.
+fn signed(role: &str, who: &str, fingerprint: &str, decision: Decision, minute: u32) -> Signoff {
+    Signoff {
+        signed: Some(SignedBy {
+            fingerprint: format!("SHA256:{fingerprint}"),
+            principals: vec![who.to_string()],
+            file: format!("(signed by {fingerprint})"),
+        }),
+        ..said(role, who, decision, minute)
+    }
+}
+
+#[test]
+fn with_signed_approvals_the_matrix_counts_keys_the_role_allows() {
+    use Decision::{Approve, Hold, Reject};
+    let alan = "alan@qa.example.com";
+    let cases: Vec<MatrixCase> = vec![
+        (
+            "a key the role allows",
+            signed_rule("qa", 1, &["*@qa.example.com"], false),
+            vec![signed("qa", alan, "k1", Approve, 1)],
+            RoleState::Approved,
+            1,
+            0,
+        ),
+        (
+            "a key whose principal the role does not name",
+            signed_rule("qa", 1, &["*@qa.example.com"], false),
+            vec![signed("qa", "bo@example.com", "k2", Approve, 1)],
+            RoleState::Missing,
+            0,
+            1,
+        ),
+        (
+            "a negated pattern refuses",
+            signed_rule("qa", 1, &["*@qa.example.com,!alan@qa.example.com"], false),
+            vec![signed("qa", alan, "k1", Approve, 1)],
+            RoleState::Missing,
+            0,
+            1,
+        ),
+        (
+            "a typed name where only signatures count",
+            signed_rule("qa", 1, &[], false),
+            vec![said("qa", "Alan <alan@qa.example.com>", Approve, 1)],
+            RoleState::Missing,
+            0,
+            1,
+        ),
+        (
+            "a typed name where the plan allows it",
+            signed_rule("qa", 1, &[], true),
+            vec![said("qa", "Alan <alan@qa.example.com>", Approve, 1)],
+            RoleState::Approved,
+            1,
+            0,
+        ),
+        (
+            "the operator's key",
+            signed_rule("qa", 1, &[], false),
+            vec![signed("qa", "ada@example.com", "k3", Approve, 1)],
+            RoleState::Missing,
+            0,
+            1,
+        ),
+        (
+            "one key twice counts once, whatever the principal says",
+            signed_rule("qa", 2, &[], false),
+            vec![
+                signed("qa", alan, "k1", Approve, 1),
+                signed("qa", "cy@qa.example.com", "k1", Approve, 2),
+            ],
+            RoleState::Missing,
+            1,
+            0,
+        ),
+        (
+            "two keys",
+            signed_rule("qa", 2, &[], false),
+            vec![
+                signed("qa", alan, "k1", Approve, 1),
+                signed("qa", "cy@qa.example.com", "k4", Approve, 2),
+            ],
+            RoleState::Approved,
+            2,
+            0,
+        ),
+        (
+            "a signed hold",
+            signed_rule("qa", 1, &[], false),
+            vec![
+                signed("qa", alan, "k1", Approve, 1),
+                signed("qa", "cy@qa.example.com", "k4", Hold, 2),
+            ],
+            RoleState::OnHold,
+            1,
+            0,
+        ),
+        (
+            "a typed reject still stops the release",
+            signed_rule("qa", 1, &[], false),
+            vec![
+                signed("qa", alan, "k1", Approve, 1),
+                said("qa", "Bo <bo@example.com>", Reject, 2),
+            ],
+            RoleState::Rejected,
+            1,
+            0,
+        ),
+        (
+            "the same name typed and signed are two approvers only if both count",
+            signed_rule("qa", 2, &[], false),
+            vec![said("qa", alan, Approve, 1), signed("qa", alan, "k1", Approve, 2)],
+            RoleState::Missing,
+            1,
+            1,
+        ),
+    ];
+    for (case, r, given, state, counted, not_counted) in cases {
+        let m = matrix(std::slice::from_ref(&r), &given, OPERATOR);
+        let role = &m[0];
+        assert_eq!(role.state, state, "{case}: state ({})", role.describe());
+        assert_eq!(role.approved_by.len(), counted, "{case}: approvals counted");
+        assert_eq!(role.not_counted.len(), not_counted, "{case}: approvals not counted");
+    }
+
+    // One key approves for one role: the same key for QA and operations counts for QA only.
+    let rules = [signed_rule("qa", 1, &[], false), signed_rule("ops", 1, &[], false)];
+    let given = [signed("qa", alan, "k1", Approve, 1), signed("ops", alan, "k1", Approve, 2)];
+    let m = matrix(&rules, &given, OPERATOR);
+    assert_eq!(m[0].state, RoleState::Approved);
+    assert_eq!(m[1].state, RoleState::Missing, "{}", m[1].describe());
+    assert!(
+        m[1].not_counted[0].1.contains("one key approves for one role"),
+        "{:?}",
+        m[1].not_counted
+    );
+    // And the verdict follows: no GO on one key.
+    let v = go_no_go(true, &[step("Deploy", BlockingState::Passed)], &m);
+    assert_eq!(v.outcome, Outcome::NoGo, "{:?}", v.reasons);
+    let two = [
+        signed("qa", alan, "k1", Approve, 1),
+        signed("ops", "linus@example.com", "k5", Approve, 2),
+    ];
+    let v =
+        go_no_go(true, &[step("Deploy", BlockingState::Passed)], &matrix(&rules, &two, OPERATOR));
+    assert_eq!(v.outcome, Outcome::Go, "{:?}", v.reasons);
 }
 
 #[test]
