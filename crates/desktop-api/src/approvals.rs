@@ -146,7 +146,9 @@ impl Desktop {
         let text = signed.to_text()?;
         let refname =
             exchange::record_approval(path, run_id, &text, Utc::now()).map_err(exchange_error)?;
-        let pushed = exchange::push(path, remote, std::slice::from_ref(&refname));
+        // Every approval kept here for the run goes: one an earlier push could not send too.
+        let pending = exchange::approval_refs(path, run_id).map_err(exchange_error)?;
+        let pushed = exchange::push(path, remote, &pending);
         let (pushed_to, push_error) = match pushed {
             Ok(()) => (Some(remote.to_string()), None),
             Err(e) => (None, Some(e.to_string())),

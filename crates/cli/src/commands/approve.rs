@@ -203,10 +203,14 @@ pub fn approve(args: &ApproveArgs) -> Result<ExitCode, Failure> {
     }
     let refname = exchange::record_approval(repo, &request.run_id, &text, Utc::now())
         .map_err(|e| refused(e.to_string()))?;
-    exchange::push(repo, &args.remote, std::slice::from_ref(&refname)).map_err(|e| {
+    // With every approval kept here for the run: one an earlier push could not send goes too.
+    let pending =
+        exchange::approval_refs(repo, &request.run_id).map_err(|e| refused(e.to_string()))?;
+    exchange::push(repo, &args.remote, &pending).map_err(|e| {
         refused(format!(
             "your signed {decision} is kept in this repository ({refname}), but {e}; run the \
-             same command again to push it, or send it as a file with --export"
+             same command again to push it (every approval kept here goes with the next push), \
+             or send it as a file with --export"
         ))
     })?;
     eprintln!(

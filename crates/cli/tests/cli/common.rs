@@ -60,9 +60,11 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// `git` in `dir`, isolated from the machine's configuration; returns standard output.
+/// `git` in `dir`, isolated from the machine's configuration (committing as Grace Hopper);
+/// returns standard output.
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
+        .args(["-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.com"])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", null_device())

@@ -19,7 +19,7 @@ use pilot_test_docker::{
 
 use pilot_test_openssh::{keygen, openssh_accepts};
 
-use crate::common::{Sandbox, json, text};
+use crate::common::{Sandbox, git, json, text};
 
 /// Step kinds that carry the deploy: never waived by this test.
 const MUST_PASS: &[&str] = &[
@@ -414,18 +414,6 @@ fn staging_docker_rolled_back_after_go_puts_n_back_with_the_database_restored() 
     let again = sandbox.pilot(&["rollback", &run_id, "--reason", "again", "--yes"]);
     assert_eq!(again.status.code(), Some(2), "one rollback per run");
     assert!(text(&again.stderr).contains("already rolled back"), "{}", text(&again.stderr));
-}
-
-/// `git` in `dir`, which must succeed.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.com"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-    text(&out.stdout)
 }
 
 /// The team's shared repository: a bare repository as the demo project's `origin` (the demo's

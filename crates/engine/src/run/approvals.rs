@@ -81,9 +81,10 @@ fn waiting_signoff(run: &Run) -> Result<(&StepRecord, Vec<AskedRole>), RunError>
 }
 
 /// Publish the sign-off request of `run_id`: the report as it reads now and the fields an
-/// approval must repeat, kept in the sign-off step's evidence (a later request replaces it:
-/// approvals made against an earlier one are then refused as made over other evidence) and
-/// written as refs in the run's repository. Pushing them is [`push_request`].
+/// approval must repeat, kept in the sign-off step's evidence (a later request supersedes it:
+/// approvals made over an earlier one and not yet received are then refused as made over other
+/// evidence; those already recorded stay) and written as refs in the run's repository.
+/// Pushing them is [`push_request`].
 pub fn publish_request(
     store: &RunStore,
     clock: &dyn Clock,
@@ -98,8 +99,10 @@ pub fn publish_request(
     let (rec, roles) = waiting_signoff(&run)?;
     let rendered = report(&run);
     let request = SignoffRequest::for_run(&run, &rendered, &roles, clock.now());
+    // Every request stays in the record (an approval recorded earlier is checked again, by
+    // `pilot verify`, against the request it answered); approvals arriving from now on must
+    // answer this one.
     let mut rec = rec.clone();
-    rec.evidence.facts.retain(|f| f.label != REQUEST_FACT);
     rec.evidence.facts.push(Fact { label: REQUEST_FACT.into(), value: request.to_text() });
     let titles: Vec<&str> = roles.iter().map(|(_, t)| t.as_str()).collect();
     store.update_step(

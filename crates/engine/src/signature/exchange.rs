@@ -175,6 +175,21 @@ pub fn approvals(repo_path: &Path, run_id: &str) -> Result<Vec<String>, Exchange
     Ok(out)
 }
 
+/// The refs of the approvals recorded here for `run_id` (pushed or not): pushing them all sends
+/// what an earlier push could not, and is a no-op for those the remote holds.
+pub fn approval_refs(repo_path: &Path, run_id: &str) -> Result<Vec<String>, ExchangeError> {
+    check_run_id(run_id)?;
+    let repo = open(repo_path)?;
+    let mut out = Vec::new();
+    for reference in repo.references_glob(&format!("{APPROVALS_PREFIX}{run_id}/*"))? {
+        if let Ok(name) = reference?.name() {
+            out.push(name.to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Fetch every Release Pilot ref from `remote` (never forced).
 pub fn fetch(repo_path: &Path, remote: &str) -> Result<(), ExchangeError> {
     let repo = open(repo_path)?;

@@ -9,7 +9,7 @@ use ssh_key::HashAlg;
 
 use super::NAMESPACE;
 use super::allowed::AllowedSigners;
-use super::approval::verify_approval;
+use super::approval::{SignedApproval, verify_approval};
 use super::request::SignoffRequest;
 use super::sign::SignatureFile;
 use super::sign::Signed;
@@ -189,17 +189,27 @@ pub fn check_report(
 /// Each signed approval of `run` against `allowed` (at the time it was signed, as the report's
 /// `ssh-keygen -Overify-time` command checks it) and against the request the run published.
 fn check_approvals(run: &Run, allowed: &AllowedSigners) -> Vec<CheckedApproval> {
-    let request = run
+    // Each approval answered the request it names by its evidence (a run may have requested
+    // again since); the latest when none matches, so the difference is named.
+    let requests: Vec<SignoffRequest> = run
         .steps
         .iter()
         .flat_map(|r| &r.evidence.facts)
-        .rfind(|f| f.label == REQUEST_FACT)
-        .and_then(|f| SignoffRequest::parse(&f.value).ok());
+        .filter(|f| f.label == REQUEST_FACT)
+        .filter_map(|f| SignoffRequest::parse(&f.value).ok())
+        .collect();
+    let answered = |file: &str| {
+        let evidence = SignedApproval::parse(file).ok().map(|a| a.approval.evidence_sha256);
+        requests
+            .iter()
+            .find(|r| evidence.as_deref() == Some(r.report_sha256.as_str()))
+            .or(requests.last())
+    };
     signoffs_in(&run.header.plan, &run.steps)
         .into_iter()
         .filter_map(|s| {
             let by = s.signed.clone()?;
-            let problem = match &request {
+            let problem = match answered(&by.file) {
                 None => Some("the run records no sign-off request for it to answer".to_string()),
                 Some(request) => match verify_approval(&by.file, allowed, request, s.at) {
                     Err(p) => Some(p.to_string()),
