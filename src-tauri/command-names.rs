@@ -35,4 +35,9 @@
     "collect_approvals",
     "open_requests",
     "approve_request",
+    "export_request",
+    "import_approval",
+    "open_request_file",
+    "sign_request_file",
+    "choose_save_destination",
 ]

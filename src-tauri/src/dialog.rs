@@ -10,12 +10,13 @@
 
 use std::path::{Path, PathBuf};
 
-use pilot_desktop_api::{ApiError, ErrorKind, FilePurpose};
+use pilot_desktop_api::{ApiError, ErrorKind, FilePurpose, SavePurpose};
 use tauri::{Runtime, Window};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 /// End-to-end builds only: a JSON file of dialog answers, `{"repository": "/path", "plan": …,
-/// "signingKey": …, "signature": …, "allowedSigners": …, "reportDestination": …}`, read at each
+/// "signingKey": …, "signature": …, "allowedSigners": …, "signoffRequest": …, "approval": …,
+/// "reportDestination": …, "requestDestination": …, "approvalDestination": …}`, read at each
 /// dialog so a test can change an answer between steps. Ignored by ordinary builds.
 pub const E2E_DIALOGS_ENV: &str = "RELEASE_PILOT_E2E_DIALOGS";
 
@@ -28,6 +29,8 @@ pub(crate) enum Ask {
     File(FilePurpose),
     /// Choose where to save the report, suggesting `file_name`.
     ReportDestination { file_name: String },
+    /// Choose where to save a sign-off request or an approval file, suggesting `file_name`.
+    SaveAs { purpose: SavePurpose, file_name: String },
 }
 
 impl Ask {
@@ -38,7 +41,15 @@ impl Ask {
             Self::File(FilePurpose::SigningKey) => "Choose your SSH private key (not the .pub)",
             Self::File(FilePurpose::Signature) => "Choose a signature file",
             Self::File(FilePurpose::AllowedSigners) => "Choose the allowed_signers file",
+            Self::File(FilePurpose::SignoffRequest) => "Open the sign-off request you were sent",
+            Self::File(FilePurpose::Approval) => "Choose the approval file an approver sent",
             Self::ReportDestination { .. } => "Save the report",
+            Self::SaveAs { purpose: SavePurpose::SignoffRequest, .. } => {
+                "Save the sign-off request, to send to the approvers"
+            }
+            Self::SaveAs { purpose: SavePurpose::Approval, .. } => {
+                "Save your signed decision, to send to the tech lead"
+            }
         }
     }
 
@@ -51,7 +62,11 @@ impl Ask {
             Self::File(FilePurpose::SigningKey) => "signingKey",
             Self::File(FilePurpose::Signature) => "signature",
             Self::File(FilePurpose::AllowedSigners) => "allowedSigners",
+            Self::File(FilePurpose::SignoffRequest) => "signoffRequest",
+            Self::File(FilePurpose::Approval) => "approval",
             Self::ReportDestination { .. } => "reportDestination",
+            Self::SaveAs { purpose: SavePurpose::SignoffRequest, .. } => "requestDestination",
+            Self::SaveAs { purpose: SavePurpose::Approval, .. } => "approvalDestination",
         }
     }
 }
@@ -78,7 +93,7 @@ pub(crate) async fn ask<R: Runtime>(
     match ask {
         Ask::Repository => builder.pick_folder(done),
         Ask::File(_) => builder.pick_file(done),
-        Ask::ReportDestination { .. } => builder.save_file(done),
+        Ask::ReportDestination { .. } | Ask::SaveAs { .. } => builder.save_file(done),
     }
     let picked = rx.recv().await.flatten();
     picked
@@ -114,6 +129,7 @@ fn prepared<R: Runtime>(
         Ask::ReportDestination { file_name } => {
             builder.add_filter("Markdown", &["md"]).set_file_name(file_name)
         }
+        Ask::SaveAs { file_name, .. } => builder.set_file_name(file_name),
         Ask::Repository | Ask::File(_) => builder,
     };
     let start = start.map(Path::to_path_buf).or_else(|| match ask {

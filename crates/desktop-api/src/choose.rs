@@ -40,6 +40,22 @@ impl Desktop {
         Ok(file.display().to_string())
     }
 
+    /// The user chose `file` in the save dialog for a sign-off request or an approval file: it
+    /// may be written there, in this session.
+    pub fn grant_save_destination(&self, file: &Path) -> Result<String, ApiError> {
+        self.grants.add_save(file).ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::Io,
+                format!(
+                    "nothing can be saved as {}: its folder does not exist or it names no file. \
+                     Choose a file in an existing folder",
+                    file.display()
+                ),
+            )
+        })?;
+        Ok(file.display().to_string())
+    }
+
     /// Forget a repository chosen before (the recent list's "Remove"). The webview may call
     /// this with any path: forgetting only ever takes a grant away.
     pub fn forget_repository(&self, folder: &str) {

@@ -26,6 +26,6 @@ mod signature;
 
 pub use desktop::{Desktop, DesktopConfig};
 pub use error::{ApiError, ErrorKind};
-pub use grant::FilePurpose;
+pub use grant::{FilePurpose, SavePurpose};
 pub use html::markdown_to_html;
 pub use signature::SigningPlaces;

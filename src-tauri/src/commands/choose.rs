@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use pilot_desktop_api::{ApiError, FilePurpose};
+use pilot_desktop_api::{ApiError, FilePurpose, SavePurpose};
 use tauri::{Runtime, State, Window};
 
 use super::off_main_thread;
@@ -55,6 +55,27 @@ pub async fn choose_report_destination<R: Runtime>(
     };
     off_main_thread(&state, "choose_report_destination", move |d| {
         d.grant_report_destination(&file).map(Some)
+    })
+    .await
+}
+
+/// Choose where a sign-off request or an approval file is saved; the webview suggests only
+/// the file's name (its folder part, if any, is dropped).
+#[tauri::command]
+pub async fn choose_save_destination<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+    purpose: SavePurpose,
+    file_name: String,
+) -> Result<Option<String>, ApiError> {
+    let file_name = std::path::Path::new(&file_name)
+        .file_name()
+        .map_or_else(|| "release-pilot.txt".to_string(), |n| n.to_string_lossy().into_owned());
+    let Some(file) = ask(&window, Ask::SaveAs { purpose, file_name }, None).await? else {
+        return Ok(None);
+    };
+    off_main_thread(&state, "choose_save_destination", move |d| {
+        d.grant_save_destination(&file).map(Some)
     })
     .await
 }

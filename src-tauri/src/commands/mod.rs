@@ -53,6 +53,11 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         approvals::collect_approvals,
         approvals::open_requests,
         approvals::approve_request,
+        approvals::export_request,
+        approvals::import_approval,
+        approvals::open_request_file,
+        approvals::sign_request_file,
+        choose::choose_save_destination,
     ]
 }
 

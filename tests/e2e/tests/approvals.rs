@@ -4,10 +4,11 @@
 //! The tech lead's run waits at its sign-off (started with the CLI, as a pipeline would). In
 //! the tech lead's app: the Sign-off screen says what "Request sign-off" does, and does it. In
 //! the approver's app (another data folder, the other clone): "Approve a release", the open
-//! request with its report, three decisions signed and pushed — one with the tech lead's own
-//! key for QA, then QA's and operations' with their own. Back in the tech lead's app: "Check for
-//! approvals" fills the two roles, lists the tech lead's approval as not counted with why, and
-//! the run finishes GO. Stock `ssh-keygen -Y verify` then accepts each approval the report
+//! request with its report, two decisions signed and pushed — one with the tech lead's own key
+//! for QA, then QA's with its own — and operations' signed on the request the tech lead
+//! exported as a file, saved as a file back (no shared remote). Back in the tech lead's app:
+//! "Check for approvals" fills QA and lists the tech lead's approval as not counted with why,
+//! "Import an approval file…" fills operations, and the run finishes GO. Stock `ssh-keygen -Y verify` then accepts each approval the report
 //! lists, with the command the report prints. Every screen is photographed.
 
 use std::path::{Path, PathBuf};
@@ -106,6 +107,9 @@ fn git(dir: &Path, args: &[&str]) -> String {
 struct Team {
     lead: PathBuf,
     approver: PathBuf,
+    /// Where the tech lead's app exports the request, and the approver's saves its answer.
+    request_file: PathBuf,
+    approval_file: PathBuf,
     grace: Key,
     alan: Key,
     linus: Key,
@@ -138,7 +142,15 @@ fn team(temp: &Path, pilot: &Path, lead_data: &Path) -> Team {
     git(&lead, &["remote", "set-url", "origin", &shared]);
     git(&lead, &["push", "-q", "origin", "HEAD"]);
     git(temp, &["clone", "-q", "shared.git", "approver"]);
-    Team { lead, approver: temp.join("approver"), grace, alan, linus }
+    Team {
+        lead,
+        approver: temp.join("approver"),
+        request_file: temp.join("signoff-request.txt"),
+        approval_file: temp.join("operations.approval"),
+        grace,
+        alan,
+        linus,
+    }
 }
 
 /// One workstation's app: its own data folder and dialog answers.
@@ -217,7 +229,10 @@ async fn approvals_signed_on_a_second_workstation_fill_the_tech_leads_signoff() 
     let display = Display::for_tests().expect("an X display");
     let mut shots = Screenshots::create("approvals", &display).expect("screenshot folder");
     let log = temp.path().join("tauri-driver.log");
-    lead_ws.answer(serde_json::json!({}));
+    lead_ws.answer(serde_json::json!({
+        "requestDestination": team.request_file,
+        "approval": team.approval_file,
+    }));
     approver_ws.answer(serde_json::json!({
         "repository": team.approver,
         "signingKey": team.grace.private,
@@ -315,6 +330,10 @@ async fn request(s: &AppSession, shots: &mut Screenshots, run_id: &str) -> Walk 
         return Err(format!("the request reached the remote: {news}").into());
     }
     shots.take(&s.client, "lead-signoff-requested").await?;
+    // And as a file, for the approver without the remote (the dialog answers where).
+    s.click(r#"button[data-action="export-request"]"#, SHORT).await?;
+    s.wait_for("[data-request-exported]", SHORT).await?;
+    shots.take(&s.client, "lead-request-exported").await?;
     Ok(())
 }
 
@@ -342,10 +361,7 @@ async fn approve(
     }
     shots.take(&s.client, "approver-request").await?;
 
-    for (n, (role, key)) in [("qa", &team.grace), ("qa", &team.alan), ("operations", &team.linus)]
-        .into_iter()
-        .enumerate()
-    {
+    for (n, (role, key)) in [("qa", &team.grace), ("qa", &team.alan)].into_iter().enumerate() {
         ws.answer(serde_json::json!({ "repository": team.approver, "signingKey": key.private }));
         let script = format!(
             "const s = document.querySelector('select[data-field=\"approve-role\"]'); s.value = '{role}'; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return s.value === '{role}'"
@@ -365,6 +381,29 @@ async fn approve(
         s.wait_until(&format!("approval {} sent", n + 1), &sent, STEP).await?;
         shots.take(&s.client, &format!("approver-signed-{}-{role}", n + 1)).await?;
     }
+
+    // Operations decides on the request the tech lead sent as a file, and saves a file back.
+    ws.answer(serde_json::json!({
+        "signoffRequest": team.request_file,
+        "signingKey": team.linus.private,
+        "approvalDestination": team.approval_file,
+    }));
+    s.click(r#"button[data-action="open-request-file"]"#, SHORT).await?;
+    s.wait_for(r#"[data-panel="request-file"]"#, SHORT).await?;
+    let script = "const s = document.querySelector('select[data-field=\"approve-role\"]'); s.value = 'operations'; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value === 'operations'";
+    s.wait_until("the role operations chosen", script, SHORT).await?;
+    s.click(r#"button[data-browse="approve-key"]"#, SHORT).await?;
+    let wanted = serde_json::Value::from(team.linus.private.display().to_string());
+    let shows = format!(
+        "return document.querySelector('input[data-field=\"approve-key\"]').value === {wanted}"
+    );
+    s.wait_until("linus's key chosen", &shows, SHORT).await?;
+    s.click(r#"button[data-action="sign-approval-file"]"#, SHORT).await?;
+    s.wait_for("[data-approval-written]", STEP).await?;
+    shots.take(&s.client, "approver-signed-into-a-file").await?;
+    if !team.approval_file.is_file() {
+        return Err(format!("the approval file is at {}", team.approval_file.display()).into());
+    }
     Ok(())
 }
 
@@ -373,11 +412,13 @@ async fn collect(s: &AppSession, shots: &mut Screenshots, run_id: &str) -> Walk 
     open_run(s, run_id).await?;
     s.click(r#"button[data-action="collect-approvals"]"#, SHORT).await?;
     s.wait_for(r#"[data-role="qa"][data-role-state="approved"]"#, STEP).await?;
-    s.wait_for(r#"[data-role="operations"][data-role-state="approved"]"#, SHORT).await?;
     let refused = s.wait_for("[data-approval-refused]", SHORT).await?.text().await?;
     if !refused.contains("separation of duties") && !refused.contains("may not") {
         return Err(format!("the tech lead's own approval is refused with why: {refused}").into());
     }
+    shots.take(&s.client, "lead-signoff-qa-arrived").await?;
+    s.click(r#"button[data-action="import-approval"]"#, SHORT).await?;
+    s.wait_for(r#"[data-role="operations"][data-role-state="approved"]"#, STEP).await?;
     shots.take(&s.client, "lead-signoff-filled").await?;
     s.click(r#"button[data-action="run-stage"]"#, SHORT).await?;
     s.wait_for(r#"[data-verdict="go"]"#, STEP).await?;

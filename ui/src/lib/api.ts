@@ -33,7 +33,10 @@ import type { SigningSetupDto } from './bindings/SigningSetupDto';
 import type { StageDto } from './bindings/StageDto';
 import type { StartRunDto } from './bindings/StartRunDto';
 import type { TemplateDto } from './bindings/TemplateDto';
+import type { ApprovalFileDto } from './bindings/ApprovalFileDto';
 import type { ApprovalSentDto } from './bindings/ApprovalSentDto';
+import type { OpenRequestDto } from './bindings/OpenRequestDto';
+import type { SavePurpose } from './bindings/SavePurpose';
 import type { CollectedDto } from './bindings/CollectedDto';
 import type { OpenRequestsDto } from './bindings/OpenRequestsDto';
 import type { RequestedDto } from './bindings/RequestedDto';
@@ -181,6 +184,33 @@ export const api = {
     call<AttachedSignatureDto>('attach_signature', { runId, path }),
   verifyReport: (report: string, allowedSigners: string) =>
     call<ReportCheckDto>('verify_report', { report, allowedSigners }),
+  /** The native save dialog for a sign-off request or an approval file, suggesting `fileName`;
+   * the file chosen (granted to be written), or null when cancelled. */
+  chooseSaveDestination: (purpose: SavePurpose, fileName: string) =>
+    call<string | null>('choose_save_destination', { purpose, fileName }),
+  /** Write the run's published request, with its report, as one file. */
+  exportRequest: (runId: string, path: string) => call<string>('export_request', { runId, path }),
+  /** Receive an approval file an approver sent. */
+  importApproval: (runId: string, path: string) => call<CollectedDto>('import_approval', { runId, path }),
+  /** A request file the tech lead sent, as the approver reads it. */
+  openRequestFile: (path: string) => call<OpenRequestDto>('open_request_file', { path }),
+  /** Sign a decision on a request file into an approval file at `destination`. */
+  signRequestFile: (
+    requestPath: string,
+    role: string,
+    decision: DecisionDto,
+    comment: string,
+    withKey: SignWithDto,
+    destination: string,
+  ) =>
+    call<ApprovalFileDto>('sign_request_file', {
+      requestPath,
+      role,
+      decision,
+      comment,
+      with: withKey,
+      destination,
+    }),
   /** Publish the run's sign-off request (its report as it reads now) and push it. */
   requestSignoff: (runId: string) => call<RequestedDto>('request_signoff', { runId }),
   /** Fetch the run's signed approvals, verify each and record those that count. */

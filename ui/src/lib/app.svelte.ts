@@ -272,6 +272,30 @@ export class App {
     };
   }
 
+  /** Write the published request as one file where the user chooses (for approvers without
+   * the shared remote); the path written, or null. */
+  async exportRequest(): Promise<string | null> {
+    const run = this.run;
+    if (!run) return null;
+    const path = await this.attempt(() =>
+      api.chooseSaveDestination('signoffRequest', `signoff-request-${run.version}-${run.id}.txt`),
+    );
+    if (!path) return null;
+    return (await this.attempt(() => api.exportRequest(run.id, path))) ?? null;
+  }
+
+  /** Receive an approval file an approver sent, chosen in the open dialog. */
+  async importApproval(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const path = await this.pickFile('approval', null);
+    if (!path) return;
+    const done = await this.attempt(() => api.importApproval(run.id, path));
+    if (!done) return;
+    this.current.set(done.run);
+    this.approvalNews = { at: new Date().toISOString(), remoteProblem: null, pushedTo: null, received: done.received };
+  }
+
   /** Open a run from History: at the screen it is at, or its report when it is complete. */
   async openRun(id: string, resume = false): Promise<void> {
     const run = await this.attempt(() => api.getRun(id));

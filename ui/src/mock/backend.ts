@@ -91,6 +91,8 @@ const CHOSEN_BY_DEFAULT: Record<MockDialog, string> = {
   signingKey: '/home/grace/.ssh/id_ed25519',
   signature: '/home/grace/Downloads/release-1.15.2-report.md.alan.sig',
   allowedSigners: '/home/grace/team/allowed_signers',
+  signoffRequest: '/home/grace/Downloads/signoff-request-1.15.2.txt',
+  approval: '/home/grace/Downloads/approval-qa.sig',
   reportDestination: '/home/grace/Documents/release-1.15.2-report.md',
 };
 

@@ -146,3 +146,17 @@ pub struct ApprovalSentDto {
     pub pushed_to: Option<String>,
     pub push_error: Option<String>,
 }
+
+/// A decision signed into a file (teams without a shared remote).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalFileDto {
+    pub run_id: String,
+    pub role: String,
+    pub decision: super::DecisionDto,
+    pub fingerprint: String,
+    /// Where it was written: the file to send to the tech lead.
+    pub path: String,
+    /// Who to send it to.
+    pub operator: String,
+}

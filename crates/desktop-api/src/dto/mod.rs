@@ -12,8 +12,9 @@ mod signoff;
 
 pub use app::{AppInfo, DemoDto, SavedReportDto};
 pub use approvals::{
-    ApprovalRuleDto, ApprovalSentDto, CollectedDto, OpenRequestDto, OpenRequestsDto,
-    PublishedRequestDto, ReceivedDto, RequestedDto, RequestedRoleDto, RoleSignersDto,
+    ApprovalFileDto, ApprovalRuleDto, ApprovalSentDto, CollectedDto, OpenRequestDto,
+    OpenRequestsDto, PublishedRequestDto, ReceivedDto, RequestedDto, RequestedRoleDto,
+    RoleSignersDto,
 };
 pub use plan::{
     PhasePreviewDto, PlanChoiceDto, PlanFileDto, PlanPreviewDto, RoleDto, StageDto, StepClassDto,
@@ -61,8 +62,10 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), ts_rs::ExportError> 
     CollectedDto::export_all(&config)?;
     OpenRequestsDto::export_all(&config)?;
     ApprovalSentDto::export_all(&config)?;
+    ApprovalFileDto::export_all(&config)?;
     crate::ApiError::export_all(&config)?;
     crate::FilePurpose::export_all(&config)?;
+    crate::SavePurpose::export_all(&config)?;
     Ok(())
 }
 

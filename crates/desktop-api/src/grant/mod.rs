@@ -52,6 +52,21 @@ pub enum FilePurpose {
     Signature,
     /// The `allowed_signers` file the report's signatures are checked against.
     AllowedSigners,
+    /// A sign-off request file the tech lead sent (teams without a shared remote).
+    SignoffRequest,
+    /// A signed approval file an approver sent back.
+    Approval,
+}
+
+/// What a file chosen in the shell's save dialog will hold (besides the report, which has a
+/// dialog of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SavePurpose {
+    /// The run's sign-off request, for approvers without the shared remote.
+    SignoffRequest,
+    /// The approver's signed decision, to send back to the tech lead.
+    Approval,
 }
 
 impl FilePurpose {
@@ -62,6 +77,8 @@ impl FilePurpose {
             Self::SigningKey => "the key file",
             Self::Signature => "the signature file",
             Self::AllowedSigners => "the allowed_signers file",
+            Self::SignoffRequest => "the sign-off request file",
+            Self::Approval => "the approval file",
         }
     }
 
@@ -72,6 +89,8 @@ impl FilePurpose {
             Self::SigningKey => "Browse… beside “Private key file”",
             Self::Signature => "Browse… beside “Signature file”",
             Self::AllowedSigners => "Browse… beside “allowed_signers file”",
+            Self::SignoffRequest => "“Open a request file…” on the Approve a release screen",
+            Self::Approval => "“Import an approval file…” on the Sign-off screen",
         }
     }
 }

@@ -3,4 +3,4 @@
 /**
  * What a file chosen in the shell's open dialog is for; a grant holds for that purpose only.
  */
-export type FilePurpose = "plan" | "signingKey" | "signature" | "allowedSigners";
+export type FilePurpose = "plan" | "signingKey" | "signature" | "allowedSigners" | "signoffRequest" | "approval";
