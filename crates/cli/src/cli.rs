@@ -269,6 +269,18 @@ pub enum PlanCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a Markdown runbook as a plan: every checkbox, command and table row becomes a step
+    /// with its source line; known commands become native kinds. Prints what was found.
+    Import {
+        /// The runbook (Markdown).
+        runbook: PathBuf,
+        /// Write the plan here (default: standard output). Never overwrites without --force.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the plan format's JSON Schema (for editor completion).
     Schema {
         #[arg(short, long, value_name = "FILE")]

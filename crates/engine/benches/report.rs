@@ -96,6 +96,7 @@ fn large_run(steps: usize, events: u64) -> Run {
                     title: format!("Step {i}"),
                     description: String::new(),
                     blocking: true,
+                    source: None,
                     action: if i % 2 == 0 {
                         StepAction::Command(CommandParams {
                             program: "pytest".to_owned(),

@@ -20,6 +20,9 @@ pub fn plan(cmd: PlanCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::Go)
         }
         PlanCommand::Check { file, json } => check(&file, json),
+        PlanCommand::Import { runbook, output, force } => {
+            import(&runbook, output.as_deref(), force)
+        }
         PlanCommand::Schema { output } => {
             let text = serde_json::to_string_pretty(&plan_schema()).unwrap_or_default() + "\n";
             write_text(output.as_deref(), &text)?;
@@ -31,6 +34,51 @@ pub fn plan(cmd: PlanCommand) -> Result<ExitCode, Failure> {
             Ok(ExitCode::Go)
         }
     }
+}
+
+/// `pilot plan import`: the plan on stdout or in a file (written whole, never over one that
+/// exists unless --force), the summary on stderr.
+fn import(runbook: &Path, output: Option<&Path>, force: bool) -> Result<ExitCode, Failure> {
+    let bytes = std::fs::read(runbook)
+        .map_err(|source| Failure::Read { path: runbook.to_path_buf(), source })?;
+    let name = runbook.display().to_string();
+    let imported = pilot_engine::plan::import::import_runbook(&bytes, &name)
+        .map_err(|e| Failure::Refused { why: e.to_string() })?;
+    if let Some(path) = output
+        && path.exists()
+        && !force
+    {
+        return Err(Failure::Refused {
+            why: format!(
+                "{} exists and was left as it is: choose another file with -o, or add --force to \
+                 replace it",
+                path.display()
+            ),
+        });
+    }
+    write_text(output, &imported.toml)?;
+    let s = &imported.summary;
+    eprintln!(
+        "Imported {}: {} items in {} phases — {} automatic ({} of them actions, confirmed before \
+         they run), {} manual.",
+        runbook.display(),
+        s.items,
+        s.phases,
+        s.automatic,
+        s.actions,
+        s.manual
+    );
+    for (line, guess) in &s.guesses {
+        eprintln!("  review line {line}: {guess}");
+    }
+    if let Some(path) = output {
+        eprintln!(
+            "Plan written to {}; check it with `pilot plan check {}`.",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(ExitCode::Go)
 }
 
 fn check(file: &Path, json: bool) -> Result<ExitCode, Failure> {

@@ -119,3 +119,38 @@ fn plan_answers_lists_every_manual_item() {
     );
     assert!(manual.values().all(|v| v["done"].as_bool() == Some(false)), "nothing is pre-ticked");
 }
+
+#[test]
+fn plan_import_writes_a_plan_that_checks_and_never_overwrites_or_half_writes() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.root.path();
+    let runbook = dir.join("RUNBOOK.md");
+    std::fs::write(
+        &runbook,
+        "# Release\n\n## Checks\n\n- [ ] Disk: `df -h` (need ≥ 2GB free)\n- [ ] Someone looked\n\n## Deploy\n\n```bash\n./deploy.sh  # takes a minute\n```\n",
+    )
+    .expect("runbook");
+    let plan = dir.join("plan.toml");
+    let s = |p: &std::path::Path| p.to_str().expect("utf-8").to_owned();
+    let out = sandbox.pilot(&["plan", "import", &s(&runbook), "-o", &s(&plan)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("3 items in 2 phases"), "{said}");
+    assert!(said.contains("1 of them actions"), "the deploy script is an action: {said}");
+    let out = sandbox.pilot(&["plan", "check", &s(&plan)]);
+    assert_eq!(out.status.code(), Some(0), "the imported plan checks: {}", text(&out.stdout));
+    let written = std::fs::read_to_string(&plan).expect("plan");
+    assert!(written.contains("source = \"RUNBOOK.md:5\""), "{written}");
+
+    // An existing file is left as it is; a binary file is refused and nothing is written.
+    let out = sandbox.pilot(&["plan", "import", &s(&runbook), "-o", &s(&plan)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--force"), "{}", text(&out.stderr));
+    let binary = dir.join("logo.md");
+    std::fs::write(&binary, b"\x89PNG\0\0").expect("binary");
+    let other = dir.join("other.toml");
+    let out = sandbox.pilot(&["plan", "import", &s(&binary), "-o", &s(&other)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a text file"), "{}", text(&out.stderr));
+    assert!(!other.exists(), "nothing is written on error");
+}

@@ -4,6 +4,7 @@
 //! built-in templates ([`templates`]).
 
 pub mod criterion;
+pub mod import;
 pub mod kinds;
 mod load;
 mod model;

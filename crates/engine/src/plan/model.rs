@@ -174,6 +174,10 @@ pub struct Step {
     /// recorded as "warned".
     #[serde(default = "yes")]
     pub blocking: bool,
+    /// Where the step came from when the plan was imported from a runbook, as `FILE:LINE`
+    /// (`pilot plan import`); the report names it beside the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The kind and its parameters (`kind = "..."` plus the kind's own keys).
     #[serde(flatten)]
     pub action: StepAction,

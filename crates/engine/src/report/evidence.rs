@@ -22,6 +22,9 @@ pub(crate) fn step_evidence(out: &mut String, view: &RunView<'_>, step: &StepRec
     if view.is_waiting_on_person(step) {
         meta.push("waiting on a person".to_owned());
     }
+    if let Some(source) = view.plan_step(&step.step_id).and_then(|s| s.source.as_deref()) {
+        meta.push(format!("from {}", code(source)));
+    }
     let _ = writeln!(out, "  - {}", meta.join(" · "));
 
     if let Some(by) = &step.answered_by {

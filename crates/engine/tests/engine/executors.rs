@@ -32,6 +32,7 @@ pub(crate) fn step(action: StepAction) -> Step {
         title: "Step under test".into(),
         description: String::new(),
         blocking: true,
+        source: None,
         action,
     }
 }

@@ -4,6 +4,7 @@
 
 mod docs;
 mod gatekeeper;
+mod import;
 mod problems;
 mod variables;
 
@@ -88,7 +89,14 @@ roles = ["qa_lead"]
 "#;
 
 fn step(id: &str, title: &str, blocking: bool, action: StepAction) -> Step {
-    Step { id: id.into(), title: title.into(), description: String::new(), blocking, action }
+    Step {
+        id: id.into(),
+        title: title.into(),
+        description: String::new(),
+        blocking,
+        source: None,
+        action,
+    }
 }
 
 fn expected_valid_plan() -> Plan {
