@@ -173,13 +173,29 @@ pub enum Command {
     /// The built-in demo project.
     #[command(subcommand)]
     Demo(DemoCommand),
-    /// Write a run's Markdown report.
+    /// Write a run's Markdown report, or (`--format runbook`) the runbook its plan was imported
+    /// from, handed back executed: each checkbox ticked only when its step passed, with the
+    /// evidence under it.
     Report {
         run_id: String,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// `report` (the deployment report) or `runbook` (the imported runbook, executed).
+        #[arg(long, value_enum, default_value = "report")]
+        format: ReportFormat,
+        /// The runbook to fill in (default: the file the plan was imported from, in the
+        /// repository).
+        #[arg(long, value_name = "FILE")]
+        runbook: Option<PathBuf>,
     },
+}
+
+/// What `pilot report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Report,
+    Runbook,
 }
 
 /// A run's outcome, as the filter of `pilot runs` takes it.

@@ -62,7 +62,12 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
                 sign::Trust { allowed_signers: &allowed_signers, revoked: revoked.as_deref() };
             sign::verify(existing.as_ref(), &report, trust, &signatures, json)
         }
-        Command::Report { run_id, output } => report::report(&store()?, &run_id, output.as_deref()),
+        Command::Report { run_id, output, format: crate::cli::ReportFormat::Report, .. } => {
+            report::report(&store()?, &run_id, output.as_deref())
+        }
+        Command::Report { run_id, output, format: crate::cli::ReportFormat::Runbook, runbook } => {
+            report::runbook(&store()?, &run_id, runbook.as_deref(), output.as_deref())
+        }
     }
 }
 

@@ -154,3 +154,45 @@ fn plan_import_writes_a_plan_that_checks_and_never_overwrites_or_half_writes() {
     assert!(text(&out.stderr).contains("not a text file"), "{}", text(&out.stderr));
     assert!(!other.exists(), "nothing is written on error");
 }
+
+/// Issue 17's runbook handed back: the team's own file with each box ticked only where the
+/// step passed and one evidence line added under it; every other byte as it was.
+#[test]
+fn the_runbook_comes_back_executed_and_otherwise_unchanged() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.root.path().join("repo");
+    std::fs::create_dir_all(&repo).expect("repo");
+    let runbook = "# Release\r\n\r\n## Checks\r\n\r\n- [ ] Disk: `df -h` (need ≥ 1GB free)\r\n- [x] Someone looked\r\n\r\n| Check | Pass |\r\n|---|---|\r\n| Health | 200 |\r\n\r\nSome prose stays.\r\n\r\n## Deploy\r\n\r\n```bash\r\nls  # lists\r\n```\r\n";
+    std::fs::write(repo.join("RUNBOOK.md"), runbook).expect("runbook");
+    std::fs::write(repo.join("VERSION"), "1.0.0\n").expect("VERSION");
+    crate::common::git(&repo, &["init", "-q", "-b", "main"]);
+    crate::common::git(&repo, &["add", "."]);
+    crate::common::git(&repo, &["commit", "-q", "-m", "Release 1.0.0"]);
+    let plan = sandbox.root.path().join("plan.toml");
+    let p = |x: &std::path::Path| x.to_str().expect("utf-8").to_owned();
+    let out = sandbox.pilot(&["plan", "import", &p(&repo.join("RUNBOOK.md")), "-o", &p(&plan)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = sandbox.pilot(&["run", "--repo", &p(&repo), "--plan", &p(&plan), "--json"]);
+    let run_id = json(&out)["run_id"].as_str().expect("id").to_owned();
+    let out = sandbox.pilot(&["report", &run_id, "--format", "runbook"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let back = text(&out.stdout);
+    assert!(back.contains("- [x] Disk: `df -h`"), "the disk check passed: ticked\n{back}");
+    assert!(
+        back.contains("- [ ] Someone looked"),
+        "not answered: unticked though the file said so\n{back}"
+    );
+    assert!(back.contains("*Release Pilot: ✅ passed"), "evidence under the item\n{back}");
+    assert!(back.contains("Health: "), "the row's evidence after the table\n{back}");
+    // Every byte that is not an added line or a box is the team's.
+    let strip = |s: &str| {
+        s.split_inclusive('\n')
+            .filter(|l| !l.contains("Release Pilot:"))
+            .collect::<String>()
+            .replace("[x]", "[ ]")
+    };
+    assert_eq!(strip(&back), strip(runbook), "the rest of the document is unchanged");
+    let out =
+        sandbox.pilot(&["report", &run_id, "--format", "runbook", "--runbook", "/nonexistent.md"]);
+    assert_eq!(out.status.code(), Some(2), "a missing runbook is named");
+}

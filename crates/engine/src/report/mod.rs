@@ -26,11 +26,13 @@ mod header;
 mod markdown;
 mod phases;
 mod redact;
+mod runbook;
 mod seal;
 mod sections;
 mod view;
 
 pub use approvals::{approval_files, approvals_dir};
+pub use runbook::{ADDED as RUNBOOK_ADDED, executed_runbook, runbook_file};
 pub use seal::{
     SEAL_HEADING, Seal, UNSHOWN_EVENT_KINDS, content_intact, read_seal, report_chain_head,
     sha256_hex,
