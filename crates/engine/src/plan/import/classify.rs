@@ -85,6 +85,7 @@ pub fn command(line: &str, shell: &str, words: &str) -> Classified {
         ("cat", "VERSION") => return Classified::new("git.version"),
         ("curl", _) => {
             if let Some(url) = URL.find(line).map(|m| m.as_str().to_string())
+                && reqwest::Url::parse(&url).is_ok()
                 && !line.contains(" -X")
                 && !line.contains(" --request")
                 && !line.contains(" -d ")

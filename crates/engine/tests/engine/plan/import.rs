@@ -201,3 +201,79 @@ fn what_is_not_a_runbook_is_refused_with_why() {
     let kinds: Vec<&str> = plan.steps().map(|(_, s)| s.kind()).collect();
     assert_eq!(kinds, ["system.disk", "git.clean", "manual"], "{}", imported.toml);
 }
+
+/// Mutated runbooks (a deterministic generator, so a failure reproduces): bytes dropped,
+/// duplicated and inserted, lines swapped, fences and table bars and checkboxes thrown in. The
+/// importer never panics, and every plan it returns loads; otherwise it says why.
+#[test]
+fn mutated_runbooks_never_panic_and_always_load_or_say_why() {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let pieces: [&[u8]; 10] = [
+        b"```",
+        b"```text\n",
+        b"- [ ] ",
+        b"| a | b |\n",
+        b"|---|---|\n",
+        b"# ",
+        b"\r\n",
+        "≥".as_bytes(),
+        b"$ df -h # x\n",
+        b"\xff\xfe",
+    ];
+    for path in runbooks() {
+        let original = std::fs::read(&path).expect("read");
+        for round in 0..200 {
+            let mut bytes = original.clone();
+            for _ in 0..(1 + next() % 12) {
+                let len = bytes.len().max(1);
+                let at = (next() as usize) % len;
+                match next() % 5 {
+                    0 => {
+                        let end = (at + (next() as usize) % 200).min(bytes.len());
+                        bytes.drain(at.min(bytes.len())..end);
+                    }
+                    1 => {
+                        let piece = pieces[(next() as usize) % pieces.len()];
+                        let at = at.min(bytes.len());
+                        bytes.splice(at..at, piece.iter().copied());
+                    }
+                    2 => {
+                        let end = (at + (next() as usize) % 300).min(bytes.len());
+                        let copy = bytes[at.min(end)..end].to_vec();
+                        bytes.splice(end..end, copy);
+                    }
+                    3 => {
+                        let mut lines: Vec<Vec<u8>> =
+                            bytes.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+                        let n = lines.len();
+                        if n > 1 {
+                            lines.swap((next() as usize) % n, (next() as usize) % n);
+                        }
+                        bytes = lines.join(&b'\n');
+                    }
+                    _ => bytes.truncate(at),
+                }
+            }
+            let name = format!("mutant-{round}.md");
+            let result = std::panic::catch_unwind(|| import_runbook(&bytes, &name));
+            match result {
+                Err(_) => panic!("{}: round {round} panicked", path.display()),
+                Ok(Ok(imported)) => {
+                    parse_plan(&imported.toml, &name).unwrap_or_else(|e| {
+                        panic!("{}: round {round}: the plan does not load: {e}", path.display())
+                    });
+                }
+                Ok(Err(ImportError::Invalid { detail, .. })) => {
+                    panic!("{}: round {round}: an invalid plan was made: {detail}", path.display())
+                }
+                Ok(Err(e)) => assert!(!e.to_string().is_empty(), "an error says why"),
+            }
+        }
+    }
+}
