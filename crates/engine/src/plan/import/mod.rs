@@ -192,6 +192,8 @@ fn emit(
     let _ = writeln!(out, "\n[plan]\nname = {}\ntitle = {}", q(&plan_name), q(&title(doc_title)));
     let _ = writeln!(out, "description = {}", q(&format!("Imported from the runbook {file}.")));
     let mut stage = Stage::Checks;
+    // The services the runbook reaches, each a variable with the runbook's own value.
+    let mut bases: Vec<(String, String, String)> = Vec::new();
     for section in sections {
         stage = stage_of(&section.title, stage);
         summary.phases += 1;
@@ -250,7 +252,10 @@ fn emit(
                 q(&source)
             );
             match classified {
-                Some(c) => {
+                Some(mut c) => {
+                    if c.kind == "http.check" {
+                        parameterize_url(&mut c, &mut bases, &source);
+                    }
                     summary.automatic += 1;
                     let mut description = description;
                     if let Some(t) = &c.threshold {
@@ -280,5 +285,43 @@ fn emit(
             }
         }
     }
+    if !bases.is_empty() {
+        out.push_str("\n[vars]\n");
+        for (base, var, source) in &bases {
+            let _ = writeln!(
+                out,
+                "# The runbook's own value, from {source}: set it to the service this run checks.\n{var} = {}",
+                q(base)
+            );
+        }
+    }
     (out, summary)
+}
+
+/// `http://host:port/path` → `{{base_url}}/path`, the base a variable of its own (one per
+/// distinct base, named in the order the runbook reaches them).
+fn parameterize_url(c: &mut Classified, bases: &mut Vec<(String, String, String)>, source: &str) {
+    let Some((_, value)) = c.params.iter_mut().find(|(k, _)| *k == "url") else { return };
+    let Ok(url) = value.parse::<toml::Value>().map(|v| v.as_str().unwrap_or_default().to_string())
+    else {
+        return;
+    };
+    let Ok(parsed) = reqwest::Url::parse(&url) else { return };
+    let base = parsed.origin().ascii_serialization();
+    if base == "null" || !url.starts_with(&base) {
+        return;
+    }
+    let var = match bases.iter().find(|(b, _, _)| *b == base) {
+        Some((_, var, _)) => var.clone(),
+        None => {
+            let var = if bases.is_empty() {
+                "base_url".to_string()
+            } else {
+                format!("base_url_{}", bases.len() + 1)
+            };
+            bases.push((base.clone(), var.clone(), source.to_string()));
+            var
+        }
+    };
+    *value = q(&format!("{{{{{var}}}}}{}", &url[base.len()..]));
 }

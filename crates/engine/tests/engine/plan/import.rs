@@ -115,6 +115,17 @@ fn known_commands_become_native_kinds_with_the_runbooks_thresholds() {
         "`free -h` with “≥4GB available” is a memory check"
     );
     assert!(plan.steps().any(|(_, s)| s.kind() == "git.clean"), "`git status` is git.clean");
+    // The service the runbook reaches is a variable, its default the runbook's own value.
+    assert_eq!(
+        plan.vars.get("base_url").map(String::as_str),
+        Some("http://localhost:8080"),
+        "{}",
+        imported.toml
+    );
+    assert!(
+        plan.steps().any(|(_, s)| matches!(&s.action, StepAction::HttpCheck(p) if p.url == "{{base_url}}/api/v1/health")),
+        "`curl …/api/v1/health` checks {{{{base_url}}}}/api/v1/health"
+    );
     assert!(plan.steps().any(|(_, s)| s.kind() == "git.version"), "`cat VERSION` is git.version");
     // A command Release Pilot does not know is an action unless known to only look.
     let down = plan
