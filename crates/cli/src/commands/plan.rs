@@ -60,13 +60,14 @@ fn import(runbook: &Path, output: Option<&Path>, force: bool) -> Result<ExitCode
     let s = &imported.summary;
     eprintln!(
         "Imported {}: {} items in {} phases — {} automatic ({} of them actions, confirmed before \
-         they run), {} manual.",
+         they run), {} manual ({} of them a number measured against the runbook's threshold).",
         runbook.display(),
         s.items,
         s.phases,
         s.automatic,
         s.actions,
-        s.manual
+        s.manual,
+        s.measured
     );
     for (line, guess) in &s.guesses {
         eprintln!("  review line {line}: {guess}");

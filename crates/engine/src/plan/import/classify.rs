@@ -39,6 +39,41 @@ static GB: LazyLock<Regex> = LazyLock::new(|| {
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"https?://[^\s'"`)]+"#).expect("a valid pattern"));
 
+static PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(<=|>=|≤|≥|‚â§|‚â•|<|>|under|below|above|at least|at most)\s*(\d+(?:\.\d+)?)\s*(ms|%|s\b|seconds|minutes|min\b|hours?|h\b|mb|kb|gb)?",
+    )
+    .expect("a valid pattern")
+});
+
+/// A threshold written in prose ("< 200ms p95", "error rate < 0.1%", "> 99%"), as the `number`
+/// a person answers for a manual item — `{ unit = "ms", at_most = 200.0 }` — and the phrase.
+/// A strict bound ("<") is taken as its non-strict one: the phrase is quoted for review.
+pub fn prose_threshold(words: &str) -> Option<(String, String)> {
+    let m = PROSE.captures(words)?;
+    let op = m.get(1)?.as_str().to_lowercase();
+    let value: f64 = m.get(2)?.as_str().parse().ok()?;
+    let unit = m.get(3).map(|u| u.as_str().to_lowercase()).map(|u| match u.as_str() {
+        "s" | "seconds" => "s".to_string(),
+        "min" | "minutes" => "min".to_string(),
+        "h" | "hour" | "hours" => "h".to_string(),
+        "mb" => "MB".to_string(),
+        "kb" => "KB".to_string(),
+        "gb" => "GB".to_string(),
+        other => other.to_string(),
+    });
+    let bound = match op.as_str() {
+        "<" | "<=" | "≤" | "‚â§" | "under" | "below" | "at most" => "at_most",
+        _ => "at_least",
+    };
+    let mut fields = Vec::new();
+    if let Some(unit) = unit {
+        fields.push(format!("unit = {}", toml::Value::String(unit)));
+    }
+    fields.push(format!("{bound} = {}", toml::Value::Float(value)));
+    Some((format!("{{ {} }}", fields.join(", ")), m.get(0)?.as_str().trim().to_string()))
+}
+
 /// A threshold in gigabytes written in `words`, with the phrase.
 fn gigabytes(words: &str) -> Option<(f64, String)> {
     let m = GB.captures(words)?;

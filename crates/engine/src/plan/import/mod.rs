@@ -51,8 +51,11 @@ pub struct ImportSummary {
     pub automatic: usize,
     /// Of those, commands that change something (confirmed before they run).
     pub actions: usize,
-    /// Manual items: a person ticks them.
+    /// Manual items: a person ticks them (or answers a number).
     pub manual: usize,
+    /// Of those, items whose words write a threshold: the person answers the number measured,
+    /// judged against it.
+    pub measured: usize,
     /// Guesses to review, with their line.
     pub guesses: Vec<(usize, String)>,
 }
@@ -280,7 +283,27 @@ fn emit(
                 }
                 None => {
                     summary.manual += 1;
-                    let _ = writeln!(out, "kind = \"manual\"\nhint = {}", q(&description));
+                    match classify::prose_threshold(&description) {
+                        // A threshold in the words: the person answers the number measured,
+                        // and it is judged against the runbook's own bound.
+                        Some((number, phrase)) => {
+                            summary.measured += 1;
+                            summary.guesses.push((
+                                item.line,
+                                format!("a number is asked for, judged against “{phrase}”: check the bound"),
+                            ));
+                            let hint =
+                                format!("{description} (threshold from the runbook: “{phrase}”)");
+                            let _ = writeln!(
+                                out,
+                                "kind = \"manual\"\nhint = {}\nnumber = {number}",
+                                q(&hint)
+                            );
+                        }
+                        None => {
+                            let _ = writeln!(out, "kind = \"manual\"\nhint = {}", q(&description));
+                        }
+                    }
                 }
             }
         }

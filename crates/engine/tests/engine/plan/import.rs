@@ -115,6 +115,23 @@ fn known_commands_become_native_kinds_with_the_runbooks_thresholds() {
         "`free -h` with “≥4GB available” is a memory check"
     );
     assert!(plan.steps().any(|(_, s)| s.kind() == "git.clean"), "`git status` is git.clean");
+    // A threshold written in prose: the person answers the number measured, judged by it.
+    let list = plan
+        .steps()
+        .find(|(_, s)| s.title == "List performance <100ms")
+        .expect("the list-performance checkbox");
+    match &list.1.action {
+        StepAction::Manual(p) => {
+            let number = p.number.as_ref().expect("a number is asked for");
+            assert_eq!((number.unit.as_deref(), number.at_most), (Some("ms"), Some(100.0)));
+        }
+        other => panic!("a manual item: {other:?}"),
+    }
+    assert!(
+        imported.summary.guesses.iter().any(|(line, g)| *line == 285 && g.contains("<100ms")),
+        "the bound is listed for review: {:?}",
+        imported.summary.guesses
+    );
     // The service the runbook reaches is a variable, its default the runbook's own value.
     assert_eq!(
         plan.vars.get("base_url").map(String::as_str),
