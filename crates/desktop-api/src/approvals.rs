@@ -10,8 +10,7 @@ use chrono::Utc;
 use pilot_engine::run::{collect_approvals, publish_request, push_request};
 use pilot_engine::signature::exchange::{self, ExchangeError};
 use pilot_engine::signature::{
-    Agent, Approval, PublicKey, SignatureError, SignedApproval, SignoffRequest,
-    sign_message_with_agent, sign_message_with_key_file,
+    Agent, Approval, PublicKey, SignatureError, SignedApproval, Signer, SignoffRequest,
 };
 use ssh_key::HashAlg;
 
@@ -54,9 +53,7 @@ impl Desktop {
         let mut requests = Vec::new();
         let mut unreadable = Vec::new();
         for r in exchange::requests(path).map_err(exchange_error)? {
-            let parsed = SignoffRequest::parse(&r.request)
-                .and_then(|req| SignoffRequest::check_report(&req, &r.report).map(|()| req));
-            match parsed {
+            match r.read() {
                 Ok(req) => requests.push(open_request(&req, &r.report)),
                 Err(e) => unreadable.push(format!("run {}: {e}", r.run_id)),
             }
@@ -93,15 +90,10 @@ impl Desktop {
                      list"
                 ))
             })?;
-        let request = SignoffRequest::parse(&found.request)
-            .and_then(|req| SignoffRequest::check_report(&req, &found.report).map(|()| req))
-            .map_err(refused)?;
+        let request = found.read().map_err(refused)?;
         let (text, fingerprint) = sign_decision(&request, role, decision, comment, with, places)?;
-        let refname =
-            exchange::record_approval(path, run_id, &text, Utc::now()).map_err(exchange_error)?;
-        // Every approval kept here for the run goes: one an earlier push could not send too.
-        let pending = exchange::approval_refs(path, run_id).map_err(exchange_error)?;
-        let pushed = exchange::push(path, remote, &pending);
+        let (refname, pushed) = exchange::send_approval(path, remote, run_id, &text, Utc::now())
+            .map_err(exchange_error)?;
         let (pushed_to, push_error) = match pushed {
             Ok(()) => (Some(remote.to_string()), None),
             Err(e) => (None, Some(e.to_string())),
@@ -160,11 +152,11 @@ fn sign_decision(
         )));
     }
     let approval = Approval::from_request(request, role, decided, comment, Utc::now());
-    let message = approval.to_text();
-    let signature = match with {
-        SignWithDto::KeyFile(key) => {
-            sign_message_with_key_file(message.as_bytes(), Path::new(key), None)?
-        }
+    let signed = match with {
+        SignWithDto::KeyFile(key) => SignedApproval::sign(
+            approval,
+            Signer::KeyFile { key: Path::new(key), passphrase: None },
+        )?,
         SignWithDto::Agent(public_key) => {
             let wanted = PublicKey::from_openssh(public_key.trim()).map_err(|e| {
                 ApiError::new(
@@ -177,10 +169,9 @@ fn sign_decision(
             })?;
             let address = places.agent.as_deref().ok_or(SignatureError::NoAgent)?;
             let mut agent = Agent::connect(address)?;
-            sign_message_with_agent(message.as_bytes(), &mut agent, Some(&wanted))?
+            SignedApproval::sign(approval, Signer::Agent { agent: &mut agent, key: Some(&wanted) })?
         }
     };
-    let signed = SignedApproval { signature, approval };
     let fingerprint = signed.key().fingerprint(HashAlg::Sha256).to_string();
     Ok((signed.to_text()?, fingerprint))
 }

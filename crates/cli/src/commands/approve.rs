@@ -11,8 +11,8 @@ use pilot_engine::run::{
 };
 use pilot_engine::signature::exchange::{self, Request};
 use pilot_engine::signature::{
-    Agent, Approval, SignatureError, SignedApproval, SignoffRequest, agent_address,
-    read_public_key, sign_message_with_agent, sign_message_with_key_file,
+    Agent, Approval, SignatureError, SignedApproval, Signer, SignoffRequest, agent_address,
+    read_public_key,
 };
 use pilot_engine::signoff::Decision;
 use pilot_engine::store::RunStore;
@@ -86,7 +86,7 @@ pub fn requests(
         return Ok(ExitCode::Go);
     }
     for r in &open {
-        match SignoffRequest::parse(&r.request) {
+        match r.read() {
             Ok(req) => {
                 let roles: Vec<String> =
                     req.roles.iter().map(|r| format!("{} ({})", r.title, r.id)).collect();
@@ -159,9 +159,9 @@ pub fn approve(args: &ApproveArgs) -> Result<ExitCode, Failure> {
             }
             let open = exchange::requests(repo).map_err(|e| refused(e.to_string()))?;
             let found = find_request(&open, args.run.as_deref())?;
-            let request = SignoffRequest::parse(&found.request)
+            let request = found
+                .read()
                 .map_err(|e| refused(format!("the request of run {}: {e}", found.run_id)))?;
-            SignoffRequest::check_report(&request, &found.report).map_err(refused)?;
             (request, found.report.clone())
         }
     };
@@ -176,19 +176,18 @@ pub fn approve(args: &ApproveArgs) -> Result<ExitCode, Failure> {
     }
     let approval =
         Approval::from_request(&request, &args.role, decision, &args.comment, Utc::now());
-    let message = approval.to_text();
-    let signature = if args.agent {
+    let text = if args.agent {
         let address = agent_address(std::env::var("SSH_AUTH_SOCK").ok().as_deref())
             .ok_or(SignatureError::NoAgent)?;
         let mut agent = Agent::connect(&address)?;
         let wanted = args.key.as_deref().map(read_public_key).transpose()?;
-        sign_message_with_agent(message.as_bytes(), &mut agent, wanted.as_ref())?
+        SignedApproval::sign(approval, Signer::Agent { agent: &mut agent, key: wanted.as_ref() })?
     } else {
         let key = args.key.as_deref().ok_or(SignatureError::NoAgent)?;
         let passphrase = std::env::var(PASSPHRASE_ENV).ok();
-        sign_message_with_key_file(message.as_bytes(), key, passphrase.as_deref())?
-    };
-    let text = SignedApproval { signature, approval }.to_text()?;
+        SignedApproval::sign(approval, Signer::KeyFile { key, passphrase: passphrase.as_deref() })?
+    }
+    .to_text()?;
     let title = request.role_title(&args.role).unwrap_or(&args.role).to_string();
     if let Some(path) = &args.export {
         write_text(Some(path), &text)?;
@@ -201,12 +200,10 @@ pub fn approve(args: &ApproveArgs) -> Result<ExitCode, Failure> {
         );
         return Ok(ExitCode::Go);
     }
-    let refname = exchange::record_approval(repo, &request.run_id, &text, Utc::now())
-        .map_err(|e| refused(e.to_string()))?;
-    // With every approval kept here for the run: one an earlier push could not send goes too.
-    let pending =
-        exchange::approval_refs(repo, &request.run_id).map_err(|e| refused(e.to_string()))?;
-    exchange::push(repo, &args.remote, &pending).map_err(|e| {
+    let (refname, pushed) =
+        exchange::send_approval(repo, &args.remote, &request.run_id, &text, Utc::now())
+            .map_err(|e| refused(e.to_string()))?;
+    pushed.map_err(|e| {
         refused(format!(
             "your signed {decision} is kept in this repository ({refname}), but {e}; run the \
              same command again to push it (every approval kept here goes with the next push), \

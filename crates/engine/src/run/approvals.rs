@@ -141,11 +141,7 @@ pub fn push_request(run: &Run, published: &Published) -> Result<String, Exchange
 
 /// The request the run last published, if any.
 pub fn published_request(run: &Run) -> Option<SignoffRequest> {
-    run.steps
-        .iter()
-        .flat_map(|r| &r.evidence.facts)
-        .rfind(|f| f.label == REQUEST_FACT)
-        .and_then(|f| SignoffRequest::parse(&f.value).ok())
+    SignoffRequest::all_in(run).pop()
 }
 
 /// The plan's `allowed_signers`, read from the commit the run releases (so that who may sign

@@ -11,9 +11,10 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use ssh_key::{HashAlg, PublicKey, SshSig};
 
+use super::agent::Agent;
 use super::allowed::{AllowedSigners, Refusal};
 use super::request::{SignoffRequest, escape, unescape};
-use super::sign::{armored, split_armored};
+use super::sign::{armored, sign_message_with_agent, sign_message_with_key_file, split_armored};
 use super::{NAMESPACE, SignatureError};
 use crate::signoff::Decision;
 
@@ -189,10 +190,32 @@ impl SignedApproval {
         Ok(Self { signature, approval: Approval::parse(&rest)? })
     }
 
+    /// Sign `approval` with a key file (`passphrase` for an encrypted one) or, with `agent`,
+    /// the agent's key (`key` the public key choosing it, or its first that can sign).
+    pub fn sign(approval: Approval, with: Signer<'_>) -> Result<Self, SignatureError> {
+        let message = approval.to_text();
+        let signature = match with {
+            Signer::KeyFile { key, passphrase } => {
+                sign_message_with_key_file(message.as_bytes(), key, passphrase)?
+            }
+            Signer::Agent { agent, key } => {
+                sign_message_with_agent(message.as_bytes(), agent, key)?
+            }
+        };
+        Ok(Self { signature, approval })
+    }
+
     /// The key that signed.
     pub fn key(&self) -> PublicKey {
         PublicKey::from(self.signature.public_key().clone())
     }
+}
+
+/// What signs an approval.
+#[allow(missing_debug_implementations)] // an agent connection has nothing to show
+pub enum Signer<'a> {
+    KeyFile { key: &'a std::path::Path, passphrase: Option<&'a str> },
+    Agent { agent: &'a mut Agent, key: Option<&'a PublicKey> },
 }
 
 /// Why an approval is not good.

@@ -64,6 +64,15 @@ pub struct Request {
     pub report: String,
 }
 
+impl Request {
+    /// The request's statement, checked against the report published with it.
+    pub fn read(&self) -> Result<super::SignoffRequest, String> {
+        let request = super::SignoffRequest::parse(&self.request)?;
+        super::SignoffRequest::check_report(&request, &self.report)?;
+        Ok(request)
+    }
+}
+
 fn check_run_id(run_id: &str) -> Result<(), ExchangeError> {
     let ok = !run_id.is_empty()
         && run_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -188,6 +197,21 @@ pub fn approval_refs(repo_path: &Path, run_id: &str) -> Result<Vec<String>, Exch
     }
     out.sort();
     Ok(out)
+}
+
+/// Record a signed approval for `run_id` and push it, with every approval kept here for the
+/// run (one an earlier push could not send goes too). The ref is returned either way: when the
+/// push fails, the approval stays recorded and the next send pushes it.
+pub fn send_approval(
+    repo_path: &Path,
+    remote: &str,
+    run_id: &str,
+    signed: &str,
+    at: DateTime<Utc>,
+) -> Result<(String, Result<(), ExchangeError>), ExchangeError> {
+    let refname = record_approval(repo_path, run_id, signed, at)?;
+    let pending = approval_refs(repo_path, run_id)?;
+    Ok((refname, push(repo_path, remote, &pending)))
 }
 
 /// Fetch every Release Pilot ref from `remote` (never forced).

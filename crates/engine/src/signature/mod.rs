@@ -36,8 +36,8 @@ pub use crate::pattern::match_pattern_list;
 pub use agent::{Agent, WINDOWS_AGENT_PIPE, agent_address};
 pub use allowed::{AllowedSigner, AllowedSigners, LineProblem, Refusal, RevokedKeys};
 pub use approval::{
-    APPROVAL_HEADER, Approval, ApprovalProblem, FieldDiffers, SignedApproval, VerifiedApproval,
-    verify_approval,
+    APPROVAL_HEADER, Approval, ApprovalProblem, FieldDiffers, SignedApproval, Signer,
+    VerifiedApproval, verify_approval,
 };
 pub use report::{
     AttachError, ChainFinding, CheckedApproval, CheckedSignature, ReportCheck, attach_signature,

@@ -18,7 +18,7 @@ use super::verify::{SignatureCheck, SignatureProblem, verify_signature};
 use crate::Clock;
 use crate::record::{NewEvent, Run};
 use crate::report::{content_intact, read_seal, report, sha256_hex};
-use crate::signoff::{REQUEST_FACT, signoffs_in};
+use crate::signoff::signoffs_in;
 use crate::store::{AttachedSignature, RunStore, StoreError};
 
 /// How the report's chain head compares with the store.
@@ -191,13 +191,7 @@ pub fn check_report(
 fn check_approvals(run: &Run, allowed: &AllowedSigners) -> Vec<CheckedApproval> {
     // Each approval answered the request it names by its evidence (a run may have requested
     // again since); the latest when none matches, so the difference is named.
-    let requests: Vec<SignoffRequest> = run
-        .steps
-        .iter()
-        .flat_map(|r| &r.evidence.facts)
-        .filter(|f| f.label == REQUEST_FACT)
-        .filter_map(|f| SignoffRequest::parse(&f.value).ok())
-        .collect();
+    let requests = SignoffRequest::all_in(run);
     let answered = |file: &str| {
         let evidence = SignedApproval::parse(file).ok().map(|a| a.approval.evidence_sha256);
         requests

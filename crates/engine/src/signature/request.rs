@@ -173,6 +173,16 @@ impl SignoffRequest {
         Ok(())
     }
 
+    /// Every request `run` published, oldest first (kept in its sign-off step's evidence).
+    pub fn all_in(run: &Run) -> Vec<Self> {
+        run.steps
+            .iter()
+            .flat_map(|r| &r.evidence.facts)
+            .filter(|f| f.label == crate::signoff::REQUEST_FACT)
+            .filter_map(|f| Self::parse(&f.value).ok())
+            .collect()
+    }
+
     /// The title of role `id`, if the request asks for it.
     pub fn role_title(&self, id: &str) -> Option<&str> {
         self.roles.iter().find(|r| r.id == id).map(|r| r.title.as_str())

@@ -42,6 +42,17 @@ fn waived() -> BlockingState {
     BlockingState::Waived { by: "Grace <grace@example.com>".into(), reason: "known flake".into() }
 }
 
+/// Each case's role alone through the matrix: its state, and how many approvals count.
+fn check_matrix(cases: Vec<MatrixCase>) {
+    for (case, r, given, state, counted, not_counted) in cases {
+        let m = matrix(std::slice::from_ref(&r), &given, OPERATOR);
+        let role = &m[0];
+        assert_eq!(role.state, state, "{case}: state ({})", role.describe());
+        assert_eq!(role.approved_by.len(), counted, "{case}: approvals counted");
+        assert_eq!(role.not_counted.len(), not_counted, "{case}: approvals not counted");
+    }
+}
+
 #[test]
 fn the_matrix_counts_latest_decisions_of_distinct_people_and_enforces_separation_of_duties() {
     use Decision::{Approve, Hold, Reject};
@@ -156,13 +167,7 @@ fn the_matrix_counts_latest_decisions_of_distinct_people_and_enforces_separation
         ),
         ("no approval required", rule("qa", 0, false), vec![], RoleState::Approved, 0, 0),
     ];
-    for (case, r, given, state, counted, not_counted) in cases {
-        let m = matrix(std::slice::from_ref(&r), &given, OPERATOR);
-        let role = &m[0];
-        assert_eq!(role.state, state, "{case}: state ({})", role.describe());
-        assert_eq!(role.approved_by.len(), counted, "{case}: approvals counted");
-        assert_eq!(role.not_counted.len(), not_counted, "{case}: approvals not counted");
-    }
+    check_matrix(cases);
 }
 
 /// A rule with signed approvals: principals matching `signers` (OpenSSH patterns) may sign;
@@ -293,13 +298,7 @@ fn with_signed_approvals_the_matrix_counts_keys_the_role_allows() {
             1,
         ),
     ];
-    for (case, r, given, state, counted, not_counted) in cases {
-        let m = matrix(std::slice::from_ref(&r), &given, OPERATOR);
-        let role = &m[0];
-        assert_eq!(role.state, state, "{case}: state ({})", role.describe());
-        assert_eq!(role.approved_by.len(), counted, "{case}: approvals counted");
-        assert_eq!(role.not_counted.len(), not_counted, "{case}: approvals not counted");
-    }
+    check_matrix(cases);
 
     // One key approves for one role: the same key for QA and operations counts for QA only.
     let rules = [signed_rule("qa", 1, &[], false), signed_rule("ops", 1, &[], false)];
