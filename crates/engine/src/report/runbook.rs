@@ -125,6 +125,9 @@ pub fn runbook_file(run: &Run) -> Option<String> {
 /// The steps imported from `file`, by the line they came from.
 fn steps_by_line<'r>(run: &'r Run, file: &str) -> BTreeMap<usize, &'r StepRecord> {
     let prefix = format!("{file}:");
+    // Records by step id, looked up once each: an imported runbook has thousands of steps.
+    let records: BTreeMap<&str, &StepRecord> =
+        run.steps.iter().map(|r| (r.step_id.as_str(), r)).collect();
     let mut out = BTreeMap::new();
     for (_, step) in run.header.plan.steps() {
         let Some(line) = step
@@ -135,8 +138,8 @@ fn steps_by_line<'r>(run: &'r Run, file: &str) -> BTreeMap<usize, &'r StepRecord
         else {
             continue;
         };
-        if let Some(rec) = run.steps.iter().find(|r| r.step_id == step.id) {
-            out.insert(line, rec);
+        if let Some(rec) = records.get(step.id.as_str()) {
+            out.insert(line, *rec);
         }
     }
     out
